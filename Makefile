@@ -1,0 +1,70 @@
+# The two set-up commands of the README, and a few more. Meson does the
+# building; this file installs what a fresh Debian machine lacks and runs
+# the right builds in the right order.
+#
+#   make demo    build, then run the main job on a bundled snapshot
+#   make check   build (release and dev = ASan+UBSan), run every test
+#   make bench   build, run the benchmark (prints figures; not a test)
+
+DEBIAN_PACKAGES := meson ninja-build pkg-config gcc libc6-dev libcmocka-dev \
+		   libsmartcols-dev python3
+BUILD := build
+DEV := build-dev
+EXAMPLE := examples/intel-server
+CLI := $(BUILD)/cli/iommu-resv
+
+.PHONY: all deps build build-dev demo check bench clean
+
+all: build
+
+# Install only what is missing; needs root (apt-get) when something is.
+deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
+		|| echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:" $$missing; \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "Run as root, or: sudo apt-get install" $$missing; exit 1; \
+		fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+$(DEV)/build.ninja:
+	meson setup $(DEV) --native-file meson/dev.ini
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+build-dev: deps $(DEV)/build.ninja
+	ninja -C $(DEV)
+
+demo: build
+	@echo '$$ iommu-resv groups --sysroot $(EXAMPLE)'
+	@$(CLI) groups --sysroot $(EXAMPLE)
+	@echo
+	@echo '$$ iommu-resv groups --sysroot $(EXAMPLE) --view kernel --format sysfs'
+	@$(CLI) groups --sysroot $(EXAMPLE) --view kernel --format sysfs
+	@echo
+	@echo '$$ iommu-resv iova --sysroot $(EXAMPLE) --aperture 0-0x7fffffffff'
+	@$(CLI) iova --sysroot $(EXAMPLE) --aperture 0-0x7fffffffff
+
+# Unit tests under ASan/UBSan (dev) and in the release build; golden tests
+# in both. The last line counts every test case: "N passed, N failed".
+check: build build-dev
+	@status=0; \
+	meson test -C $(DEV) --print-errorlogs || status=1; \
+	meson test -C $(BUILD) --print-errorlogs || status=1; \
+	python3 tests/summarize.py $(DEV)/meson-logs/testlog.json \
+		$(BUILD)/meson-logs/testlog.json || status=1; \
+	exit $$status
+
+bench: build
+	ninja -C $(BUILD) bench-region
+	$(BUILD)/bench/bench-region
+
+clean:
+	rm -rf $(BUILD) $(DEV)

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef RESV_CLI_H
+#define RESV_CLI_H
+
+#include <stdio.h>
+
+#include <iommu-resv.h>
+
+#define PROG "iommu-resv"
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit status (man page, EXIT STATUS). */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_NO_IOMMU 32
+
+enum view { VIEW_KERNEL, VIEW_RESOLVED, VIEW_USABLE };
+enum format { FORMAT_TABLE, FORMAT_SYSFS };
+
+/* Options every command shares; each command accepts the ones it uses. */
+struct opts {
+	bool json, raw, noheadings, strict, bytes;
+	bool view_set, aperture_set, list_columns;
+	enum view view;
+	enum format format;
+	struct resv_range aperture;
+	const char *columns;	/* -o */
+	const char *sysroot;
+	char **args;		/* positional arguments */
+	int nargs;
+};
+
+/* Column ids, one static table in output.c drives headers, JSON and help. */
+enum column {
+	COL_GROUP, COL_GTYPE, COL_DEVICES, COL_START, COL_LAST, COL_SIZE,
+	COL_TYPE, COL_PROT, COL_SOURCE, COL_DEVICE, COL_COUNT
+};
+
+/* output.c */
+struct table;
+struct json;
+int table_new(struct table **out, const struct opts *o, const char *name,
+	      const enum column *defaults, size_t ndefaults,
+	      unsigned int allowed);
+void table_free(struct table *t);
+/* A row of a region (or range when type < 0) of @list, within @group. */
+int table_add_region(struct table *t, const struct resv_group *group,
+		     const struct resv_list *list, const struct resv_region *r);
+int table_add_range(struct table *t, const struct resv_group *group,
+		    const struct resv_range *r);
+/* A row for a group with nothing to list. */
+int table_add_empty(struct table *t, const struct resv_group *group);
+int table_print(struct table *t);
+/* JSON: rows go into an array @inner of one object per group. */
+void table_nest(struct table *t, const char *inner);
+void table_begin_group(struct table *t, const struct resv_group *g,
+		       void (*extra)(struct json *j, const void *arg),
+		       const void *arg);
+void table_end_group(struct table *t);
+void list_columns(FILE *f, unsigned int allowed);
+
+/* json.c: a small streaming writer; strings escaped per RFC 8259. */
+struct json {
+	FILE *f;
+	int depth;
+	bool first;
+};
+void json_open(struct json *j, FILE *f, char bracket);
+void json_close(struct json *j, char bracket);
+void json_key(struct json *j, const char *key);
+void json_str(struct json *j, const char *s);	/* NULL writes null */
+void json_hex(struct json *j, uint64_t v);
+void json_u64(struct json *j, uint64_t v);
+void json_bool(struct json *j, bool v);
+void json_raw(struct json *j, const char *text);
+
+/* common.c */
+int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
+		  const char *shortopts, void (*usage)(FILE *));
+int parse_range_arg(const char *s, struct resv_range *r);
+void print_diags(const struct resv_diags *d);
+void print_quirks(unsigned int quirks, const char *where);
+int build_view(const struct opts *o, const struct resv_list *in,
+	       struct resv_list **view, struct resv_range_list **usable,
+	       const char *where);
+const char *default_aperture_note(const struct opts *o);
+int load_system(const struct opts *o, struct resv_system **sys);
+void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void errtryhelp(const char *cmd);
+void print_size(char *buf, size_t size, uint64_t start, uint64_t last);
+
+/* commands */
+int output_view(const struct opts *o, struct table *t, const struct resv_group *g,
+		const struct resv_list *view, const struct resv_range_list *usable);
+int cmd_regions(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
+int cmd_iova(int argc, char **argv);
+
+#endif

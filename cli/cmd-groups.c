@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/* iommu-resv groups and iova: the system's IOMMU groups and their regions. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define GROUP_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
+		       1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
+		       1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE)
+#define IOVA_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
+		      1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE)
+
+static void usage_groups(FILE *f)
+{
+	fputs("Usage:\n"
+	      " " PROG " groups [options] [GROUP...]\n"
+	      "\n"
+	      "List IOMMU groups, their devices and their reserved regions.\n"
+	      "\n"
+	      "Options:\n"
+	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
+	      "     --view <view>        kernel, resolved (default) or usable\n"
+	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
+	      "     --strict             usable view: exclude direct-relaxable regions too\n"
+	      "     --format <fmt>       table (default) or sysfs: each group's regions in the\n"
+	      "                          kernel's format, after a '# group N' line when more than\n"
+	      "                          one group is shown; implies --view kernel\n"
+	      " -J, --json               JSON output\n"
+	      " -o, --output <list>      output columns\n"
+	      " -r, --raw                raw output\n"
+	      " -n, --noheadings         don't print headings\n"
+	      " -b, --bytes              sizes in bytes\n"
+	      "     --list-columns       list the columns\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\nSee iommu-resv(8).\n", f);
+}
+
+static void usage_iova(FILE *f)
+{
+	fputs("Usage:\n"
+	      " " PROG " iova [options] [GROUP...]\n"
+	      "\n"
+	      "The IOVA ranges a VMM can map for each group (VFIO type1 IOVA_RANGE, iommufd\n"
+	      "IOMMU_IOAS_IOVA_RANGES): the aperture minus every non-relaxable region.\n"
+	      "\n"
+	      "Options:\n"
+	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
+	      "     --aperture <S-L>     the IOMMU's aperture [0-0xffffffffffff, 48 bits]\n"
+	      "     --strict             exclude direct-relaxable regions too\n"
+	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n"
+	      " -J, --json               JSON output\n"
+	      " -o, --output <list>      output columns\n"
+	      " -r, --raw                raw output\n"
+	      " -n, --noheadings         don't print headings\n"
+	      " -b, --bytes              sizes in bytes\n"
+	      "     --list-columns       list the columns\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\nSee iommu-resv(8).\n", f);
+}
+
+/* The groups named on the command line, or all; NULL entries are missing. */
+static int select_groups(const struct opts *o, const struct resv_system *sys,
+			 const struct resv_group ***out, size_t *n, bool *missing)
+{
+	size_t count = o->nargs ? (size_t)o->nargs : resv_system_group_count(sys);
+	const struct resv_group **v = calloc(count ? count : 1, sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	*missing = false;
+	for (size_t i = 0; i < count; i++) {
+		if (!o->nargs) {
+			v[i] = resv_system_group(sys, i);
+			continue;
+		}
+		char *end;
+		long id = strtol(o->args[i], &end, 10);
+
+		v[i] = *o->args[i] && !*end && id >= 0 ? resv_system_find_group(sys, id) : NULL;
+		if (!v[i]) {
+			warnx_("no IOMMU group '%s'", o->args[i]);
+			*missing = true;
+		}
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+static void json_aperture(struct json *j, const void *arg)
+{
+	const struct resv_range *a = arg;
+
+	json_key(j, "aperture");
+	json_open(j, NULL, '{');
+	json_key(j, "start");
+	json_hex(j, a->start);
+	json_key(j, "last");
+	json_hex(j, a->last);
+	json_close(j, '}');
+}
+
+static int run(int argc, char **argv, const char *cmd)
+{
+	static const enum column group_defaults[] = { COL_GROUP, COL_DEVICES, COL_START,
+						      COL_LAST, COL_SIZE, COL_TYPE };
+	static const enum column iova_defaults[] = { COL_GROUP, COL_START, COL_LAST,
+						     COL_SIZE };
+	bool iova = strcmp(cmd, "iova") == 0;
+	struct resv_system *sys = NULL;
+	const struct resv_group **groups = NULL;
+	struct table *t = NULL;
+	struct opts o;
+	size_t n = 0;
+	bool missing = false, failed = false, guessed = false;
+	int rc, status;
+
+	rc = parse_options(&o, argc, argv, cmd, iova ?
+			   "Jornb,sysroot,aperture,strict,format,list-columns" :
+			   "Jornb,sysroot,view,aperture,strict,format,list-columns",
+			   iova ? usage_iova : usage_groups);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.list_columns) {
+		list_columns(stdout, iova ? IOVA_COLUMNS : GROUP_COLUMNS);
+		return EXIT_OK;
+	}
+	if (iova)
+		o.view = VIEW_USABLE;
+	status = load_system(&o, &sys);
+	if (status)
+		return status;
+	status = EXIT_FAIL;
+	if (select_groups(&o, sys, &groups, &n, &missing) < 0)
+		goto nomem;
+	if (o.format == FORMAT_TABLE) {
+		bool u = o.view == VIEW_USABLE;
+
+		rc = table_new(&t, &o, "groups", u ? iova_defaults : group_defaults,
+			       u ? ARRAY_LEN(iova_defaults) : ARRAY_LEN(group_defaults),
+			       u ? IOVA_COLUMNS : GROUP_COLUMNS);
+		if (rc == -EINVAL)
+			goto out;
+		if (rc < 0)
+			goto nomem;
+		table_nest(t, u ? "ranges" : "regions");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct resv_group *g = groups[i];
+		struct resv_list *view = NULL;
+		struct resv_range_list *usable = NULL;
+		char where[64];
+
+		if (!g)
+			continue;
+		if (!g->complete)
+			failed = true;
+		if (!g->regions)
+			continue;	/* reported by the loader */
+		snprintf(where, sizeof(where), "group %ld", g->id);
+		struct opts go = o;
+
+		if (o.view == VIEW_USABLE && !o.aperture_set) {
+			if (g->aperture_known) {
+				go.aperture = g->aperture;
+			} else if (!guessed) {
+				fprintf(stderr, PROG ": note: the IOMMU address width of group %ld is not "
+					"in sysfs (only Intel VT-d shows it); assuming a 48-bit aperture "
+					"[0x0-0xffffffffffff] here and for any other such group "
+					"(use --aperture)\n", g->id);
+				guessed = true;
+			}
+		}
+		if (build_view(&go, g->regions, &view, &usable, where) < 0)
+			goto nomem;
+		if (o.format == FORMAT_SYSFS && n > 1)
+			printf("# group %ld\n", g->id);
+		if (t)
+			table_begin_group(t, g, o.view == VIEW_USABLE ? json_aperture : NULL,
+					  &go.aperture);
+		rc = output_view(&go, t, g, view, usable);
+		if (t)
+			table_end_group(t);
+		if (usable && usable->count == 0)
+			warnx_("group %ld: no usable IOVA space in the aperture: VFIO would refuse the attach",
+			       g->id);
+		resv_list_free(view);
+		resv_range_list_free(usable);
+		if (rc < 0)
+			goto nomem;
+	}
+	if (t && table_print(t) < 0)
+		goto nomem;
+	status = missing || failed ? EXIT_FAIL : EXIT_OK;
+	goto out;
+nomem:
+	warnx_("out of memory");
+out:
+	table_free(t);
+	free(groups);
+	resv_system_free(sys);
+	return status;
+}
+
+int cmd_groups(int argc, char **argv)
+{
+	return run(argc, argv, "groups");
+}
+
+int cmd_iova(int argc, char **argv)
+{
+	return run(argc, argv, "iova");
+}

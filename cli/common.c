@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+/* What the commands share: options, diagnostics, views, the system. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void warnx_(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void errtryhelp(const char *cmd)
+{
+	fprintf(stderr, "Try '" PROG " %s --help' for more information.\n", cmd);
+}
+
+enum {
+	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
+	OPT_LIST_COLUMNS,
+};
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, 'J' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "bytes", no_argument, NULL, 'b' },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "aperture", required_argument, NULL, OPT_APERTURE },
+	{ "strict", no_argument, NULL, OPT_STRICT },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A number in hex (0x) or decimal, the whole string, within 64 bits. */
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	return 0;
+}
+
+/* START-LAST, both inclusive. */
+int parse_range_arg(const char *s, struct resv_range *r)
+{
+	char buf[64];
+	const char *dash = strchr(s, '-');
+
+	if (!dash || (size_t)(dash - s) >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, (size_t)(dash - s));
+	buf[dash - s] = '\0';
+	if (parse_u64(buf, &r->start) < 0 || parse_u64(dash + 1, &r->last) < 0)
+		return -EINVAL;
+	return r->start <= r->last ? 0 : -EINVAL;
+}
+
+/* Short options stand before the first ',' of @allowed, long-only after. */
+static bool option_allowed(const char *allowed, int c, const char *name)
+{
+	const char *comma = strchr(allowed, ',');
+	size_t nshort = comma ? (size_t)(comma - allowed) : strlen(allowed);
+
+	if (c < 0x100)
+		return memchr(allowed, c, nshort) != NULL;
+	for (const char *p = comma; p; p = strchr(p + 1, ',')) {
+		size_t len = strcspn(p + 1, ",");
+
+		if (strlen(name) == len && strncmp(p + 1, name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Parse the options in @allowed (a string of the option letters and the
+ * names of long-only options between commas, e.g. "Jornb,sysroot,view").
+ * Return: 0 to go on, or an exit status (help and version exit 0).
+ */
+int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
+		  const char *allowed, void (*usage)(FILE *))
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->view = VIEW_RESOLVED;
+	o->aperture = (struct resv_range){ 0, (1ull << 48) - 1 };
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+Jo:rnbhV", long_options, NULL)) != -1) {
+		const char *name = NULL;
+
+		for (const struct option *lo = long_options; lo->name; lo++)
+			if (lo->val == c)
+				name = lo->name;
+		if (c != '?' && c != 'h' && c != 'V' && name &&
+		    !option_allowed(allowed, c, name)) {
+			warnx_("%s: option --%s does not apply", cmd, name);
+			errtryhelp(cmd);
+			return EXIT_FAIL;
+		}
+		switch (c) {
+		case 'J': o->json = true; break;
+		case 'o': o->columns = optarg; break;
+		case 'r': o->raw = true; break;
+		case 'n': o->noheadings = true; break;
+		case 'b': o->bytes = true; break;
+		case OPT_SYSROOT: o->sysroot = optarg; break;
+		case OPT_STRICT: o->strict = true; break;
+		case OPT_LIST_COLUMNS:
+			o->list_columns = true;
+			break;
+		case OPT_VIEW:
+			o->view_set = true;
+			if (strcmp(optarg, "kernel") == 0)
+				o->view = VIEW_KERNEL;
+			else if (strcmp(optarg, "resolved") == 0)
+				o->view = VIEW_RESOLVED;
+			else if (strcmp(optarg, "usable") == 0)
+				o->view = VIEW_USABLE;
+			else {
+				warnx_("%s: unknown view '%s' (kernel, resolved, usable)", cmd, optarg);
+				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "sysfs") == 0)
+				o->format = FORMAT_SYSFS;
+			else if (strcmp(optarg, "table") == 0)
+				o->format = FORMAT_TABLE;
+			else {
+				warnx_("%s: unknown format '%s' (table, sysfs)", cmd, optarg);
+				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
+			break;
+		case OPT_APERTURE:
+			if (parse_range_arg(optarg, &o->aperture) < 0) {
+				warnx_("%s: bad --aperture '%s': expected START-LAST, START <= LAST, hex (0x) or decimal",
+				       cmd, optarg);
+				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
+			o->aperture_set = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'V':
+			printf(PROG " %s\n", resv_version());
+			return -1;
+		default:
+			errtryhelp(cmd);
+			return EXIT_FAIL;
+		}
+	}
+	if (o->json && o->format == FORMAT_SYSFS) {
+		warnx_("%s: --json and --format sysfs are mutually exclusive", cmd);
+		errtryhelp(cmd);
+		return EXIT_FAIL;
+	}
+	/* The kernel's own format implies the kernel's view unless told. */
+	if (o->format == FORMAT_SYSFS && !o->view_set)
+		o->view = VIEW_KERNEL;
+	o->args = argv + optind;
+	o->nargs = argc - optind;
+	return 0;
+}
+
+static const char *const severity_names[] = { "info", "warning", "error" };
+
+void print_diags(const struct resv_diags *d)
+{
+	for (size_t i = 0; i < resv_diags_count(d); i++) {
+		const struct resv_diag *g = resv_diags_get(d, i);
+
+		if (g->line)
+			fprintf(stderr, PROG ": %s:%" PRIu64 ": %s: %s [%s]\n", g->where,
+				g->line, severity_names[g->severity], g->message, g->id);
+		else
+			fprintf(stderr, PROG ": %s: %s [%s]\n", severity_names[g->severity],
+				g->message, g->id);
+	}
+}
+
+void print_quirks(unsigned int quirks, const char *where)
+{
+	if (quirks & RESV_QUIRK_TOP_WRAP)
+		fprintf(stderr, PROG ": %s: note: a region ends at 0xffffffffffffffff, so the kernel's "
+			"last + 1 wraps and later regions of its type are listed apart although they "
+			"overlap it; the kernel view shows it as the kernel does [KERNEL_QUIRK_TOP_WRAP]\n",
+			where);
+	if (quirks & RESV_QUIRK_ZERO_LENGTH)
+		fprintf(stderr, PROG ": %s: note: a zero-length region is printed as the kernel "
+			"prints it, with last = start - 1 [KERNEL_QUIRK_ZERO_LENGTH]\n", where);
+}
+
+/* The view the options ask for: a list, or for the usable view ranges. */
+int build_view(const struct opts *o, const struct resv_list *in,
+	       struct resv_list **view, struct resv_range_list **usable,
+	       const char *where)
+{
+	unsigned int quirks = 0;
+
+	switch (o->view) {
+	case VIEW_KERNEL: {
+		int rc = resv_list_kernel_view(view, in, &quirks);
+
+		if (rc == 0)
+			print_quirks(quirks, where);
+		return rc;
+	}
+	case VIEW_RESOLVED:
+		return resv_list_resolved_view(view, in);
+	case VIEW_USABLE:
+		return resv_list_usable(usable, in, o->aperture,
+					o->strict ? RESV_USABLE_STRICT : 0);
+	}
+	return -EINVAL;
+}
+
+int load_system(const struct opts *o, struct resv_system **sys)
+{
+	int rc = resv_system_load(sys, o->sysroot);
+
+	if (rc == -ENOENT) {
+		warnx_("sysroot '%s' does not exist", o->sysroot ? o->sysroot : "/");
+		return EXIT_FAIL;
+	}
+	if (rc < 0) {
+		warnx_("cannot read the system: %s", strerror(-rc));
+		return EXIT_FAIL;
+	}
+	if (resv_system_group_count(*sys) == 0) {
+		warnx_("no IOMMU groups under %s/sys/kernel/iommu_groups: the IOMMU is off "
+		       "(intel_iommu=on / amd_iommu=on, VT-d or AMD-Vi in the firmware setup) "
+		       "or this is not the machine's sysfs. Use --sysroot DIR to read a snapshot, "
+		       "e.g. the examples/ of the source tree.",
+		       o->sysroot ? o->sysroot : "");
+		resv_system_free(*sys);
+		*sys = NULL;
+		return EXIT_NO_IOMMU;
+	}
+	print_diags(resv_system_diags(*sys));
+	return 0;
+}
+
+/*
+ * Human size of [start, last], which can be 2^64 (no uint64_t holds it):
+ * exact in the largest unit that divides it ("2030M"), else one decimal,
+ * truncated so a size is never overstated ("255.9T").
+ */
+void print_size(char *buf, size_t size, uint64_t start, uint64_t last)
+{
+	static const char units[] = "BKMGTPE";
+	uint64_t n = last - start;	/* size - 1 */
+	int u = 0;
+
+	if (n == UINT64_MAX) {
+		snprintf(buf, size, "16E");
+		return;
+	}
+	n++;
+	while (u < 6 && n % 1024 == 0) {
+		n /= 1024;
+		u++;
+	}
+	if (n < 10000) {
+		if (u == 0)
+			snprintf(buf, size, "%" PRIu64, n);
+		else
+			snprintf(buf, size, "%" PRIu64 "%c", n, units[u]);
+		return;
+	}
+	/* Tenths of the largest unit not above the size, truncated. */
+	uint64_t full = last - start + 1, div = 1, whole, tenths;
+
+	for (u = 0; u < 6 && full / div >= 1024; u++)
+		div *= 1024;
+	whole = full / div;
+	tenths = (full % div) / (div / 10);
+	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths, units[u]);
+}

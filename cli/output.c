@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Rows of regions and ranges, as a libsmartcols table or as JSON. One static
+ * column table (util-linux lsblk infos[]) drives headers, JSON keys and
+ * --list-columns.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libsmartcols.h>
+
+#include "cli.h"
+
+enum json_kind { J_NUM, J_STR, J_HEX, J_SIZE, J_DEVICES, J_SOURCES };
+
+static const struct colinfo {
+	const char *name;
+	double whint;
+	int flags;
+	enum json_kind json;
+	const char *key;
+	const char *help;
+} infos[COL_COUNT] = {
+	[COL_GROUP] = { "GROUP", 5, SCOLS_FL_RIGHT, J_NUM, "group", "IOMMU group number" },
+	[COL_GTYPE] = { "GTYPE", 8, 0, J_STR, "group_type", "group type: DMA, DMA-FQ, identity, blocked, unmanaged" },
+	[COL_DEVICES] = { "DEVICES", 0.3, SCOLS_FL_WRAP, J_DEVICES, "devices", "the group's devices: NAME [CLASS VENDOR:DEVICE]" },
+	[COL_START] = { "START", 18, 0, J_HEX, "start", "first address" },
+	[COL_LAST] = { "LAST", 18, 0, J_HEX, "last", "last address (inclusive)" },
+	[COL_SIZE] = { "SIZE", 6, SCOLS_FL_RIGHT, J_SIZE, "size", "size (in bytes with --bytes)" },
+	[COL_TYPE] = { "TYPE", 16, 0, J_STR, "type", "region type: direct, direct-relaxable, reserved, msi, sw-msi" },
+	[COL_PROT] = { "PROT", 6, 0, J_NUM, "prot", "IOMMU_* prot: r(ead) w(rite) c(ache) x(noexec) m(mmio) p(riv)" },
+	[COL_SOURCE] = { "SOURCE", 0.3, SCOLS_FL_WRAP, J_SOURCES, "sources", "where the region comes from (every contributor of a merged region)" },
+	[COL_DEVICE] = { "DEVICE", 12, 0, J_STR, "device", "device a region applies to, when known" },
+};
+
+struct table {
+	const struct opts *o;
+	enum column cols[COL_COUNT];
+	size_t ncols;
+	struct libscols_table *tb;	/* text mode */
+	struct json j;			/* JSON mode */
+	long last_group;		/* to print group cells once */
+	bool any_row;
+	const char *inner;		/* JSON: rows nest in group objects */
+};
+
+void list_columns(FILE *f, unsigned int allowed)
+{
+	fprintf(f, "Available output columns:\n");
+	for (int c = 0; c < COL_COUNT; c++)
+		if (allowed & (1u << c))
+			fprintf(f, " %8s  %s\n", infos[c].name, infos[c].help);
+}
+
+static int parse_columns(struct table *t, const char *list, unsigned int allowed)
+{
+	const char *p = list;
+
+	t->ncols = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int found = -1;
+
+		for (int c = 0; c < COL_COUNT; c++)
+			if (strlen(infos[c].name) == len &&
+			    strncasecmp(infos[c].name, p, len) == 0 && (allowed & (1u << c)))
+				found = c;
+		if (found < 0 || t->ncols == COL_COUNT) {
+			warnx_("unknown column '%.*s' (see --list-columns)", (int)len, p);
+			return -EINVAL;
+		}
+		t->cols[t->ncols++] = (enum column)found;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return t->ncols ? 0 : -EINVAL;
+}
+
+int table_new(struct table **out, const struct opts *o, const char *name,
+	      const enum column *defaults, size_t ndefaults, unsigned int allowed)
+{
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	t->o = o;
+	t->last_group = -1;
+	if (o->columns) {
+		if (parse_columns(t, o->columns, allowed) < 0) {
+			free(t);
+			return -EINVAL;
+		}
+	} else {
+		memcpy(t->cols, defaults, ndefaults * sizeof(*defaults));
+		t->ncols = ndefaults;
+	}
+	if (o->json) {
+		json_open(&t->j, stdout, '{');
+		json_key(&t->j, name);
+		json_open(&t->j, NULL, '[');
+		*out = t;
+		return 0;
+	}
+	t->tb = scols_new_table();
+	if (!t->tb) {
+		free(t);
+		return -ENOMEM;
+	}
+	scols_table_enable_raw(t->tb, o->raw);
+	scols_table_enable_noheadings(t->tb, o->noheadings);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const struct colinfo *ci = &infos[t->cols[i]];
+		int flags = o->raw ? ci->flags & ~SCOLS_FL_WRAP : ci->flags;
+
+		struct libscols_column *cl = scols_table_new_column(t->tb, ci->name, ci->whint,
+								      flags);
+
+		if (!cl) {
+			table_free(t);
+			return -ENOMEM;
+		}
+		/* List cells hold one entry a line (util-linux lsblk MOUNTPOINTS). */
+		if (flags & SCOLS_FL_WRAP) {
+			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
+						  scols_wrapnl_nextchunk, NULL);
+			scols_column_set_safechars(cl, "\n");
+		}
+	}
+	*out = t;
+	return 0;
+}
+
+void table_free(struct table *t)
+{
+	if (!t)
+		return;
+	scols_unref_table(t->tb);
+	free(t);
+}
+
+static void prot_text(char *buf, uint32_t prot)
+{
+	static const char letters[] = "rwcxmp";
+
+	for (int i = 0; i < 6; i++)
+		buf[i] = prot & (1u << i) ? letters[i] : '-';
+	buf[6] = '\0';
+}
+
+/* Text of one cell; *dyn is set when the result must be freed. */
+static char *cell_text(const struct table *t, enum column c,
+		       const struct resv_group *g, const struct resv_list *list,
+		       const struct resv_region *r, const struct resv_range *range)
+{
+	char buf[64];
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	switch (c) {
+	case COL_GROUP:
+		if (!g)
+			return NULL;
+		snprintf(buf, sizeof(buf), "%ld", g->id);
+		return strdup(buf);
+	case COL_GTYPE:
+		return g && g->type ? strdup(g->type) : NULL;
+	case COL_START:
+	case COL_LAST:
+		if (!range)
+			return NULL;
+		snprintf(buf, sizeof(buf), "0x%016" PRIx64,
+			 c == COL_START ? range->start : range->last);
+		return strdup(buf);
+	case COL_SIZE:
+		if (!range)
+			return NULL;
+		if (t->o->bytes) {
+			if (range->start == 0 && range->last == UINT64_MAX)
+				return strdup("18446744073709551616");
+			snprintf(buf, sizeof(buf), "%" PRIu64, range->last - range->start + 1);
+		} else {
+			print_size(buf, sizeof(buf), range->start, range->last);
+		}
+		return strdup(buf);
+	case COL_TYPE:
+		return r ? strdup(resv_type_name(r->type)) : NULL;
+	case COL_PROT:
+		if (!r)
+			return NULL;
+		prot_text(buf, r->prot);
+		return strdup(buf);
+	default:
+		break;
+	}
+	/* The list-valued cells: one entry a line (wrapped) or ", " (raw). */
+	f = open_memstream(&s, &len);
+	if (!f)
+		return NULL;
+	const char *sep = t->o->raw ? "," : "\n";
+
+	if (c == COL_DEVICES && g) {
+		for (size_t i = 0; i < g->ndevices; i++) {
+			const struct resv_device *d = &g->devices[i];
+
+			fprintf(f, "%s%s", i ? sep : "", d->name);
+			if (d->pci)
+				fprintf(f, " [%06x %04x:%04x]", d->class, d->vendor, d->device);
+		}
+	} else if ((c == COL_SOURCE || c == COL_DEVICE) && r) {
+		for (size_t i = 0; i < r->nsources; i++) {
+			const struct resv_source *s2 = resv_list_source(list, r->sources[i]);
+			const char *text = c == COL_SOURCE ? s2->origin : s2->device;
+
+			if (!text)
+				continue;
+			fprintf(f, "%s%s", ftell(f) ? sep : "", text);
+			if (c == COL_SOURCE && s2->device)
+				fprintf(f, " (%s)", s2->device);
+		}
+	}
+	fclose(f);
+	return s;
+}
+
+static void json_cell(struct table *t, enum column c, const struct resv_group *g,
+		      const struct resv_list *list, const struct resv_region *r,
+		      const struct resv_range *range)
+{
+	struct json *j = &t->j;
+	const struct colinfo *ci = &infos[c];
+
+	json_key(j, ci->key);
+	switch (c) {
+	case COL_GROUP:
+		if (g)
+			json_u64(j, (uint64_t)g->id);
+		else
+			json_raw(j, "null");
+		return;
+	case COL_GTYPE:
+		json_str(j, g ? g->type : NULL);
+		return;
+	case COL_START:
+	case COL_LAST:
+		if (range)
+			json_hex(j, c == COL_START ? range->start : range->last);
+		else
+			json_raw(j, "null");
+		return;
+	case COL_SIZE:
+		if (!range)
+			json_raw(j, "null");
+		else if (range->start == 0 && range->last == UINT64_MAX)
+			json_str(j, "0x10000000000000000");
+		else
+			json_hex(j, range->last - range->start + 1);
+		return;
+	case COL_TYPE:
+		json_str(j, r ? resv_type_name(r->type) : NULL);
+		return;
+	case COL_PROT:
+		if (r)
+			json_u64(j, r->prot);
+		else
+			json_raw(j, "null");
+		return;
+	case COL_DEVICES:
+		json_open(j, NULL, '[');
+		for (size_t i = 0; g && i < g->ndevices; i++) {
+			const struct resv_device *d = &g->devices[i];
+			char buf[16];
+
+			json_open(j, NULL, '{');
+			json_key(j, "name");
+			json_str(j, d->name);
+			json_key(j, "pci");
+			json_bool(j, d->pci);
+			if (d->pci) {
+				snprintf(buf, sizeof(buf), "0x%06x", d->class);
+				json_key(j, "class");
+				json_str(j, buf);
+				snprintf(buf, sizeof(buf), "0x%04x", d->vendor);
+				json_key(j, "vendor");
+				json_str(j, buf);
+				snprintf(buf, sizeof(buf), "0x%04x", d->device);
+				json_key(j, "device");
+				json_str(j, buf);
+			}
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		return;
+	case COL_SOURCE:
+	case COL_DEVICE:
+		json_open(j, NULL, '[');
+		for (size_t i = 0; r && i < r->nsources; i++) {
+			const struct resv_source *s = resv_list_source(list, r->sources[i]);
+
+			if (c == COL_DEVICE) {
+				if (s->device)
+					json_str(j, s->device);
+				continue;
+			}
+			json_open(j, NULL, '{');
+			json_key(j, "origin");
+			json_str(j, s->origin);
+			json_key(j, "device");
+			json_str(j, s->device);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		return;
+	case COL_COUNT:
+		break;
+	}
+}
+
+static int add_row(struct table *t, const struct resv_group *g,
+		   const struct resv_list *list, const struct resv_region *r,
+		   const struct resv_range *range)
+{
+	struct libscols_line *ln;
+	/* In a readable table a group's cells show on its first row only. */
+	bool first_of_group = !g || g->id != t->last_group;
+
+	t->any_row = true;
+	if (g)
+		t->last_group = g->id;
+	if (t->o->json) {
+		json_open(&t->j, NULL, '{');
+		for (size_t i = 0; i < t->ncols; i++) {
+			enum column c = t->cols[i];
+
+			if (t->inner && (c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES))
+				continue;
+			json_cell(t, c, g, list, r, range);
+		}
+		json_close(&t->j, '}');
+		return 0;
+	}
+	ln = scols_table_new_line(t->tb, NULL);
+	if (!ln)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ncols; i++) {
+		enum column c = t->cols[i];
+		bool group_cell = c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES;
+		char *text;
+
+		if (group_cell && !first_of_group && !t->o->raw)
+			continue;
+		text = cell_text(t, c, g, list, r, range);
+		if (text && scols_line_refer_data(ln, i, text) < 0) {
+			free(text);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+int table_add_region(struct table *t, const struct resv_group *group,
+		     const struct resv_list *list, const struct resv_region *r)
+{
+	struct resv_range range = { r->start, r->last };
+
+	return add_row(t, group, list, r, &range);
+}
+
+int table_add_range(struct table *t, const struct resv_group *group,
+		    const struct resv_range *r)
+{
+	return add_row(t, group, NULL, NULL, r);
+}
+
+int table_add_empty(struct table *t, const struct resv_group *group)
+{
+	/* Only a group has a row to show when it has nothing to list. */
+	if (t->o->json || !group)
+		return 0;
+	return add_row(t, group, NULL, NULL, NULL);
+}
+
+void table_nest(struct table *t, const char *inner)
+{
+	t->inner = inner;
+}
+
+void table_begin_group(struct table *t, const struct resv_group *g,
+		       void (*extra)(struct json *j, const void *arg),
+		       const void *arg)
+{
+	struct json *j = &t->j;
+
+	if (!t->o->json)
+		return;
+	json_open(j, NULL, '{');
+	json_cell(t, COL_GROUP, g, NULL, NULL, NULL);
+	json_cell(t, COL_GTYPE, g, NULL, NULL, NULL);
+	json_key(j, "complete");
+	json_bool(j, g->complete);
+	json_cell(t, COL_DEVICES, g, NULL, NULL, NULL);
+	if (extra)
+		extra(j, arg);
+	json_key(j, t->inner);
+	json_open(j, NULL, '[');
+}
+
+void table_end_group(struct table *t)
+{
+	if (!t->o->json)
+		return;
+	json_close(&t->j, ']');
+	json_close(&t->j, '}');
+}
+
+int table_print(struct table *t)
+{
+	if (t->o->json) {
+		json_close(&t->j, ']');
+		json_close(&t->j, '}');
+		return fflush(stdout) == 0 ? 0 : -EIO;
+	}
+	if (!t->any_row)
+		return 0;
+	return scols_print_table(t->tb);
+}

@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iommu-resv.h - IOMMU reserved memory regions: model, views, sysfs.
+ *
+ * Conventions, stated once for the whole API:
+ *
+ * - Ranges are closed: [start, last], both uint64_t. last == UINT64_MAX is
+ *   legal and needs no special case. Lengths are converted once, at the edge.
+ * - Fallible functions return int: >= 0 on success, a negative errno on
+ *   failure. Each function lists the errors it returns.
+ * - int resv_x_new(struct resv_x **out, ...): the caller owns *out and frees
+ *   it with resv_x_free(), which accepts NULL. Pointers returned by getters
+ *   are borrowed: valid until the object they came from is freed.
+ * - On failure, outputs are left untouched and inputs are never modified.
+ * - The library never prints and never exits.
+ */
+#ifndef IOMMU_RESV_H
+#define IOMMU_RESV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* -------------------------------------------------------------------------- */
+/* Types and protection bits                                                   */
+
+/*
+ * Region types, in the order of the kernel's enum iommu_resv_type since v5.3
+ * (include/linux/iommu.h). The numeric value is the kernel's tie-break key
+ * when two regions start at the same address.
+ */
+enum resv_type {
+	RESV_TYPE_DIRECT = 0,		/* must stay identity-mapped */
+	RESV_TYPE_DIRECT_RELAXABLE = 1,	/* identity-mapped, may be relaxed */
+	RESV_TYPE_RESERVED = 2,		/* never map */
+	RESV_TYPE_MSI = 3,		/* hardware MSI window */
+	RESV_TYPE_SW_MSI = 4,		/* software-managed MSI window */
+};
+#define RESV_TYPE_COUNT 5
+
+/* prot bits: the kernel's IOMMU_READ .. IOMMU_PRIV (include/linux/iommu.h). */
+#define RESV_PROT_READ		(1u << 0)
+#define RESV_PROT_WRITE		(1u << 1)
+#define RESV_PROT_CACHE		(1u << 2)
+#define RESV_PROT_NOEXEC	(1u << 3)
+#define RESV_PROT_MMIO		(1u << 4)
+#define RESV_PROT_PRIV		(1u << 5)
+
+/**
+ * resv_type_name() - our name of a type: "direct", "direct-relaxable",
+ * "reserved", "msi", "sw-msi". Return: a static string, or NULL when @type
+ * is out of range.
+ */
+const char *resv_type_name(enum resv_type type);
+
+/**
+ * resv_type_sysfs_name() - the name the kernel prints in reserved_regions
+ * (iommu.c iommu_group_resv_type_string): as resv_type_name(), except that
+ * RESV_TYPE_SW_MSI prints "msi". Return: a static string, or NULL.
+ */
+const char *resv_type_sysfs_name(enum resv_type type);
+
+/**
+ * resv_type_parse() - a type from its name (the five names of
+ * resv_type_name(); not NUL-terminated: @len bytes of @name).
+ * Return: 0, or -EINVAL for an unknown name.
+ */
+int resv_type_parse(const char *name, size_t len, enum resv_type *out);
+
+/** resv_type_is_relaxable() - true only for RESV_TYPE_DIRECT_RELAXABLE. */
+bool resv_type_is_relaxable(enum resv_type type);
+
+/* -------------------------------------------------------------------------- */
+/* Ranges                                                                      */
+
+struct resv_range {
+	uint64_t start;
+	uint64_t last;	/* inclusive */
+};
+
+/* A sorted list of disjoint ranges, owned by the library. */
+struct resv_range_list {
+	size_t count;
+	struct resv_range *ranges;
+};
+
+/** resv_range_list_free() - free a range list; NULL is allowed. */
+void resv_range_list_free(struct resv_range_list *list);
+
+/**
+ * resv_ranges_complement() - the complement of @n ranges within [low, high],
+ * as QEMU's range_inverse_array() (util/range.c) computes it: the input may be
+ * unsorted and overlapping; the output is sorted, disjoint, and touching
+ * input ranges leave no hole between them.
+ * Return: 0; -EINVAL if low > high or an input range has start > last;
+ * -ENOMEM.
+ */
+int resv_ranges_complement(struct resv_range_list **out,
+			   const struct resv_range *in, size_t n,
+			   uint64_t low, uint64_t high);
+
+/* -------------------------------------------------------------------------- */
+/* Region lists                                                                */
+
+/*
+ * Provenance: where a region came from ("DMAR RMRR #2 @0x68", "sysfs
+ * /sys/kernel/iommu_groups/7/reserved_regions:2", "stdin:4") and which
+ * device it applies to (a PCI name like "0000:00:02.0", or NULL).
+ */
+struct resv_source {
+	const char *origin;
+	const char *device;	/* may be NULL */
+};
+
+struct resv_region {
+	uint64_t start;
+	uint64_t last;		/* inclusive; see zero_length */
+	enum resv_type type;
+	uint32_t prot;		/* RESV_PROT_* */
+	/*
+	 * A zero-length region (resv_list_add_length() with length 0). The
+	 * kernel keeps such regions and prints last = start - 1 (wrapping at
+	 * 0); the kernel view reproduces that, the other views drop them.
+	 */
+	bool zero_length;
+	size_t nsources;	/* contributors; >= 1 */
+	const uint32_t *sources;	/* ids for resv_list_source() */
+};
+
+struct resv_list;
+
+/** resv_list_new() - an empty region list. Return: 0 or -ENOMEM. */
+int resv_list_new(struct resv_list **out);
+
+/** resv_list_free() - free a list; NULL is allowed. */
+void resv_list_free(struct resv_list *list);
+
+/**
+ * resv_list_add() - append a region [start, last]. @origin and @device are
+ * copied (either may be NULL; a NULL origin is stored as "").
+ * Return: 0; -EINVAL if start > last, @type is out of range or @prot has
+ * bits beyond RESV_PROT_PRIV; -ENOMEM.
+ */
+int resv_list_add(struct resv_list *list, uint64_t start, uint64_t last,
+		  enum resv_type type, uint32_t prot,
+		  const char *origin, const char *device);
+
+/**
+ * resv_list_add_length() - append a region given as (start, length), the
+ * way firmware tables and the kernel describe regions. length == 0 makes a
+ * zero-length region (see struct resv_region).
+ * Return: 0; -EOVERFLOW if start + length - 1 wraps past UINT64_MAX;
+ * -EINVAL as resv_list_add(); -ENOMEM.
+ */
+int resv_list_add_length(struct resv_list *list, uint64_t start,
+			 uint64_t length, enum resv_type type, uint32_t prot,
+			 const char *origin, const char *device);
+
+/**
+ * resv_list_append() - append every region of @src to @dst, keeping their
+ * provenance: how a group's list is the union of its devices' lists.
+ * Return: 0; -ENOMEM (then @dst is unchanged).
+ */
+int resv_list_append(struct resv_list *dst, const struct resv_list *src);
+
+/** resv_list_count() - number of regions. */
+size_t resv_list_count(const struct resv_list *list);
+
+/** resv_list_region() - region @i (< count), borrowed; NULL if out of range. */
+const struct resv_region *resv_list_region(const struct resv_list *list,
+					   size_t i);
+
+/** resv_list_source() - source @id of a region of @list; NULL if unknown. */
+const struct resv_source *resv_list_source(const struct resv_list *list,
+					   uint32_t id);
+
+/* -------------------------------------------------------------------------- */
+/* Views                                                                       */
+
+/* Kernel behaviours the kernel view reproduced; see resv_list_kernel_view(). */
+enum resv_kernel_quirk {
+	/*
+	 * A region ending at UINT64_MAX kept a later same-type region apart,
+	 * because the kernel's "last + 1" wraps to 0 (iommu.c
+	 * iommu_insert_resv_region); the output has overlapping same-type lines.
+	 */
+	RESV_QUIRK_TOP_WRAP = 1u << 0,
+	/* A zero-length region printed as last = start - 1. */
+	RESV_QUIRK_ZERO_LENGTH = 1u << 1,
+};
+
+/**
+ * resv_list_kernel_view() - what /sys/kernel/iommu_groups/N/reserved_regions
+ * shows for a group whose devices report the regions of @in, in order: the
+ * result of the kernel's iommu_insert_resv_region() (v5.4+) applied to each
+ * region in turn. Sorted by (start, type); regions of one type that overlap or
+ * touch are merged, keeping the prot of the first in sort order (on an exact
+ * (start, type) tie, the later-added region sorts first); regions of
+ * different types are never merged. Merged regions keep every contributor's
+ * source. O(n log n). @quirks (may be NULL) receives the RESV_QUIRK_* the
+ * output reproduces.
+ * Return: 0 or -ENOMEM.
+ */
+int resv_list_kernel_view(struct resv_list **out, const struct resv_list *in,
+			  unsigned int *quirks);
+
+/**
+ * resv_list_resolved_view() - the kernel view made canonical, with the rule
+ * of the 2019 DIRECT_RELAXABLE thread applied: every part of a
+ * direct-relaxable region that overlaps any non-relaxable region is removed
+ * (the region is dropped, truncated or split). Same-type regions that overlap
+ * or touch are always merged (no wrap quirk); zero-length regions are
+ * dropped. A truncated piece keeps the sources of the relaxable regions it
+ * overlaps. O(n log n).
+ * Return: 0 or -ENOMEM.
+ */
+int resv_list_resolved_view(struct resv_list **out, const struct resv_list *in);
+
+/* Flags of resv_list_usable(). */
+#define RESV_USABLE_STRICT (1u << 0)	/* also exclude direct-relaxable */
+
+/**
+ * resv_list_usable() - IOVA space a VMM may map: @aperture minus the union of
+ * every non-relaxable region (VFIO type1 vfio_iommu_resv_exclude, iommufd
+ * iopt_table_enforce_dev_resv_regions skip direct-relaxable). With
+ * RESV_USABLE_STRICT, direct-relaxable regions are excluded too. The result
+ * may be empty: VFIO then refuses the attach. O(n log n).
+ * Return: 0; -EINVAL if aperture.start > aperture.last or @flags is unknown;
+ * -ENOMEM.
+ */
+int resv_list_usable(struct resv_range_list **out, const struct resv_list *in,
+		     struct resv_range aperture, unsigned int flags);
+
+/**
+ * resv_list_overlay() - QEMU's resv_region_list_insert()
+ * (util/reserved-region.c) applied to the regions of @in in order: a later
+ * region wins over everything it overlaps, whatever the types; older regions
+ * are trimmed, split or deleted; nothing is merged, so touching regions stay
+ * apart. Each piece keeps the sources and prot of the region it came from.
+ * Zero-length regions are ignored. O(n log n).
+ * Return: 0 or -ENOMEM.
+ */
+int resv_list_overlay(struct resv_list **out, const struct resv_list *in);
+
+/* -------------------------------------------------------------------------- */
+/* Queries                                                                     */
+
+enum resv_class {
+	RESV_CLASS_ANY = 0,		/* every type */
+	RESV_CLASS_NON_RELAXABLE = 1,	/* every type but direct-relaxable */
+};
+
+struct resv_index;
+
+/**
+ * resv_index_new() - an index answering "which region of @class first meets
+ * [a, b]" over @list in O(log n). The index keeps no pointer into @list.
+ * Zero-length regions are not indexed. Build cost O(n log n), O(n) when @list
+ * is sorted by start (every view is).
+ * Return: 0; -EINVAL for an unknown @class; -ENOMEM.
+ */
+int resv_index_new(struct resv_index **out, const struct resv_list *list,
+		   enum resv_class class);
+
+/** resv_index_free() - free an index; NULL is allowed. */
+void resv_index_free(struct resv_index *index);
+
+/**
+ * resv_index_first() - the region of the index's class with the lowest
+ * (start, type, position) that intersects [a, b]; its position in the list
+ * the index was built from goes to *@pos.
+ * Return: 0; -ENOENT when no region intersects; -EINVAL if a > b.
+ */
+int resv_index_first(const struct resv_index *index, uint64_t a, uint64_t b,
+		     size_t *pos);
+
+/* -------------------------------------------------------------------------- */
+/* Text                                                                        */
+
+/* Severity of a diagnostic. */
+enum resv_severity {
+	RESV_SEV_INFO = 0,
+	RESV_SEV_WARNING = 1,
+	RESV_SEV_ERROR = 2,
+};
+
+/*
+ * A finding about the input: a stable id ("SYSFS_BAD_LINE"), a severity, the
+ * file or table it concerns, a 1-based line number or a byte offset (0 when
+ * neither applies), the IOMMU group (-1 when none) and one sentence.
+ */
+struct resv_diag {
+	const char *id;
+	enum resv_severity severity;
+	const char *where;
+	uint64_t line;
+	long group;
+	const char *message;
+};
+
+/* A growing list of diagnostics. */
+struct resv_diags;
+
+/** resv_diags_new() - an empty list. Return: 0 or -ENOMEM. */
+int resv_diags_new(struct resv_diags **out);
+/** resv_diags_free() - NULL is allowed. */
+void resv_diags_free(struct resv_diags *diags);
+/** resv_diags_count() - number of diagnostics. */
+size_t resv_diags_count(const struct resv_diags *diags);
+/** resv_diags_get() - diagnostic @i, borrowed; NULL if out of range. */
+const struct resv_diag *resv_diags_get(const struct resv_diags *diags,
+				       size_t i);
+/** resv_diags_max_severity() - highest severity, or -1 when empty. */
+int resv_diags_max_severity(const struct resv_diags *diags);
+
+/**
+ * resv_parse_sysfs() - parse the text of a reserved_regions file, strictly as
+ * the kernel writes it: lines "0x%016llx 0x%016llx %s\n" with the types
+ * direct, direct-relaxable, reserved, msi ("msi" is read as RESV_TYPE_MSI:
+ * the kernel prints sw-msi the same way). Each good line is appended to
+ * @list with origin "@where:LINE" and device @device; each bad line (wrong
+ * field width or prefix, upper-case digit, unknown type, start > last,
+ * missing newline, stray bytes, NUL) becomes an error diagnostic naming
+ * @where and the line, and is skipped. Lines that are not in kernel order
+ * give a warning. @diags may be NULL.
+ * Return: the number of bad lines (>= 0), or -ENOMEM.
+ */
+int resv_parse_sysfs(struct resv_list *list, const char *buf, size_t len,
+		     const char *where, const char *device,
+		     struct resv_diags *diags);
+
+/**
+ * resv_parse_regions() - parse the region calculator's input: one region a
+ * line, "START LAST TYPE", separated by blanks; numbers in hex (0x) or
+ * decimal; TYPE one of the five names of resv_type_name(); '#' starts a
+ * comment; blank lines are allowed. The kernel's reserved_regions text is
+ * valid input. Bad lines become error diagnostics and are skipped; origins
+ * are "@where:LINE".
+ * Return: the number of bad lines (>= 0), or -ENOMEM.
+ */
+int resv_parse_regions(struct resv_list *list, const char *buf, size_t len,
+		       const char *where, struct resv_diags *diags);
+
+/**
+ * resv_format_sysfs() - @list as the kernel prints it, one line a region,
+ * "0x%016llx 0x%016llx %s\n" with resv_type_sysfs_name(); a zero-length
+ * region prints last = start - 1. *@out is NUL-terminated, *@len excludes
+ * the NUL; free *@out with free().
+ * Return: 0 or -ENOMEM.
+ */
+int resv_format_sysfs(const struct resv_list *list, char **out, size_t *len);
+
+/* -------------------------------------------------------------------------- */
+/* A system: IOMMU groups read from sysfs                                      */
+
+struct resv_device {
+	const char *name;	/* "0000:00:02.0" */
+	bool pci;		/* class/vendor/device were read */
+	uint32_t class;		/* 24-bit PCI class code, e.g. 0x030000 */
+	uint16_t vendor;
+	uint16_t device;
+};
+
+struct resv_group {
+	long id;
+	const char *type;	/* "DMA", "identity", ... or NULL (no file) */
+	size_t ndevices;
+	const struct resv_device *devices;	/* sorted by name */
+	/*
+	 * The regions of reserved_regions, as read (already the kernel view);
+	 * NULL when the file could not be read.
+	 */
+	const struct resv_list *regions;
+	bool complete;		/* every file of the group read without error */
+	/*
+	 * The IOVA aperture [0, 2^MGAW - 1] when the group's devices sit behind
+	 * Intel VT-d units whose cap register sysfs shows (VT-d spec 11.4.2,
+	 * MGAW = cap bits 21:16, plus one; the smallest over the devices):
+	 * what VFIO's domain geometry allows. aperture_source says which unit
+	 * and width ("dmar1 MGAW 39"). Unknown (false) otherwise: AMD, Arm, or
+	 * a snapshot without the files.
+	 */
+	bool aperture_known;
+	struct resv_range aperture;
+	const char *aperture_source;
+};
+
+struct resv_system;
+
+/**
+ * resv_system_load() - read every IOMMU group under
+ * @sysroot/sys/kernel/iommu_groups, with their devices (class, vendor and
+ * device from @sysroot/sys/bus/pci/devices/NAME/) and reserved_regions. A
+ * NULL @sysroot means "/". Symbolic links are followed only while they stay
+ * inside @sysroot. Problems with one group or file become diagnostics and
+ * never stop the others. A system without the iommu_groups directory loads
+ * with no groups and a RESV_SYSFS_NO_GROUPS info diagnostic.
+ * Return: 0; -ENOENT if @sysroot itself does not exist; -ENOMEM.
+ */
+int resv_system_load(struct resv_system **out, const char *sysroot);
+
+/** resv_system_free() - NULL is allowed. */
+void resv_system_free(struct resv_system *sys);
+
+/** resv_system_group_count() - number of groups, sorted by id. */
+size_t resv_system_group_count(const struct resv_system *sys);
+
+/** resv_system_group() - group @i, borrowed; NULL if out of range. */
+const struct resv_group *resv_system_group(const struct resv_system *sys,
+					   size_t i);
+
+/** resv_system_find_group() - group with id @id, or NULL. */
+const struct resv_group *resv_system_find_group(const struct resv_system *sys,
+						long id);
+
+/** resv_system_diags() - diagnostics of the load, borrowed. */
+const struct resv_diags *resv_system_diags(const struct resv_system *sys);
+
+/** resv_version() - the library version, e.g. "0.1.0". */
+const char *resv_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* IOMMU_RESV_H */

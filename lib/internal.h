@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal to the library: never installed, never exported. */
+#ifndef RESV_INTERNAL_H
+#define RESV_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "iommu-resv.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define RESV_EXPORT __attribute__((visibility("default")))
+
+/*
+ * Sources are shared between a list and the views built from it, so a view
+ * costs no string copies. Each source is its own allocation: pointers handed
+ * out by resv_list_source() stay valid while the pool grows.
+ */
+struct source_pool {
+	unsigned int refs;
+	size_t count, cap;
+	struct resv_source **v;
+};
+
+/*
+ * regions[i].sources points into contrib at contrib_off[i]; the pointers are
+ * refreshed by list_fix_pointers() whenever contrib moves.
+ */
+struct resv_list {
+	struct resv_region *regions;
+	size_t *contrib_off;
+	size_t count, cap;
+	uint32_t *contrib;
+	size_t ncontrib, contrib_cap;
+	struct source_pool *pool;
+};
+
+/* region.c */
+int list_new_sharing(struct resv_list **out, const struct resv_list *like);
+int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib);
+/* Append a region whose sources follow through list_push_source(). */
+void list_push_region(struct resv_list *l, uint64_t start, uint64_t last,
+		      enum resv_type type, uint32_t prot, bool zero_length);
+void list_push_source(struct resv_list *l, uint32_t id);
+void list_fix_pointers(struct resv_list *l);
+
+/*
+ * sort.c: sort by (start, key) ascending. The views pack their tie-breaks
+ * into key; see region.c.
+ */
+struct sort_item {
+	uint64_t start;
+	uint64_t key;
+};
+void sort_items(struct sort_item *v, size_t n);
+
+/* ranges.c: sort, then merge overlapping or touching ranges, in place. */
+size_t ranges_normalize(struct resv_range *v, size_t n);
+/* [low, high] minus the normalized ranges v[0..n). */
+int ranges_complement_sorted(struct resv_range_list **out,
+			     const struct resv_range *v, size_t n,
+			     uint64_t low, uint64_t high);
+
+/* diag.c */
+int diags_add(struct resv_diags *d, const char *id, enum resv_severity sev,
+	      const char *where, uint64_t line, long group,
+	      const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+
+void diags_set_group(struct resv_diags *d, size_t first, long group);
+
+/* free() for memory the public structs expose as const. */
+static inline void *unconst(const void *p)
+{
+	return (void *)(uintptr_t)p;
+}
+
+/* Overflow-safe "b follows a with no gap": b.start <= a.last + 1. */
+static inline bool touches_or_overlaps(uint64_t a_last, uint64_t b_start)
+{
+	return a_last == UINT64_MAX || b_start <= a_last + 1;
+}
+
+#endif

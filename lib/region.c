@@ -1,0 +1,857 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Region lists and the views built from them: kernel (iommu.c
+ * iommu_insert_resv_region, v5.4+), resolved (the 2019 relaxable-truncation
+ * rule) and overlay (QEMU util/reserved-region.c). Every view is a sort plus
+ * linear passes: O(n log n), where the kernel's list walk is O(n^2).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static const char *const type_names[RESV_TYPE_COUNT] = {
+	[RESV_TYPE_DIRECT] = "direct",
+	[RESV_TYPE_DIRECT_RELAXABLE] = "direct-relaxable",
+	[RESV_TYPE_RESERVED] = "reserved",
+	[RESV_TYPE_MSI] = "msi",
+	[RESV_TYPE_SW_MSI] = "sw-msi",
+};
+
+RESV_EXPORT const char *resv_type_name(enum resv_type type)
+{
+	if ((unsigned int)type >= RESV_TYPE_COUNT)
+		return NULL;
+	return type_names[type];
+}
+
+RESV_EXPORT const char *resv_type_sysfs_name(enum resv_type type)
+{
+	/* iommu.c iommu_group_resv_type_string: SW_MSI prints as "msi". */
+	if (type == RESV_TYPE_SW_MSI)
+		return "msi";
+	return resv_type_name(type);
+}
+
+RESV_EXPORT int resv_type_parse(const char *name, size_t len,
+				enum resv_type *out)
+{
+	for (unsigned int t = 0; t < RESV_TYPE_COUNT; t++) {
+		if (strlen(type_names[t]) == len &&
+		    memcmp(type_names[t], name, len) == 0) {
+			*out = (enum resv_type)t;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+RESV_EXPORT bool resv_type_is_relaxable(enum resv_type type)
+{
+	return type == RESV_TYPE_DIRECT_RELAXABLE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Source pool                                                               */
+
+static void pool_put(struct source_pool *p)
+{
+	if (!p || --p->refs > 0)
+		return;
+	for (size_t i = 0; i < p->count; i++)
+		free(p->v[i]);
+	free(p->v);
+	free(p);
+}
+
+/* Add a source; *id receives its id. Strings are copied into one block. */
+static int pool_add(struct source_pool *p, const char *origin,
+		    const char *device, uint32_t *id)
+{
+	if (!origin)
+		origin = "";
+	if (p->count >= UINT32_MAX)
+		return -ENOMEM;
+	if (p->count == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct resv_source **v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		p->v = v;
+		p->cap = cap;
+	}
+
+	size_t olen = strlen(origin) + 1;
+	size_t dlen = device ? strlen(device) + 1 : 0;
+	struct resv_source *s = malloc(sizeof(*s) + olen + dlen);
+
+	if (!s)
+		return -ENOMEM;
+	char *text = (char *)(s + 1);
+
+	memcpy(text, origin, olen);
+	s->origin = text;
+	s->device = NULL;
+	if (device) {
+		memcpy(text + olen, device, dlen);
+		s->device = text + olen;
+	}
+	*id = (uint32_t)p->count;
+	p->v[p->count++] = s;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Lists                                                                     */
+
+RESV_EXPORT int resv_list_new(struct resv_list **out)
+{
+	struct resv_list *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l->pool = calloc(1, sizeof(*l->pool));
+	if (!l->pool) {
+		free(l);
+		return -ENOMEM;
+	}
+	l->pool->refs = 1;
+	*out = l;
+	return 0;
+}
+
+int list_new_sharing(struct resv_list **out, const struct resv_list *like)
+{
+	struct resv_list *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	l->pool = like->pool;
+	l->pool->refs++;
+	*out = l;
+	return 0;
+}
+
+RESV_EXPORT void resv_list_free(struct resv_list *list)
+{
+	if (!list)
+		return;
+	pool_put(list->pool);
+	free(list->regions);
+	free(list->contrib_off);
+	free(list->contrib);
+	free(list);
+}
+
+void list_fix_pointers(struct resv_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		l->regions[i].sources = l->contrib + l->contrib_off[i];
+}
+
+/* Make room for @nregions more regions and @ncontrib more source ids. */
+int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib)
+{
+	if (nregions > SIZE_MAX / sizeof(struct resv_region) - l->count ||
+	    ncontrib > SIZE_MAX / sizeof(uint32_t) - l->ncontrib)
+		return -ENOMEM;
+	if (l->count + nregions > l->cap) {
+		size_t cap = l->cap ? l->cap : 8;
+
+		while (cap < l->count + nregions)
+			cap = cap > SIZE_MAX / 2 / sizeof(struct resv_region) ?
+				      l->count + nregions : cap * 2;
+		struct resv_region *r = realloc(l->regions, cap * sizeof(*r));
+
+		if (!r)
+			return -ENOMEM;
+		l->regions = r;
+		size_t *off = realloc(l->contrib_off, cap * sizeof(*off));
+
+		if (!off)
+			return -ENOMEM;
+		l->contrib_off = off;
+		l->cap = cap;
+	}
+	if (l->ncontrib + ncontrib > l->contrib_cap) {
+		size_t cap = l->contrib_cap ? l->contrib_cap : 8;
+
+		while (cap < l->ncontrib + ncontrib)
+			cap = cap > SIZE_MAX / 2 / sizeof(uint32_t) ?
+				      l->ncontrib + ncontrib : cap * 2;
+		uint32_t *c = realloc(l->contrib, cap * sizeof(*c));
+
+		if (!c)
+			return -ENOMEM;
+		l->contrib = c;
+		l->contrib_cap = cap;
+		list_fix_pointers(l);
+	}
+	return 0;
+}
+
+/* Callers have reserved the room. */
+void list_push_region(struct resv_list *l, uint64_t start, uint64_t last,
+		      enum resv_type type, uint32_t prot, bool zero_length)
+{
+	struct resv_region *r = &l->regions[l->count];
+
+	r->start = start;
+	r->last = last;
+	r->type = type;
+	r->prot = prot;
+	r->zero_length = zero_length;
+	r->nsources = 0;
+	r->sources = l->contrib + l->ncontrib;
+	l->contrib_off[l->count] = l->ncontrib;
+	l->count++;
+}
+
+void list_push_source(struct resv_list *l, uint32_t id)
+{
+	l->contrib[l->ncontrib++] = id;
+	l->regions[l->count - 1].nsources++;
+}
+
+static int list_add(struct resv_list *l, uint64_t start, uint64_t last,
+		    enum resv_type type, uint32_t prot, bool zero_length,
+		    const char *origin, const char *device)
+{
+	uint32_t id;
+	int rc;
+
+	if ((unsigned int)type >= RESV_TYPE_COUNT || prot >= 2 * RESV_PROT_PRIV)
+		return -EINVAL;
+	rc = list_reserve(l, 1, 1);
+	if (rc < 0)
+		return rc;
+	rc = pool_add(l->pool, origin, device, &id);
+	if (rc < 0)
+		return rc;
+	list_push_region(l, start, last, type, prot, zero_length);
+	list_push_source(l, id);
+	return 0;
+}
+
+RESV_EXPORT int resv_list_add(struct resv_list *list, uint64_t start,
+			      uint64_t last, enum resv_type type, uint32_t prot,
+			      const char *origin, const char *device)
+{
+	if (start > last)
+		return -EINVAL;
+	return list_add(list, start, last, type, prot, false, origin, device);
+}
+
+RESV_EXPORT int resv_list_add_length(struct resv_list *list, uint64_t start,
+				     uint64_t length, enum resv_type type,
+				     uint32_t prot, const char *origin,
+				     const char *device)
+{
+	if (length == 0)	/* the kernel's end = start + 0 - 1 */
+		return list_add(list, start, start - 1, type, prot, true,
+				origin, device);
+	if (length - 1 > UINT64_MAX - start)
+		return -EOVERFLOW;
+	return list_add(list, start, start + (length - 1), type, prot, false,
+			origin, device);
+}
+
+RESV_EXPORT int resv_list_append(struct resv_list *dst,
+				 const struct resv_list *src)
+{
+	size_t count = dst->count, ncontrib = dst->ncontrib;
+	size_t pool_count = dst->pool->count;
+	bool same_pool = dst->pool == src->pool;
+	int rc;
+
+	if (dst == src)
+		return -EINVAL;
+	rc = list_reserve(dst, src->count, src->ncontrib);
+	if (rc < 0)
+		return rc;
+	/*
+	 * Sources of another pool are copied, and ids remapped: src's source
+	 * k becomes pool_count + k.
+	 */
+	if (!same_pool) {
+		for (size_t k = 0; k < src->pool->count; k++) {
+			const struct resv_source *s = src->pool->v[k];
+			uint32_t id;
+
+			rc = pool_add(dst->pool, s->origin, s->device, &id);
+			if (rc < 0)
+				goto undo;
+		}
+	}
+	for (size_t i = 0; i < src->count; i++) {
+		const struct resv_region *r = &src->regions[i];
+
+		list_push_region(dst, r->start, r->last, r->type, r->prot,
+				 r->zero_length);
+		for (size_t k = 0; k < r->nsources; k++)
+			list_push_source(dst, same_pool ? r->sources[k] :
+					 (uint32_t)(pool_count + r->sources[k]));
+	}
+	return 0;
+undo:
+	while (dst->pool->count > pool_count)
+		free(dst->pool->v[--dst->pool->count]);
+	dst->count = count;
+	dst->ncontrib = ncontrib;
+	return rc;
+}
+
+RESV_EXPORT size_t resv_list_count(const struct resv_list *list)
+{
+	return list->count;
+}
+
+RESV_EXPORT const struct resv_region *resv_list_region(
+	const struct resv_list *list, size_t i)
+{
+	return i < list->count ? &list->regions[i] : NULL;
+}
+
+RESV_EXPORT const struct resv_source *resv_list_source(
+	const struct resv_list *list, uint32_t id)
+{
+	return id < list->pool->count ? list->pool->v[id] : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Kernel view                                                               */
+
+/*
+ * Sort key of the kernel's list (iommu_insert_resv_region): start, then type,
+ * then the later-inserted region first. Packed as type << 32 | ~index, which
+ * needs fewer than 2^32 regions.
+ */
+static inline uint64_t kernel_key(enum resv_type type, size_t index)
+{
+	return (uint64_t)type << 32 | (uint32_t)~(uint32_t)index;
+}
+
+static inline size_t key_index(uint64_t key)
+{
+	return (uint32_t)~(uint32_t)key;
+}
+
+static inline enum resv_type key_type(uint64_t key)
+{
+	return (enum resv_type)(key >> 32);
+}
+
+static int sorted_items(struct sort_item **out, const struct resv_list *in,
+			bool skip_zero)
+{
+	struct sort_item *v;
+	size_t n = 0;
+
+	if (in->count > UINT32_MAX)
+		return -ENOMEM;
+	v = malloc((in->count ? in->count : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < in->count; i++) {
+		const struct resv_region *r = &in->regions[i];
+
+		if (skip_zero && r->zero_length)
+			continue;
+		v[n].start = r->start;
+		v[n].key = kernel_key(r->type, i);
+		n++;
+	}
+	sort_items(v, n);
+	*out = v;
+	return 0;
+}
+
+/*
+ * Lay contributors out contiguously per output region: items[k] went to
+ * output owner[k]; a counting sort by owner gives each output its sources in
+ * sort order.
+ */
+static int emit_sources(struct resv_list *out, const struct resv_list *in,
+			const struct sort_item *items, const uint32_t *owner,
+			size_t nitems)
+{
+	size_t nout = out->count;
+	size_t *first = calloc(nout + 1, sizeof(*first));
+
+	if (!first)
+		return -ENOMEM;
+	for (size_t k = 0; k < nitems; k++)
+		first[owner[k] + 1] += in->regions[key_index(items[k].key)].nsources;
+	for (size_t o = 0; o < nout; o++) {
+		first[o + 1] += first[o];
+		out->contrib_off[o] = first[o];
+		out->regions[o].nsources = first[o + 1] - first[o];
+	}
+	for (size_t k = 0; k < nitems; k++) {
+		const struct resv_region *r = &in->regions[key_index(items[k].key)];
+
+		memcpy(out->contrib + first[owner[k]], r->sources,
+		       r->nsources * sizeof(uint32_t));
+		first[owner[k]] += r->nsources;
+	}
+	out->ncontrib = first[nout];
+	free(first);
+	list_fix_pointers(out);
+	return 0;
+}
+
+RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
+				      const struct resv_list *in,
+				      unsigned int *quirks)
+{
+	struct resv_list *view = NULL;
+	struct sort_item *items = NULL;
+	uint32_t *owner = NULL;
+	size_t top[RESV_TYPE_COUNT];
+	bool have_top[RESV_TYPE_COUNT] = { false };
+	unsigned int q = 0;
+	int rc;
+
+	rc = sorted_items(&items, in, false);
+	if (rc < 0)
+		return rc;
+	rc = -ENOMEM;
+	owner = malloc((in->count ? in->count : 1) * sizeof(*owner));
+	if (!owner)
+		goto out;
+	rc = list_new_sharing(&view, in);
+	if (rc < 0)
+		goto out;
+	rc = list_reserve(view, in->count, in->ncontrib);
+	if (rc < 0)
+		goto out;
+
+	/*
+	 * The kernel merges X into T, the latest kept region of X's type, unless
+	 * X.start > T.end + 1 in u64 arithmetic: when T ends at UINT64_MAX the
+	 * sum wraps to 0 and nothing after T merges into it.
+	 */
+	for (size_t k = 0; k < in->count; k++) {
+		const struct resv_region *x = &in->regions[key_index(items[k].key)];
+		enum resv_type t = x->type;
+		struct resv_region *tr = have_top[t] ? &view->regions[top[t]] : NULL;
+
+		if (x->zero_length)
+			q |= RESV_QUIRK_ZERO_LENGTH;
+		if (!tr || x->start > tr->last + 1) {
+			if (tr && tr->last == UINT64_MAX)
+				q |= RESV_QUIRK_TOP_WRAP;
+			list_push_region(view, x->start, x->last, t, x->prot,
+					 x->zero_length);
+			top[t] = view->count - 1;
+			have_top[t] = true;
+		} else {
+			if (x->last > tr->last)
+				tr->last = x->last;
+			/* A kept zero-length region absorbed another: not empty now. */
+			tr->zero_length = tr->zero_length && x->zero_length &&
+					  tr->last == tr->start - 1;
+		}
+		owner[k] = (uint32_t)top[t];
+	}
+	rc = emit_sources(view, in, items, owner, in->count);
+out:
+	free(items);
+	free(owner);
+	if (rc < 0) {
+		resv_list_free(view);
+		return rc;
+	}
+	if (quirks)
+		*quirks = q;
+	*out = view;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Resolved view                                                             */
+
+struct run {
+	uint64_t start, last;
+	enum resv_type type;
+	uint32_t prot;
+	size_t first, end;	/* its items: ritems[first..end) */
+};
+
+/*
+ * Merge the items of each type into maximal runs (overlapping or touching,
+ * no wrap quirk). @ritems receives the items grouped by run.
+ */
+static int build_runs(struct run **runs_out, size_t *nruns_out,
+		      struct sort_item *ritems, const struct resv_list *in,
+		      const struct sort_item *items, size_t n)
+{
+	size_t per_type[RESV_TYPE_COUNT] = { 0 }, pos[RESV_TYPE_COUNT];
+	struct run *runs = malloc((n ? n : 1) * sizeof(*runs));
+	size_t nruns = 0;
+
+	if (!runs)
+		return -ENOMEM;
+	/* Stable partition by type: each type's items stay in start order. */
+	for (size_t k = 0; k < n; k++)
+		per_type[key_type(items[k].key)]++;
+	for (size_t t = 0, acc = 0; t < RESV_TYPE_COUNT; t++) {
+		pos[t] = acc;
+		acc += per_type[t];
+	}
+	for (size_t k = 0; k < n; k++)
+		ritems[pos[key_type(items[k].key)]++] = items[k];
+
+	for (size_t k = 0; k < n; k++) {
+		const struct resv_region *x = &in->regions[key_index(ritems[k].key)];
+		struct run *r = nruns ? &runs[nruns - 1] : NULL;
+
+		if (r && r->type == x->type && touches_or_overlaps(r->last, x->start)) {
+			if (x->last > r->last)
+				r->last = x->last;
+			r->end = k + 1;
+			continue;
+		}
+		runs[nruns++] = (struct run){
+			.start = x->start, .last = x->last, .type = x->type,
+			.prot = x->prot, .first = k, .end = k + 1,
+		};
+	}
+	*runs_out = runs;
+	*nruns_out = nruns;
+	return 0;
+}
+
+/* A region of the resolved view before it is laid out. */
+struct piece {
+	uint64_t start, last;
+	enum resv_type type;
+	uint32_t prot;
+	size_t src_first, src_end;	/* into the piece-source array */
+};
+
+struct piece_buf {
+	struct piece *v;
+	size_t n, cap;
+	uint32_t *src;		/* input region indices */
+	size_t nsrc, src_cap;
+};
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t cap2 = *cap ? *cap : 16;
+
+	while (cap2 < need)
+		cap2 *= 2;
+	void *p = realloc(*v, cap2 * size);
+
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = cap2;
+	return 0;
+}
+
+static int piece_add(struct piece_buf *b, uint64_t start, uint64_t last,
+		     enum resv_type type, uint32_t prot)
+{
+	if (grow((void **)&b->v, &b->cap, b->n + 1, sizeof(*b->v)) < 0)
+		return -ENOMEM;
+	b->v[b->n++] = (struct piece){ start, last, type, prot, b->nsrc, b->nsrc };
+	return 0;
+}
+
+static int piece_add_src(struct piece_buf *b, uint32_t idx)
+{
+	if (grow((void **)&b->src, &b->src_cap, b->nsrc + 1, sizeof(*b->src)) < 0)
+		return -ENOMEM;
+	b->src[b->nsrc++] = idx;
+	b->v[b->n - 1].src_end = b->nsrc;
+	return 0;
+}
+
+/*
+ * Cut one relaxable run by the union of non-relaxable regions (@hole,
+ * sorted, disjoint; *@h is a cursor that only moves forward) and give each
+ * piece the run's items that overlap it. Items are in start order, so an
+ * "active" set sweep costs the number of (piece, item) pairs emitted.
+ */
+static int cut_relaxable(struct piece_buf *b, const struct run *run,
+			 const struct sort_item *ritems,
+			 const struct resv_list *in,
+			 const struct resv_range *hole, size_t nhole, size_t *h,
+			 uint32_t *active)
+{
+	size_t nactive = 0, next = run->first;
+	uint64_t pos = run->start;
+	bool done = false;
+
+	while (*h < nhole && hole[*h].last < run->start)
+		(*h)++;
+	for (size_t k = *h; !done; k++) {
+		uint64_t pstart = pos, plast;
+
+		if (k < nhole && hole[k].start <= run->last) {
+			done = hole[k].last >= run->last;
+			if (hole[k].start > pos) {
+				plast = hole[k].start - 1;
+			} else {
+				if (!done)
+					pos = hole[k].last + 1;
+				continue;
+			}
+			if (!done)
+				pos = hole[k].last + 1;
+		} else {
+			plast = run->last;
+			done = true;
+		}
+
+		if (piece_add(b, pstart, plast, run->type, run->prot) < 0)
+			return -ENOMEM;
+		while (next < run->end && ritems[next].start <= plast)
+			active[nactive++] = (uint32_t)key_index(ritems[next++].key);
+		size_t keep = 0;
+
+		for (size_t a = 0; a < nactive; a++) {
+			if (in->regions[active[a]].last < pstart)
+				continue;	/* ends before this piece: gone */
+			active[keep++] = active[a];
+			if (piece_add_src(b, active[a]) < 0)
+				return -ENOMEM;
+		}
+		nactive = keep;
+	}
+	return 0;
+}
+
+/* Build the list from pieces, sorted by (start, type). */
+static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
+			  const struct piece_buf *b)
+{
+	struct resv_list *view = NULL;
+	struct sort_item *order = NULL;
+	size_t nsrc = 0;
+	int rc;
+
+	order = malloc((b->n ? b->n : 1) * sizeof(*order));
+	if (!order)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->n; i++) {
+		order[i].start = b->v[i].start;
+		order[i].key = (uint64_t)b->v[i].type << 32 | i;
+	}
+	sort_items(order, b->n);
+	for (size_t i = 0; i < b->nsrc; i++)
+		nsrc += in->regions[b->src[i]].nsources;
+
+	rc = list_new_sharing(&view, in);
+	if (rc < 0)
+		goto out;
+	rc = list_reserve(view, b->n, nsrc);
+	if (rc < 0)
+		goto out;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct piece *p = &b->v[(uint32_t)order[i].key];
+
+		list_push_region(view, p->start, p->last, p->type, p->prot, false);
+		for (size_t s = p->src_first; s < p->src_end; s++) {
+			const struct resv_region *r = &in->regions[b->src[s]];
+
+			for (size_t k = 0; k < r->nsources; k++)
+				list_push_source(view, r->sources[k]);
+		}
+	}
+	list_fix_pointers(view);
+	*out = view;
+	view = NULL;
+out:
+	free(order);
+	resv_list_free(view);
+	return rc;
+}
+
+RESV_EXPORT int resv_list_resolved_view(struct resv_list **out,
+					const struct resv_list *in)
+{
+	struct sort_item *items = NULL, *ritems = NULL;
+	struct run *runs = NULL;
+	struct resv_range *hole = NULL;
+	uint32_t *active = NULL;
+	struct piece_buf b = { 0 };
+	size_t n = 0, nruns = 0, nhole = 0, h = 0;
+	int rc;
+
+	rc = sorted_items(&items, in, true);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < in->count; i++)
+		n += !in->regions[i].zero_length;
+	rc = -ENOMEM;
+	ritems = malloc((n ? n : 1) * sizeof(*ritems));
+	hole = malloc((n ? n : 1) * sizeof(*hole));
+	active = malloc((n ? n : 1) * sizeof(*active));
+	if (!ritems || !hole || !active)
+		goto out;
+	rc = build_runs(&runs, &nruns, ritems, in, items, n);
+	if (rc < 0)
+		goto out;
+
+	/* The union of every non-relaxable region, from the start-sorted items. */
+	for (size_t k = 0; k < n; k++) {
+		const struct resv_region *x = &in->regions[key_index(items[k].key)];
+
+		if (resv_type_is_relaxable(x->type))
+			continue;
+		if (nhole && touches_or_overlaps(hole[nhole - 1].last, x->start)) {
+			if (x->last > hole[nhole - 1].last)
+				hole[nhole - 1].last = x->last;
+		} else {
+			hole[nhole++] = (struct resv_range){ x->start, x->last };
+		}
+	}
+
+	for (size_t r = 0; r < nruns; r++) {
+		const struct run *run = &runs[r];
+
+		if (resv_type_is_relaxable(run->type)) {
+			rc = cut_relaxable(&b, run, ritems, in, hole, nhole, &h,
+					   active);
+			if (rc < 0)
+				goto out;
+			continue;
+		}
+		rc = piece_add(&b, run->start, run->last, run->type, run->prot);
+		for (size_t k = run->first; rc == 0 && k < run->end; k++)
+			rc = piece_add_src(&b, (uint32_t)key_index(ritems[k].key));
+		if (rc < 0)
+			goto out;
+	}
+	rc = pieces_to_list(out, in, &b);
+out:
+	free(items);
+	free(ritems);
+	free(runs);
+	free(hole);
+	free(active);
+	free(b.v);
+	free(b.src);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Overlay                                                                   */
+
+/*
+ * QEMU's insertion makes every address belong to the latest-inserted region
+ * that covers it, and a region's surviving addresses form its pieces. So:
+ * sweep the addresses in order with a max-heap of the covering regions by
+ * insertion index (dropping those that ended), and cut a piece wherever the
+ * winner changes or a gap opens.
+ */
+struct heap {
+	uint32_t *v;
+	size_t n;
+};
+
+static void heap_push(struct heap *h, uint32_t x)
+{
+	size_t i = h->n++;
+
+	while (i > 0 && h->v[(i - 1) / 2] < x) {
+		h->v[i] = h->v[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h->v[i] = x;
+}
+
+static void heap_pop(struct heap *h)
+{
+	uint32_t x = h->v[--h->n];
+	size_t i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && h->v[c + 1] > h->v[c])
+			c++;
+		if (h->v[c] <= x)
+			break;
+		h->v[i] = h->v[c];
+		i = c;
+	}
+	if (h->n)
+		h->v[i] = x;
+}
+
+RESV_EXPORT int resv_list_overlay(struct resv_list **out,
+				  const struct resv_list *in)
+{
+	struct sort_item *items = NULL;
+	struct heap heap = { 0 };
+	struct piece_buf b = { 0 };
+	size_t n = 0, next = 0;
+	uint32_t last_winner = 0;
+	int rc;
+
+	rc = sorted_items(&items, in, true);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < in->count; i++)
+		n += !in->regions[i].zero_length;
+	rc = -ENOMEM;
+	heap.v = malloc((n ? n : 1) * sizeof(*heap.v));
+	if (!heap.v)
+		goto out;
+
+	uint64_t pos = n ? items[0].start : 0;
+
+	while (next < n || heap.n) {
+		while (next < n && items[next].start <= pos)
+			heap_push(&heap, (uint32_t)key_index(items[next++].key));
+		while (heap.n && in->regions[heap.v[0]].last < pos)
+			heap_pop(&heap);
+		if (!heap.n) {
+			if (next == n)
+				break;
+			pos = items[next].start;
+			continue;
+		}
+
+		uint32_t w = heap.v[0];
+		const struct resv_region *r = &in->regions[w];
+		uint64_t end = r->last;
+
+		if (next < n && items[next].start - 1 < end)
+			end = items[next].start - 1;
+		struct piece *prev = b.n ? &b.v[b.n - 1] : NULL;
+
+		if (prev && last_winner == w && prev->last + 1 == pos) {
+			prev->last = end;
+		} else {
+			rc = piece_add(&b, pos, end, r->type, r->prot);
+			if (rc == 0)
+				rc = piece_add_src(&b, w);
+			if (rc < 0)
+				goto out;
+			last_winner = w;
+		}
+		if (end == UINT64_MAX)
+			break;
+		pos = end + 1;
+	}
+	/* Pieces are already in address order and disjoint. */
+	rc = pieces_to_list(out, in, &b);
+out:
+	free(items);
+	free(heap.v);
+	free(b.v);
+	free(b.src);
+	return rc;
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Region text: the kernel's reserved_regions format (iommu.c
+ * iommu_group_show_resv_regions: "0x%016llx 0x%016llx %s\n"), read strictly
+ * and written byte for byte, and the looser input of the region calculator.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Printable excerpt of a bad line for messages: at most 48 bytes, escaped. */
+static void excerpt(char *dst, size_t size, const char *s, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && o + 5 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			dst[o++] = (char)c;
+		else
+			o += (size_t)snprintf(dst + o, size - o, "\\x%02x", c);
+	}
+	if (o > size - 1)
+		o = size - 1;
+	dst[o] = '\0';
+}
+
+/* Exactly "0x" and 16 lower-case hex digits. */
+static bool parse_kernel_hex(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (s[0] != '0' || s[1] != 'x')
+		return false;
+	for (int i = 2; i < 18; i++) {
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			x = x << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			x = x << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return false;
+	}
+	*v = x;
+	return true;
+}
+
+/* Why a kernel line is malformed, or NULL when it is well formed. */
+static const char *check_sysfs_line(const char *s, size_t len, uint64_t *start,
+				    uint64_t *last, enum resv_type *type)
+{
+	if (memchr(s, '\0', len))
+		return "a NUL byte in the line";
+	if (len < 39)
+		return "too short for \"0x%016llx 0x%016llx TYPE\"";
+	if (!parse_kernel_hex(s, start))
+		return "start is not 0x followed by 16 lower-case hex digits";
+	if (s[18] != ' ')
+		return "expected one space after the start address";
+	if (!parse_kernel_hex(s + 19, last))
+		return "last is not 0x followed by 16 lower-case hex digits";
+	if (s[37] != ' ')
+		return "expected one space after the last address";
+	/* The kernel never prints "sw-msi": SW_MSI is written as "msi". */
+	if (resv_type_parse(s + 38, len - 38, type) < 0 ||
+	    *type == RESV_TYPE_SW_MSI)
+		return "unknown region type (expected direct, direct-relaxable, reserved or msi)";
+	if (*start > *last)
+		return "start is above last (the kernel prints that only for a zero-length region)";
+	return NULL;
+}
+
+RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
+				 size_t len, const char *where,
+				 const char *device, struct resv_diags *diags)
+{
+	uint64_t lineno = 0, prev_start = 0;
+	enum resv_type prev_type = RESV_TYPE_DIRECT;
+	bool have_prev = false, warned_order = false;
+	int bad = 0, rc;
+	char origin[4096], ex[200];
+
+	for (size_t off = 0; off < len;) {
+		const char *s = buf + off;
+		const char *nl = memchr(s, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - s) : len - off;
+		uint64_t start, last;
+		enum resv_type type;
+		const char *why;
+
+		lineno++;
+		off += n + (nl ? 1 : 0);
+		why = check_sysfs_line(s, n, &start, &last, &type);
+		if (!why && !nl)
+			why = "no newline at the end (the kernel ends every line with one)";
+		if (why) {
+			excerpt(ex, sizeof(ex), s, n < 48 ? n : 48);
+			rc = diags_add(diags, "SYSFS_BAD_LINE", RESV_SEV_ERROR,
+				       where, lineno, -1, "%s: \"%s\"", why, ex);
+			if (rc < 0)
+				return rc;
+			bad++;
+			continue;
+		}
+		/* v5.4+ lists are sorted by (start, type); older kernels not. */
+		if (have_prev && !warned_order &&
+		    (start < prev_start || (start == prev_start && type < prev_type))) {
+			rc = diags_add(diags, "SYSFS_UNSORTED", RESV_SEV_WARNING,
+				       where, lineno, -1,
+				       "out of (start, type) order: written by a kernel before v5.4, or not by a kernel");
+			if (rc < 0)
+				return rc;
+			warned_order = true;
+		}
+		have_prev = true;
+		prev_start = start;
+		prev_type = type;
+		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
+		rc = resv_list_add(list, start, last, type, 0, origin, device);
+		if (rc < 0)
+			return rc;
+	}
+	return bad;
+}
+
+/* A number in hex (0x/0X) or decimal, no sign, no overflow. */
+static const char *parse_number(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t x = 0;
+	unsigned int base = 10;
+	size_t i = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return "is not a number";
+	for (; i < len; i++) {
+		unsigned int d;
+		char c = s[i];
+
+		if (c >= '0' && c <= '9')
+			d = (unsigned int)(c - '0');
+		else if (base == 16 && c >= 'a' && c <= 'f')
+			d = (unsigned int)(c - 'a' + 10);
+		else if (base == 16 && c >= 'A' && c <= 'F')
+			d = (unsigned int)(c - 'A' + 10);
+		else
+			return base == 16 ? "is not a hex number" : "is not a decimal number (use 0x for hex)";
+		if (x > (UINT64_MAX - d) / base)
+			return "does not fit in 64 bits";
+		x = x * base + d;
+	}
+	*v = x;
+	return NULL;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Split a line into at most 4 blank-separated fields. */
+static size_t split_fields(const char *s, size_t len, const char **f,
+			   size_t *flen)
+{
+	size_t n = 0, i = 0;
+
+	while (i < len) {
+		while (i < len && is_blank(s[i]))
+			i++;
+		if (i == len)
+			break;
+		size_t b = i;
+
+		while (i < len && !is_blank(s[i]))
+			i++;
+		if (n < 4) {
+			f[n] = s + b;
+			flen[n] = i - b;
+		}
+		n++;
+	}
+	return n;
+}
+
+RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
+				   size_t len, const char *where,
+				   struct resv_diags *diags)
+{
+	uint64_t lineno = 0;
+	int bad = 0, rc;
+	char origin[4096], ex[200];
+
+	for (size_t off = 0; off < len;) {
+		const char *s = buf + off;
+		const char *nl = memchr(s, '\n', len - off);
+		size_t n = nl ? (size_t)(nl - s) : len - off;
+		const char *hash = memchr(s, '#', n);
+		const char *f[4], *why = NULL;
+		size_t flen[4], nf;
+		uint64_t start = 0, last = 0;
+		enum resv_type type = RESV_TYPE_DIRECT;
+		int field = 0;
+
+		lineno++;
+		off += n + (nl ? 1 : 0);
+		if (hash)
+			n = (size_t)(hash - s);
+		if (memchr(s, '\0', n)) {
+			why = "a NUL byte in the line";
+		} else {
+			nf = split_fields(s, n, f, flen);
+			if (nf == 0)
+				continue;
+			if (nf != 3)
+				why = "expected three fields: START LAST TYPE";
+			else if ((why = parse_number(f[0], flen[0], &start)))
+				field = 1;
+			else if ((why = parse_number(f[1], flen[1], &last)))
+				field = 2;
+			else if (resv_type_parse(f[2], flen[2], &type) < 0)
+				why = "unknown TYPE (direct, direct-relaxable, reserved, msi, sw-msi)";
+			else if (start > last)
+				why = "START is above LAST";
+		}
+		if (why) {
+			excerpt(ex, sizeof(ex), s, n < 60 ? n : 60);
+			rc = diags_add(diags, "REGIONS_BAD_LINE", RESV_SEV_ERROR,
+				       where, lineno, -1, "%s%s: \"%s\"",
+				       field == 1 ? "START " : field == 2 ? "LAST " : "",
+				       why, ex);
+			if (rc < 0)
+				return rc;
+			bad++;
+			continue;
+		}
+		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
+		rc = resv_list_add(list, start, last, type, 0, origin, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	return bad;
+}
+
+RESV_EXPORT int resv_format_sysfs(const struct resv_list *list, char **out,
+				  size_t *len)
+{
+	/* The longest line: 2 * 18 + 2 spaces + "direct-relaxable" + '\n'. */
+	size_t cap = list->count * 56 + 1, n = 0;
+	char *buf;
+
+	if (list->count > (SIZE_MAX - 1) / 56)
+		return -ENOMEM;
+	buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (size_t i = 0; i < list->count; i++) {
+		const struct resv_region *r = &list->regions[i];
+
+		n += (size_t)snprintf(buf + n, cap - n, "0x%016" PRIx64 " 0x%016" PRIx64 " %s\n",
+				      r->start, r->last, resv_type_sysfs_name(r->type));
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}

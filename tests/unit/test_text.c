@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Region text: the strict reserved_regions reader, the calculator's reader,
+ * and byte-exact round trips of real reserved_regions samples
+ * (corpus/sysfs-samples.md).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <iommu-resv.h>
+
+struct parse_case {
+	const char *name;
+	const char *text;
+	size_t len;		/* 0: strlen(text) */
+	int bad;		/* expected return: number of bad lines */
+	size_t regions;		/* regions kept */
+	const char *diag_id;	/* first diagnostic, or NULL for none */
+	uint64_t diag_line;
+};
+
+#define L(a, b, t) "0x" a " 0x" b " " t "\n"
+
+static const struct parse_case sysfs_cases[] = {
+	{ "empty file", "", 0, 0, 0, NULL, 0 },
+	{ "one line", L("00000000fee00000", "00000000feefffff", "msi"), 0, 0, 1, NULL, 0 },
+	{ "every type",
+	  L("0000000000000000", "0000000000ffffff", "direct-relaxable")
+	  L("00000000bdf6e000", "00000000bdf84fff", "direct")
+	  L("00000000fee00000", "00000000feefffff", "msi")
+	  L("000000fd00000000", "000000ffffffffff", "reserved"), 0, 0, 4, NULL, 0 },
+	{ "top of the space", L("ffffffffffffffff", "ffffffffffffffff", "reserved"), 0, 0, 1,
+	  NULL, 0 },
+	{ "upper-case hex", L("00000000FEE00000", "00000000feefffff", "msi"), 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "15 digits", "0x0000000fee00000 0x00000000feefffff msi\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "17 digits", "0x000000000fee00000 0x00000000feefffff msi\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "no 0x", "0000000000fee00000 0x00000000feefffff msi\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "tab separator", "0x00000000fee00000\t0x00000000feefffff msi\n", 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "two spaces", "0x00000000fee00000  0x00000000feefffff msi\n", 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "trailing space", "0x00000000fee00000 0x00000000feefffff msi \n", 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "CRLF", "0x00000000fee00000 0x00000000feefffff msi\r\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "sw-msi is never printed by the kernel", L("0000000008000000", "00000000080fffff", "sw-msi"),
+	  0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "unknown type", L("0000000008000000", "00000000080fffff", "direct-relaxed"), 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "missing type", "0x0000000008000000 0x00000000080fffff \n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "inverted range", L("0000000080000000", "000000007fffffff", "direct"), 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "no final newline", "0x00000000fee00000 0x00000000feefffff msi", 0, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "blank line", "\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
+	{ "NUL inside", "0x00000000fee00000 0x00000000feefffff m\0si\n", 43, 1, 0,
+	  "SYSFS_BAD_LINE", 1 },
+	{ "a bad line among good ones: the others are kept",
+	  L("0000000000001000", "0000000000001fff", "direct")
+	  "garbage\n"
+	  L("00000000fee00000", "00000000feefffff", "msi"), 0, 1, 2, "SYSFS_BAD_LINE", 2 },
+	{ "out of kernel order: warning, kept",
+	  L("00000000fee00000", "00000000feefffff", "msi")
+	  L("0000000000001000", "0000000000001fff", "direct"), 0, 0, 2, "SYSFS_UNSORTED", 2 },
+	{ "same start, type order descending: warning",
+	  L("0000000000001000", "0000000000001fff", "reserved")
+	  L("0000000000001000", "0000000000001fff", "direct"), 0, 0, 2, "SYSFS_UNSORTED", 2 },
+	{ "a kernel page cut mid-line (TV16)",
+	  L("00000000fee00000", "00000000feefffff", "msi") "0x00000000fef00000 0x00", 0, 1, 1,
+	  "SYSFS_BAD_LINE", 2 },
+};
+
+static const struct parse_case region_cases[] = {
+	{ "kernel text is valid input",
+	  L("00000000fee00000", "00000000feefffff", "msi"), 0, 0, 1, NULL, 0 },
+	{ "decimal, hex, comments, blank lines, tabs",
+	  "# a comment\n\n4096 8191 direct\n\t0X2000  0x2FFF\tsw-msi  # trailing\n  \n", 0, 0, 2,
+	  NULL, 0 },
+	{ "no final newline", "0 0 reserved", 0, 0, 1, NULL, 0 },
+	{ "CRLF", "0 0 reserved\r\n", 0, 0, 1, NULL, 0 },
+	{ "the whole space", "0 0xffffffffffffffff reserved\n", 0, 0, 1, NULL, 0 },
+	{ "2^64 overflows", "0 18446744073709551616 reserved\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "0x1_0000_0000_0000_0000 overflows", "0 0x10000000000000000 reserved\n", 0, 1, 0,
+	  "REGIONS_BAD_LINE", 1 },
+	{ "negative", "-1 5 reserved\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "bare 0x", "0x 5 reserved\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "hex digits without 0x", "ff 100 reserved\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "two fields", "0 5\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "four fields", "0 5 msi extra\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "unknown type", "\n0 5 MSI\n", 0, 1, 0, "REGIONS_BAD_LINE", 2 },
+	{ "inverted", "5 4 msi\n", 0, 1, 0, "REGIONS_BAD_LINE", 1 },
+	{ "NUL", "0 5 m\0si\n", 9, 1, 0, "REGIONS_BAD_LINE", 1 },
+};
+
+static void run_cases(const struct parse_case *cases, size_t n, bool sysfs)
+{
+	for (size_t c = 0; c < n; c++) {
+		const struct parse_case *pc = &cases[c];
+		size_t len = pc->len ? pc->len : strlen(pc->text);
+		struct resv_list *l;
+		struct resv_diags *d;
+		int rc;
+
+		assert_int_equal(resv_list_new(&l), 0);
+		assert_int_equal(resv_diags_new(&d), 0);
+		rc = sysfs ? resv_parse_sysfs(l, pc->text, len, "f", "0000:00:02.0", d)
+			   : resv_parse_regions(l, pc->text, len, "f", d);
+		if (rc != pc->bad || resv_list_count(l) != pc->regions)
+			fail_msg("%s: rc %d, %zu regions; expected %d, %zu", pc->name, rc,
+				 resv_list_count(l), pc->bad, pc->regions);
+		if (!pc->diag_id) {
+			if (resv_diags_count(d))
+				fail_msg("%s: unexpected diagnostic %s: %s", pc->name,
+					 resv_diags_get(d, 0)->id, resv_diags_get(d, 0)->message);
+		} else {
+			const struct resv_diag *g = resv_diags_get(d, 0);
+
+			if (!g || strcmp(g->id, pc->diag_id) || g->line != pc->diag_line ||
+			    strcmp(g->where, "f") || g->group != -1)
+				fail_msg("%s: diagnostic %s line %" PRIu64 ", expected %s line %" PRIu64,
+					 pc->name, g ? g->id : "none", g ? g->line : 0, pc->diag_id,
+					 pc->diag_line);
+			assert_true(strlen(g->message) > 10);
+			/* A bad line is an error; an unsorted list only a warning. */
+			assert_int_equal(g->severity, pc->bad ? RESV_SEV_ERROR : RESV_SEV_WARNING);
+		}
+		if (sysfs && pc->regions)
+			assert_string_equal(resv_list_source(l, resv_list_region(l, 0)->sources[0])->device,
+					    "0000:00:02.0");
+		resv_diags_free(d);
+		resv_list_free(l);
+	}
+}
+
+static void test_parse_sysfs(void **state)
+{
+	(void)state;
+	run_cases(sysfs_cases, sizeof(sysfs_cases) / sizeof(sysfs_cases[0]), true);
+}
+
+static void test_parse_regions(void **state)
+{
+	(void)state;
+	run_cases(region_cases, sizeof(region_cases) / sizeof(region_cases[0]), false);
+}
+
+/* Real files: parse, take the kernel view, print: the same bytes back. */
+static const char *const samples[] = {
+	/* HP ProLiant DL388p Gen8, group 19 (sysfs-samples.md 1) */
+	"0x0000000000000000 0x0000000000ffffff direct\n"
+	"0x00000000bdf6e000 0x00000000bdf84fff direct\n"
+	"0x00000000fee00000 0x00000000feefffff msi\n",
+	/* SolidRun HoneyComb LX2K, overlapping lines of different types (2) */
+	"0x0000000001000000 0x0000000010ffffff direct-relaxable\n"
+	"0x0000000008000000 0x00000000080fffff msi\n"
+	"0x000000080c000000 0x000000081bffffff direct-relaxable\n"
+	"0x0000001c00000000 0x0000001c001fffff direct-relaxable\n"
+	"0x0000002080000000 0x000000209fffffff direct-relaxable\n",
+	/* AMD host (3) */
+	"0x00000000fee00000 0x00000000feefffff msi\n"
+	"0x000000fd00000000 0x000000ffffffffff reserved\n",
+	/* Intel NIC, no RMRR (4) */
+	"0x00000000fee00000 0x00000000feefffff msi\n",
+};
+
+static void test_sysfs_round_trip(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(samples) / sizeof(samples[0]); i++) {
+		struct resv_list *l, *k;
+		char *text;
+		size_t len;
+
+		assert_int_equal(resv_list_new(&l), 0);
+		assert_int_equal(resv_parse_sysfs(l, samples[i], strlen(samples[i]), "s", NULL,
+						  NULL), 0);
+		assert_int_equal(resv_list_kernel_view(&k, l, NULL), 0);
+		assert_int_equal(resv_format_sysfs(k, &text, &len), 0);
+		assert_string_equal(text, samples[i]);
+		assert_int_equal(len, strlen(samples[i]));
+		free(text);
+		resv_list_free(k);
+		resv_list_free(l);
+	}
+}
+
+static void test_format_zero_length(void **state)
+{
+	struct resv_list *l;
+	char *text;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(resv_list_new(&l), 0);
+	assert_int_equal(resv_list_add_length(l, 0, 0, RESV_TYPE_DIRECT, 0, NULL, NULL), 0);
+	assert_int_equal(resv_list_add(l, 0, UINT64_MAX, RESV_TYPE_SW_MSI, 0, NULL, NULL), 0);
+	assert_int_equal(resv_format_sysfs(l, &text, &len), 0);
+	assert_string_equal(text, "0x0000000000000000 0xffffffffffffffff direct\n"
+				  "0x0000000000000000 0xffffffffffffffff msi\n");
+	free(text);
+	resv_list_free(l);
+}
+
+static void test_diags(void **state)
+{
+	struct resv_diags *d;
+
+	(void)state;
+	assert_int_equal(resv_diags_new(&d), 0);
+	assert_int_equal(resv_diags_max_severity(d), -1);
+	assert_null(resv_diags_get(d, 0));
+	assert_int_equal(resv_diags_count(NULL), 0);
+	resv_diags_free(d);
+	resv_diags_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_sysfs),
+		cmocka_unit_test(test_parse_regions),
+		cmocka_unit_test(test_sysfs_round_trip),
+		cmocka_unit_test(test_format_zero_length),
+		cmocka_unit_test(test_diags),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
