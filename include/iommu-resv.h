@@ -201,7 +201,7 @@ enum resv_kernel_quirk {
  * touch are merged, keeping the prot of the first in sort order (on an exact
  * (start, type) tie, the later-added region sorts first); regions of
  * different types are never merged. Merged regions keep every contributor's
- * source. O(n log n). @quirks (may be NULL) receives the RESV_QUIRK_* the
+ * sources, in the order the contributors were added. O(n log n). @quirks (may be NULL) receives the RESV_QUIRK_* the
  * output reproduces.
  * Return: 0 or -ENOMEM.
  */

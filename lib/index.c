@@ -3,28 +3,40 @@
  * "Which region first meets [a, b]?" in O(log n). Regions sorted by
  * (start, type, position) with the running maximum of their last address:
  * the first region whose running maximum reaches a is the only candidate,
- * because every earlier one ends before a. It meets [a, b] iff it starts at
- * or before b. One binary search, over one array.
+ * because every earlier one ends before a; it meets [a, b] iff it starts at
+ * or before b. The running maxima are searched as a static B-tree: level 0 is
+ * the maxima themselves, each level above holds the last (largest) value of
+ * each block of the level below. A query scans one block per level, top
+ * down; the upper levels stay in cache.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "internal.h"
 
+#define BLOCK 16
+#define MAX_LEVELS 16	/* 16^16 = 2^64 entries */
+
+struct index_entry {
+	uint64_t start;
+	size_t pos;		/* position in the indexed list */
+};
+
 struct resv_index {
 	size_t n;
-	uint64_t *max_last;	/* running maximum of last */
-	uint64_t *start;
-	size_t *pos;		/* position in the indexed list */
+	unsigned int nlevels;
+	uint64_t *level[MAX_LEVELS];	/* level[0]: running maximum of last */
+	size_t size[MAX_LEVELS];
+	struct index_entry *entry;
 };
 
 RESV_EXPORT void resv_index_free(struct resv_index *index)
 {
 	if (!index)
 		return;
-	free(index->max_last);
-	free(index->start);
-	free(index->pos);
+	for (unsigned int l = 0; l < MAX_LEVELS; l++)
+		free(index->level[l]);
+	free(index->entry);
 	free(index);
 }
 
@@ -51,11 +63,10 @@ RESV_EXPORT int resv_index_new(struct resv_index **out,
 	ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return -ENOMEM;
-	ix->max_last = malloc(cap * sizeof(*ix->max_last));
-	ix->start = malloc(cap * sizeof(*ix->start));
-	ix->pos = malloc(cap * sizeof(*ix->pos));
+	ix->level[0] = malloc(cap * sizeof(*ix->level[0]));
+	ix->entry = malloc(cap * sizeof(*ix->entry));
 	order = malloc(cap * sizeof(*order));
-	if (!ix->max_last || !ix->start || !ix->pos || !order) {
+	if (!ix->level[0] || !ix->entry || !order) {
 		free(order);
 		resv_index_free(ix);
 		return -ENOMEM;
@@ -79,13 +90,32 @@ RESV_EXPORT int resv_index_new(struct resv_index **out,
 		size_t i = (uint32_t)order[k].key;
 		uint64_t last = list->regions[i].last;
 
-		ix->start[k] = order[k].start;
-		ix->pos[k] = i;
-		ix->max_last[k] = k && ix->max_last[k - 1] > last ?
-					  ix->max_last[k - 1] : last;
+		ix->entry[k] = (struct index_entry){ order[k].start, i };
+		ix->level[0][k] = k && ix->level[0][k - 1] > last ? ix->level[0][k - 1] : last;
 	}
 	free(order);
 	ix->n = n;
+	ix->size[0] = n;
+	ix->nlevels = 1;
+	while (ix->size[ix->nlevels - 1] > BLOCK) {
+		unsigned int l = ix->nlevels;
+		const uint64_t *below = ix->level[l - 1];
+		size_t nb = (ix->size[l - 1] + BLOCK - 1) / BLOCK;
+
+		ix->level[l] = malloc(nb * sizeof(*ix->level[l]));
+		if (!ix->level[l]) {
+			resv_index_free(ix);
+			return -ENOMEM;
+		}
+		for (size_t b = 0; b < nb; b++) {
+			size_t end = (b + 1) * BLOCK < ix->size[l - 1] ? (b + 1) * BLOCK :
+									  ix->size[l - 1];
+
+			ix->level[l][b] = below[end - 1];
+		}
+		ix->size[l] = nb;
+		ix->nlevels++;
+	}
 	*out = ix;
 	return 0;
 }
@@ -93,24 +123,34 @@ RESV_EXPORT int resv_index_new(struct resv_index **out,
 RESV_EXPORT int resv_index_first(const struct resv_index *index, uint64_t a,
 				 uint64_t b, size_t *pos)
 {
-	const uint64_t *m = index->max_last;
-	size_t lo = 0, n = index->n;
+	size_t lo = 0, hi, k = 0;
 
 	if (a > b)
 		return -EINVAL;
-	/* Branch-free lower bound: the first k with max_last[k] >= a. */
-	while (n > 1) {
-		size_t half = n / 2;
+	/*
+	 * At each level, scan the block [lo, hi) for the first value >= a; its
+	 * block below is the next range. Values ascend within a level, and a
+	 * block's maximum is its last value, so the scan below always finds one.
+	 */
+	hi = index->size[index->nlevels - 1];
+	for (unsigned int l = index->nlevels; l-- > 0;) {
+		const uint64_t *v = index->level[l];
 
-		__builtin_prefetch(&m[lo + half / 2]);
-		__builtin_prefetch(&m[lo + half + half / 2]);
-		lo = m[lo + half] < a ? lo + half : lo;
-		n -= half;
+		size_t below = 0;
+
+		/* Branch-free: values ascend, so the count below a is the offset. */
+		for (size_t i = lo; i < hi; i++)
+			below += v[i] < a;
+		k = lo + below;
+		if (k == hi)
+			return -ENOENT;	/* only possible at the top */
+		if (l > 0) {
+			lo = k * BLOCK;
+			hi = lo + BLOCK < index->size[l - 1] ? lo + BLOCK : index->size[l - 1];
+		}
 	}
-	if (n == 1 && m[lo] < a)
-		lo++;
-	if (lo >= index->n || index->start[lo] > b)
+	if (index->entry[k].start > b)
 		return -ENOENT;
-	*pos = index->pos[lo];
+	*pos = index->entry[k].pos;
 	return 0;
 }

@@ -369,35 +369,34 @@ static int sorted_items(struct sort_item **out, const struct resv_list *in,
 }
 
 /*
- * Lay contributors out contiguously per output region: items[k] went to
- * output owner[k]; a counting sort by owner gives each output its sources in
- * sort order.
+ * Give each output region its contributors' sources: @owner[i] is the output
+ * that input region i went to. One pass over the input, in input order, so
+ * a merged region lists its sources in the order they were added.
  */
 static int emit_sources(struct resv_list *out, const struct resv_list *in,
-			const struct sort_item *items, const uint32_t *owner,
-			size_t nitems)
+			const uint32_t *owner)
 {
 	size_t nout = out->count;
-	size_t *first = calloc(nout + 1, sizeof(*first));
+	size_t *next = calloc(nout + 1, sizeof(*next));
 
-	if (!first)
+	if (!next)
 		return -ENOMEM;
-	for (size_t k = 0; k < nitems; k++)
-		first[owner[k] + 1] += in->regions[key_index(items[k].key)].nsources;
+	for (size_t i = 0; i < in->count; i++)
+		next[owner[i] + 1] += in->regions[i].nsources;
 	for (size_t o = 0; o < nout; o++) {
-		first[o + 1] += first[o];
-		out->contrib_off[o] = first[o];
-		out->regions[o].nsources = first[o + 1] - first[o];
+		next[o + 1] += next[o];
+		out->contrib_off[o] = next[o];
+		out->regions[o].nsources = next[o + 1] - next[o];
 	}
-	for (size_t k = 0; k < nitems; k++) {
-		const struct resv_region *r = &in->regions[key_index(items[k].key)];
+	out->ncontrib = next[nout];
+	for (size_t i = 0; i < in->count; i++) {
+		const struct resv_region *r = &in->regions[i];
 
-		memcpy(out->contrib + first[owner[k]], r->sources,
+		memcpy(out->contrib + next[owner[i]], r->sources,
 		       r->nsources * sizeof(uint32_t));
-		first[owner[k]] += r->nsources;
+		next[owner[i]] += r->nsources;
 	}
-	out->ncontrib = first[nout];
-	free(first);
+	free(next);
 	list_fix_pointers(out);
 	return 0;
 }
@@ -434,8 +433,13 @@ RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
 	 * sum wraps to 0 and nothing after T merges into it.
 	 */
 	for (size_t k = 0; k < in->count; k++) {
-		const struct resv_region *x = &in->regions[key_index(items[k].key)];
+		size_t idx = key_index(items[k].key);
+		const struct resv_region *x = &in->regions[idx];
 		enum resv_type t = x->type;
+
+		/* The sorted walk jumps around the input: fetch ahead. */
+		if (k + 8 < in->count)
+			__builtin_prefetch(&in->regions[key_index(items[k + 8].key)]);
 		struct resv_region *tr = have_top[t] ? &view->regions[top[t]] : NULL;
 
 		if (x->zero_length)
@@ -454,9 +458,9 @@ RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
 			tr->zero_length = tr->zero_length && x->zero_length &&
 					  tr->last == tr->start - 1;
 		}
-		owner[k] = (uint32_t)top[t];
+		owner[idx] = (uint32_t)top[t];
 	}
-	rc = emit_sources(view, in, items, owner, in->count);
+	rc = emit_sources(view, in, owner);
 out:
 	free(items);
 	free(owner);
@@ -629,7 +633,17 @@ static int cut_relaxable(struct piece_buf *b, const struct run *run,
 	return 0;
 }
 
-/* Build the list from pieces, sorted by (start, type). */
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Build the list from pieces, sorted by (start, type); each piece lists its
+ * contributors' sources in input order, as the kernel view does.
+ */
 static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
 			  const struct piece_buf *b)
 {
@@ -658,6 +672,9 @@ static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
 	for (size_t i = 0; i < b->n; i++) {
 		const struct piece *p = &b->v[(uint32_t)order[i].key];
 
+		if (p->src_end - p->src_first > 1)
+			qsort(b->src + p->src_first, p->src_end - p->src_first,
+			      sizeof(*b->src), cmp_u32);
 		list_push_region(view, p->start, p->last, p->type, p->prot, false);
 		for (size_t s = p->src_first; s < p->src_end; s++) {
 			const struct resv_region *r = &in->regions[b->src[s]];

@@ -412,9 +412,10 @@ static void test_provenance(void **state)
 	r = resv_list_region(k, 0);	/* the merged relaxable run */
 	assert_int_equal(r->type, R);
 	assert_int_equal(r->nsources, 2);
-	assert_string_equal(resv_list_source(k, r->sources[0])->origin, "DMAR RMRR #3 @0xa8");
-	assert_string_equal(resv_list_source(k, r->sources[1])->origin, "DMAR RMRR #1 @0x68");
-	assert_string_equal(resv_list_source(k, r->sources[1])->device, "0000:00:02.0");
+	/* Sources in the order their regions were added. */
+	assert_string_equal(resv_list_source(k, r->sources[0])->origin, "DMAR RMRR #1 @0x68");
+	assert_string_equal(resv_list_source(k, r->sources[0])->device, "0000:00:02.0");
+	assert_string_equal(resv_list_source(k, r->sources[1])->origin, "DMAR RMRR #3 @0xa8");
 
 	/* Resolved: the run is split by the direct RMRR; the left piece comes
 	 * from both relaxable RMRRs, the right one from #1 only. */
