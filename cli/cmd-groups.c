@@ -92,16 +92,23 @@ static int select_groups(const struct opts *o, const struct resv_system *sys,
 	return 0;
 }
 
+struct aperture {
+	struct resv_range range;
+	const char *source;	/* NULL when assumed or given */
+};
+
 static void json_aperture(struct json *j, const void *arg)
 {
-	const struct resv_range *a = arg;
+	const struct aperture *a = arg;
 
 	json_key(j, "aperture");
 	json_open(j, NULL, '{');
 	json_key(j, "start");
-	json_hex(j, a->start);
+	json_hex(j, a->range.start);
 	json_key(j, "last");
-	json_hex(j, a->last);
+	json_hex(j, a->range.last);
+	json_key(j, "source");
+	json_str(j, a->source);
 	json_close(j, '}');
 }
 
@@ -164,10 +171,12 @@ static int run(int argc, char **argv, const char *cmd)
 			continue;	/* reported by the loader */
 		snprintf(where, sizeof(where), "group %ld", g->id);
 		struct opts go = o;
+		struct aperture ap = { o.aperture, o.aperture_set ? "--aperture" : "assumed" };
 
 		if (o.view == VIEW_USABLE && !o.aperture_set) {
 			if (g->aperture_known) {
 				go.aperture = g->aperture;
+				ap = (struct aperture){ g->aperture, g->aperture_source };
 			} else if (!guessed) {
 				fprintf(stderr, PROG ": note: the IOMMU address width of group %ld is not "
 					"in sysfs (only Intel VT-d shows it); assuming a 48-bit aperture "
@@ -182,7 +191,7 @@ static int run(int argc, char **argv, const char *cmd)
 			printf("# group %ld\n", g->id);
 		if (t)
 			table_begin_group(t, g, o.view == VIEW_USABLE ? json_aperture : NULL,
-					  &go.aperture);
+					  &ap);
 		rc = output_view(&go, t, g, view, usable);
 		if (t)
 			table_end_group(t);
