@@ -63,7 +63,7 @@ check: build build-dev
 	exit $$status
 
 bench: build
-	ninja -C $(BUILD) bench-region
+	ninja -C $(BUILD) bench/bench-region
 	$(BUILD)/bench/bench-region
 
 clean:

@@ -1,42 +1,50 @@
 // SPDX-License-Identifier: MIT
 /*
- * "Which region first meets [a, b]?" in O(log n). Regions sorted by
- * (start, type, position) with the running maximum of their last address:
- * the first region whose running maximum reaches a is the only candidate,
- * because every earlier one ends before a; it meets [a, b] iff it starts at
- * or before b. The running maxima are searched as a static B-tree: level 0 is
- * the maxima themselves, each level above holds the last (largest) value of
- * each block of the level below. A query scans one block per level, top
- * down; the upper levels stay in cache.
+ * "Which region first meets [a, b]?" in O(log n). Take the regions in
+ * (start, type, position) order: the first whose last reaches a is the only
+ * candidate, because every earlier one ends before a, and it meets [a, b]
+ * iff it starts at or before b. That region always ends later than every
+ * region before it (a "record"), so only records are indexed: their lasts
+ * ascend, and overlapping lists shrink to a fraction. The lasts are searched
+ * as a static B-tree: level 0 is the records, each level above holds the
+ * last (largest) value of each block of the level below. A query scans one block per level, top
+ * down; the upper levels stay in cache, and the bottom block keeps the
+ * maxima, starts and positions of its 16 entries side by side, so a query
+ * reads one small piece of memory that is not in cache.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
 #define BLOCK 16
 #define MAX_LEVELS 16	/* 16^16 = 2^64 entries */
 
-struct index_entry {
-	uint64_t start;
-	size_t pos;		/* position in the indexed list */
+/* 16 entries of level 0. */
+struct index_block {
+	uint64_t last[BLOCK];		/* ascending */
+	uint64_t start[BLOCK];
+	uint32_t pos[BLOCK];		/* position in the indexed list */
 };
 
 struct resv_index {
 	size_t n;
 	unsigned int nlevels;
-	uint64_t *level[MAX_LEVELS];	/* level[0]: running maximum of last */
+	struct index_block *leaf;	/* level 0 */
+	size_t leaf_bytes;
+	uint64_t *level[MAX_LEVELS];	/* level[l], l >= 1: block maxima */
 	size_t size[MAX_LEVELS];
-	struct index_entry *entry;
 };
 
 RESV_EXPORT void resv_index_free(struct resv_index *index)
 {
 	if (!index)
 		return;
-	for (unsigned int l = 0; l < MAX_LEVELS; l++)
+	for (unsigned int l = 1; l < MAX_LEVELS; l++)
 		free(index->level[l]);
-	free(index->entry);
+	free(index->leaf);
 	free(index);
 }
 
@@ -63,10 +71,18 @@ RESV_EXPORT int resv_index_new(struct resv_index **out,
 	ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return -ENOMEM;
-	ix->level[0] = malloc(cap * sizeof(*ix->level[0]));
-	ix->entry = malloc(cap * sizeof(*ix->entry));
+	/* Large leaves on huge pages where the system has them: fewer TLB misses. */
+	ix->leaf_bytes = (cap + BLOCK - 1) / BLOCK * sizeof(*ix->leaf);
+	if (ix->leaf_bytes >= (2u << 20)) {
+		ix->leaf_bytes = (ix->leaf_bytes + (2u << 20) - 1) & ~(size_t)((2u << 20) - 1);
+		ix->leaf = aligned_alloc(2u << 20, ix->leaf_bytes);
+		if (ix->leaf)
+			madvise(ix->leaf, ix->leaf_bytes, MADV_HUGEPAGE);
+	} else {
+		ix->leaf = malloc(ix->leaf_bytes);
+	}
 	order = malloc(cap * sizeof(*order));
-	if (!ix->level[0] || !ix->entry || !order) {
+	if (!ix->leaf || !order) {
 		free(order);
 		resv_index_free(ix);
 		return -ENOMEM;
@@ -86,20 +102,27 @@ RESV_EXPORT int resv_index_new(struct resv_index **out,
 	}
 	if (!sorted)
 		sort_items(order, n);
+	size_t records = 0;
+
 	for (size_t k = 0; k < n; k++) {
 		size_t i = (uint32_t)order[k].key;
 		uint64_t last = list->regions[i].last;
+		struct index_block *blk = &ix->leaf[records / BLOCK];
 
-		ix->entry[k] = (struct index_entry){ order[k].start, i };
-		ix->level[0][k] = k && ix->level[0][k - 1] > last ? ix->level[0][k - 1] : last;
+		if (records && last <= ix->leaf[(records - 1) / BLOCK].last[(records - 1) % BLOCK])
+			continue;	/* never the first to reach any a */
+		blk->last[records % BLOCK] = last;
+		blk->start[records % BLOCK] = order[k].start;
+		blk->pos[records % BLOCK] = (uint32_t)i;
+		records++;
 	}
 	free(order);
+	n = records;
 	ix->n = n;
 	ix->size[0] = n;
 	ix->nlevels = 1;
 	while (ix->size[ix->nlevels - 1] > BLOCK) {
 		unsigned int l = ix->nlevels;
-		const uint64_t *below = ix->level[l - 1];
 		size_t nb = (ix->size[l - 1] + BLOCK - 1) / BLOCK;
 
 		ix->level[l] = malloc(nb * sizeof(*ix->level[l]));
@@ -111,7 +134,8 @@ RESV_EXPORT int resv_index_new(struct resv_index **out,
 			size_t end = (b + 1) * BLOCK < ix->size[l - 1] ? (b + 1) * BLOCK :
 									  ix->size[l - 1];
 
-			ix->level[l][b] = below[end - 1];
+			ix->level[l][b] = l == 1 ? ix->leaf[b].last[(end - 1) % BLOCK] :
+						   ix->level[l - 1][end - 1];
 		}
 		ix->size[l] = nb;
 		ix->nlevels++;
@@ -128,29 +152,34 @@ RESV_EXPORT int resv_index_first(const struct resv_index *index, uint64_t a,
 	if (a > b)
 		return -EINVAL;
 	/*
-	 * At each level, scan the block [lo, hi) for the first value >= a; its
-	 * block below is the next range. Values ascend within a level, and a
-	 * block's maximum is its last value, so the scan below always finds one.
+	 * At each level, count the values below a in the block [lo, hi): values
+	 * ascend within a level, so that is the offset of the first value >= a,
+	 * and its block below is the next range. A block's maximum is its last
+	 * value, so below the top the count never runs off the block.
 	 */
 	hi = index->size[index->nlevels - 1];
-	for (unsigned int l = index->nlevels; l-- > 0;) {
+	for (unsigned int l = index->nlevels; l-- > 1;) {
 		const uint64_t *v = index->level[l];
-
 		size_t below = 0;
 
-		/* Branch-free: values ascend, so the count below a is the offset. */
 		for (size_t i = lo; i < hi; i++)
 			below += v[i] < a;
 		k = lo + below;
 		if (k == hi)
 			return -ENOENT;	/* only possible at the top */
-		if (l > 0) {
-			lo = k * BLOCK;
-			hi = lo + BLOCK < index->size[l - 1] ? lo + BLOCK : index->size[l - 1];
-		}
+		lo = k * BLOCK;
+		hi = lo + BLOCK < index->size[l - 1] ? lo + BLOCK : index->size[l - 1];
 	}
-	if (index->entry[k].start > b)
+	if (lo == hi)
+		return -ENOENT;	/* an empty index */
+
+	const struct index_block *blk = &index->leaf[lo / BLOCK];
+	size_t below = 0;
+
+	for (size_t i = 0; i < hi - lo; i++)
+		below += blk->last[i] < a;
+	if (below == hi - lo || blk->start[below] > b)
 		return -ENOENT;
-	*pos = index->entry[k].pos;
+	*pos = blk->pos[below];
 	return 0;
 }

@@ -53,6 +53,22 @@ struct sort_item {
 };
 void sort_items(struct sort_item *v, size_t n);
 
+/* rankset.c: a set of ranks [0, n) with ordered neighbours. */
+#define RANKSET_MAX_LEVELS 7	/* 64^6 > 2^32 ranks */
+#define RANKSET_NONE SIZE_MAX
+struct rankset {
+	unsigned int nlevels;
+	uint64_t *bits[RANKSET_MAX_LEVELS];
+	size_t nwords[RANKSET_MAX_LEVELS];
+};
+int rankset_init(struct rankset *s, size_t n);
+void rankset_free(struct rankset *s);
+void rankset_insert(struct rankset *s, size_t i);
+void rankset_erase(struct rankset *s, size_t i);
+/* Smallest element >= i / largest element <= i, or RANKSET_NONE. */
+size_t rankset_next(const struct rankset *s, size_t i);
+size_t rankset_prev(const struct rankset *s, size_t i);
+
 /* ranges.c: sort, then merge overlapping or touching ranges, in place. */
 size_t ranges_normalize(struct resv_range *v, size_t n);
 /* [low, high] minus the normalized ranges v[0..n). */

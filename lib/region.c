@@ -401,15 +401,40 @@ static int emit_sources(struct resv_list *out, const struct resv_list *in,
 	return 0;
 }
 
+/* Union-find root with path halving. */
+static uint32_t find_head(uint32_t *parent, uint32_t r)
+{
+	while (parent[r] != r) {
+		parent[r] = parent[parent[r]];
+		r = parent[r];
+	}
+	return r;
+}
+
+/*
+ * The kernel's algorithm, replayed exactly but in O(n log n). Each region
+ * gets its final rank in (start, type, later-added first) order up front.
+ * Then, in insertion order, the kernel's merge pass is reproduced by its
+ * only possible effects: the list of a type is always a fixed point of the
+ * pass (no two neighbours mergeable), so inserting X can only merge X into
+ * its predecessor P of the same type, and then let the region holding X
+ * absorb following regions while they touch it. "Touch" is the kernel's
+ * u64 test X.start <= T.last + 1, which wraps when T ends at UINT64_MAX;
+ * that is why replaying in insertion order matters there. A rank set per
+ * type finds neighbours; union-find remembers which region each input
+ * ended up in.
+ */
 RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
 				      const struct resv_list *in,
 				      unsigned int *quirks)
 {
 	struct resv_list *view = NULL;
 	struct sort_item *items = NULL;
-	uint32_t *owner = NULL;
-	size_t top[RESV_TYPE_COUNT];
-	bool have_top[RESV_TYPE_COUNT] = { false };
+	struct rankset set[RESV_TYPE_COUNT] = { 0 };
+	uint32_t *rank = NULL, *parent = NULL, *owner = NULL;
+	uint64_t *last = NULL;
+	bool *zero = NULL;
+	size_t n = in->count, cap = n ? n : 1;
 	unsigned int q = 0;
 	int rc;
 
@@ -417,53 +442,90 @@ RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
 	if (rc < 0)
 		return rc;
 	rc = -ENOMEM;
-	owner = malloc((in->count ? in->count : 1) * sizeof(*owner));
-	if (!owner)
+	rank = malloc(cap * sizeof(*rank));
+	parent = malloc(cap * sizeof(*parent));
+	owner = malloc(cap * sizeof(*owner));
+	last = malloc(cap * sizeof(*last));
+	zero = malloc(cap * sizeof(*zero));
+	if (!rank || !parent || !owner || !last || !zero)
 		goto out;
+	for (int t = 0; t < RESV_TYPE_COUNT; t++)
+		if (rankset_init(&set[t], n) < 0)
+			goto out;
+	for (size_t r = 0; r < n; r++)
+		rank[key_index(items[r].key)] = (uint32_t)r;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct resv_region *x = &in->regions[i];
+		struct rankset *s = &set[x->type];
+		uint32_t r = rank[i];
+		size_t p = r ? rankset_prev(s, r - 1) : RANKSET_NONE;
+		size_t head;
+
+		if (p != RANKSET_NONE && !(x->start > last[p] + 1)) {
+			head = p;	/* X merges into its predecessor */
+			parent[r] = (uint32_t)p;
+			if (x->last > last[p])
+				last[p] = x->last;
+		} else {
+			head = r;
+			parent[r] = r;
+			last[r] = x->last;
+			zero[r] = x->zero_length;
+			rankset_insert(s, r);
+		}
+		for (size_t nx = rankset_next(s, r + 1); nx != RANKSET_NONE;
+		     nx = rankset_next(s, nx + 1)) {
+			if (items[nx].start > last[head] + 1)
+				break;
+			if (last[nx] > last[head])
+				last[head] = last[nx];
+			parent[nx] = (uint32_t)head;
+			rankset_erase(s, nx);
+		}
+		/* The kernel's length stays 0 until the end grows past start - 1. */
+		zero[head] = zero[head] && last[head] == items[head].start - 1;
+	}
+
 	rc = list_new_sharing(&view, in);
 	if (rc < 0)
 		goto out;
-	rc = list_reserve(view, in->count, in->ncontrib);
+	rc = list_reserve(view, n, in->ncontrib);
 	if (rc < 0)
 		goto out;
+	/* The survivors in rank order are the kernel's list; parent[] now maps
+	 * each rank to its output position. */
+	uint64_t wrap_seen = 0;	/* per type: a region ending at UINT64_MAX came */
 
-	/*
-	 * The kernel merges X into T, the latest kept region of X's type, unless
-	 * X.start > T.end + 1 in u64 arithmetic: when T ends at UINT64_MAX the
-	 * sum wraps to 0 and nothing after T merges into it.
-	 */
-	for (size_t k = 0; k < in->count; k++) {
-		size_t idx = key_index(items[k].key);
-		const struct resv_region *x = &in->regions[idx];
-		enum resv_type t = x->type;
+	for (size_t r = 0; r < n; r++) {
+		const struct resv_region *h;
+		enum resv_type t;
 
-		/* The sorted walk jumps around the input: fetch ahead. */
-		if (k + 8 < in->count)
-			__builtin_prefetch(&in->regions[key_index(items[k + 8].key)]);
-		struct resv_region *tr = have_top[t] ? &view->regions[top[t]] : NULL;
-
-		if (x->zero_length)
+		if (parent[r] != r)
+			continue;
+		h = &in->regions[key_index(items[r].key)];
+		t = h->type;
+		if (wrap_seen & (1u << t))
+			q |= RESV_QUIRK_TOP_WRAP;	/* kept apart by the wrap */
+		if (last[r] == UINT64_MAX)
+			wrap_seen |= 1u << t;
+		if (zero[r])
 			q |= RESV_QUIRK_ZERO_LENGTH;
-		if (!tr || x->start > tr->last + 1) {
-			if (tr && tr->last == UINT64_MAX)
-				q |= RESV_QUIRK_TOP_WRAP;
-			list_push_region(view, x->start, x->last, t, x->prot,
-					 x->zero_length);
-			top[t] = view->count - 1;
-			have_top[t] = true;
-		} else {
-			if (x->last > tr->last)
-				tr->last = x->last;
-			/* A kept zero-length region absorbed another: not empty now. */
-			tr->zero_length = tr->zero_length && x->zero_length &&
-					  tr->last == tr->start - 1;
-		}
-		owner[idx] = (uint32_t)top[t];
+		list_push_region(view, h->start, last[r], t, h->prot, zero[r]);
+		owner[r] = (uint32_t)(view->count - 1);
 	}
-	rc = emit_sources(view, in, owner);
+	for (size_t i = 0; i < n; i++)
+		rank[i] = owner[find_head(parent, rank[i])];
+	rc = emit_sources(view, in, rank);
 out:
+	for (int t = 0; t < RESV_TYPE_COUNT; t++)
+		rankset_free(&set[t]);
 	free(items);
+	free(rank);
+	free(parent);
 	free(owner);
+	free(last);
+	free(zero);
 	if (rc < 0) {
 		resv_list_free(view);
 		return rc;
