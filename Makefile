@@ -43,14 +43,18 @@ build-dev: deps $(DEV)/build.ninja
 	ninja -C $(DEV)
 
 demo: build
-	@echo '$$ iommu-resv groups --sysroot $(EXAMPLE)'
+	@echo '$$ iommu-resv groups --sysroot $(EXAMPLE)      # resolved view'
 	@$(CLI) groups --sysroot $(EXAMPLE)
 	@echo
-	@echo '$$ iommu-resv groups --sysroot $(EXAMPLE) --view kernel --format sysfs'
-	@$(CLI) groups --sysroot $(EXAMPLE) --view kernel --format sysfs
+	@echo '# Group 18 (HP iLO: VGA and USB are relaxable, the management functions are not),'
+	@echo '# exactly as the kernel prints it, then resolved, with provenance:'
+	@echo '$$ iommu-resv groups 18 --sysroot $(EXAMPLE) --format sysfs'
+	@$(CLI) groups 18 --sysroot $(EXAMPLE) --format sysfs
+	@echo '$$ iommu-resv groups 18 --sysroot $(EXAMPLE) -o start,last,size,type,source'
+	@$(CLI) groups 18 --sysroot $(EXAMPLE) -o start,last,size,type,source
 	@echo
-	@echo '$$ iommu-resv iova --sysroot $(EXAMPLE) --aperture 0-0x7fffffffff'
-	@$(CLI) iova --sysroot $(EXAMPLE) --aperture 0-0x7fffffffff
+	@echo '$$ iommu-resv iova 18 --sysroot $(EXAMPLE)       # usable IOVA, aperture from the VT-d cap'
+	@$(CLI) iova 18 --sysroot $(EXAMPLE) -o group,start,last,size
 
 # Unit tests under ASan/UBSan (dev) and in the release build; golden tests
 # in both. The last line counts every test case: "N passed, N failed".
