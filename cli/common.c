@@ -107,7 +107,7 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 	o->view = VIEW_RESOLVED;
 	o->aperture = (struct resv_range){ 0, (1ull << 48) - 1 };
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+Jo:rnbhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "Jo:rnbhV", long_options, NULL)) != -1) {
 		const char *name = NULL;
 
 		for (const struct option *lo = long_options; lo->name; lo++)
