@@ -87,6 +87,7 @@ const char *default_aperture_note(const struct opts *o);
 int load_system(const struct opts *o, struct resv_system **sys);
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void errtryhelp(const char *cmd);
+void usage_common_options(FILE *f);
 void print_size(char *buf, size_t size, uint64_t start, uint64_t last);
 
 /* commands */

@@ -27,16 +27,8 @@ static void usage_groups(FILE *f)
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs: each group's regions in the\n"
 	      "                          kernel's format, after a '# group N' line when more than\n"
-	      "                          one group is shown; implies --view kernel\n"
-	      " -J, --json               JSON output\n"
-	      " -o, --output <list>      output columns\n"
-	      " -r, --raw                raw output\n"
-	      " -n, --noheadings         don't print headings\n"
-	      " -b, --bytes              sizes in bytes\n"
-	      "     --list-columns       list the columns\n"
-	      " -h, --help               display this help\n"
-	      " -V, --version            display version\n"
-	      "\nSee iommu-resv(8).\n", f);
+	      "                          one group is shown; implies --view kernel\n", f);
+	usage_common_options(f);
 }
 
 static void usage_iova(FILE *f)
@@ -51,16 +43,8 @@ static void usage_iova(FILE *f)
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --aperture <S-L>     the IOMMU's aperture [0-0xffffffffffff, 48 bits]\n"
 	      "     --strict             exclude direct-relaxable regions too\n"
-	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n"
-	      " -J, --json               JSON output\n"
-	      " -o, --output <list>      output columns\n"
-	      " -r, --raw                raw output\n"
-	      " -n, --noheadings         don't print headings\n"
-	      " -b, --bytes              sizes in bytes\n"
-	      "     --list-columns       list the columns\n"
-	      " -h, --help               display this help\n"
-	      " -V, --version            display version\n"
-	      "\nSee iommu-resv(8).\n", f);
+	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n", f);
+	usage_common_options(f);
 }
 
 /* The groups named on the command line, or all; NULL entries are missing. */

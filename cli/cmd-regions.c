@@ -26,16 +26,8 @@ static void usage(FILE *f)
 	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs (the kernel's line format;\n"
-	      "                          implies --view kernel unless --view is given)\n"
-	      " -J, --json               JSON output\n"
-	      " -o, --output <list>      output columns\n"
-	      " -r, --raw                raw output\n"
-	      " -n, --noheadings         don't print headings\n"
-	      " -b, --bytes              sizes in bytes\n"
-	      "     --list-columns       list the columns\n"
-	      " -h, --help               display this help\n"
-	      " -V, --version            display version\n"
-	      "\nSee iommu-resv(8).\n", f);
+	      "                          implies --view kernel unless --view is given)\n", f);
+	usage_common_options(f);
 }
 
 static int read_input(const char *path, char **buf, size_t *len)

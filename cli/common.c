@@ -20,6 +20,20 @@ void warnx_(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+/* The options every command has, last in its usage text. */
+void usage_common_options(FILE *f)
+{
+	fputs(" -J, --json               JSON output\n"
+	      " -o, --output <list>      output columns\n"
+	      " -r, --raw                raw output\n"
+	      " -n, --noheadings         don't print headings\n"
+	      " -b, --bytes              sizes in bytes\n"
+	      "     --list-columns       list the columns\n"
+	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
+	      "\nSee iommu-resv(8).\n", f);
+}
+
 void errtryhelp(const char *cmd)
 {
 	fprintf(stderr, "Try '" PROG " %s --help' for more information.\n", cmd);
