@@ -12,6 +12,9 @@
 
 #include "internal.h"
 
+/* A sysfs attribute holds at most a page, less its NUL (fs/sysfs/file.c). */
+#define SYSFS_PAGE_LIMIT 4095
+
 /* Printable excerpt of a bad line for messages: at most 48 bytes, escaped. */
 static void excerpt(char *dst, size_t size, const char *s, size_t len)
 {
@@ -99,6 +102,16 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		why = check_sysfs_line(s, n, &start, &last, &type);
 		if (!why && !nl)
 			why = "no newline at the end (the kernel ends every line with one)";
+		if (!nl && len == SYSFS_PAGE_LIMIT) {
+			/* kernel-semantics TV16: sysfs_emit_at() stops at one page. */
+			rc = diags_add(diags, "SYSFS_PAGE_TRUNCATED", RESV_SEV_ERROR, where,
+				       lineno, -1,
+				       "the file stops mid-line at 4095 bytes: the kernel cut the list at one page, so the regions from here on are missing");
+			if (rc < 0)
+				return rc;
+			bad++;
+			continue;
+		}
 		if (why) {
 			excerpt(ex, sizeof(ex), s, n < 48 ? n : 48);
 			rc = diags_add(diags, "SYSFS_BAD_LINE", RESV_SEV_ERROR,

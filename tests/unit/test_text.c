@@ -192,6 +192,30 @@ static void test_sysfs_round_trip(void **state)
 	}
 }
 
+/* 98 msi lines of 42 bytes, cut at 4095 bytes as newer kernels do (TV16). */
+static void test_page_truncated(void **state)
+{
+	char buf[98 * 42 + 1];
+	size_t len = 0;
+	struct resv_list *l;
+	struct resv_diags *d;
+
+	(void)state;
+	for (int i = 0; i < 98; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"0x%016x 0x%016x msi\n", 0x1000 * 2 * i, 0x1000 * 2 * i + 0xfff);
+	assert_int_equal(len, 4116);
+	assert_int_equal(resv_list_new(&l), 0);
+	assert_int_equal(resv_diags_new(&d), 0);
+	assert_int_equal(resv_parse_sysfs(l, buf, 4095, "rr", NULL, d), 1);
+	assert_int_equal(resv_list_count(l), 97);
+	assert_int_equal(resv_diags_count(d), 1);
+	assert_string_equal(resv_diags_get(d, 0)->id, "SYSFS_PAGE_TRUNCATED");
+	assert_int_equal(resv_diags_get(d, 0)->line, 98);
+	resv_diags_free(d);
+	resv_list_free(l);
+}
+
 static void test_format_zero_length(void **state)
 {
 	struct resv_list *l;
@@ -228,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_parse_sysfs),
 		cmocka_unit_test(test_parse_regions),
 		cmocka_unit_test(test_sysfs_round_trip),
+		cmocka_unit_test(test_page_truncated),
 		cmocka_unit_test(test_format_zero_length),
 		cmocka_unit_test(test_diags),
 	};
