@@ -34,19 +34,6 @@
 #define NQUERIES	1000000
 #define QUERY_SPAN	(1u << 16)	/* b = a + [0, 2^16) */
 
-struct rng {
-	uint64_t s;
-};
-
-/* splitmix64 */
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 static double now_ns(void)
 {

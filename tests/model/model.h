@@ -128,4 +128,19 @@ long naive_index_first(const struct model_region *v, size_t n,
 size_t naive_samples(uint64_t *out);
 bool naive_endpoint_ok(uint64_t x);
 
+/* The tests' and the benchmark's random numbers: splitmix64 (Steele, Lea,
+ * Flood 2014), seeded explicitly so every run is reproducible. */
+struct rng {
+	uint64_t s;
+};
+
+static inline uint64_t rng_next(struct rng *r)
+{
+	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 #endif

@@ -38,22 +38,6 @@ static uint64_t base_seed = 0x5eed1a2b3c4d5e6fULL;
 static unsigned int scale = 100;	/* percent of the default counts */
 static long only_case = -1;
 
-/* ------------------------------------------------------------------------ */
-/* PRNG: splitmix64 (Steele, Lea, Flood 2014).                               */
-
-struct rng {
-	uint64_t s;
-};
-
-static uint64_t rng_next(struct rng *r)
-{
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* Uniform enough in [0, n) for the small n used here. */
 static uint32_t rng_below(struct rng *r, uint32_t n)
 {
