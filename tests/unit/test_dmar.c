@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: MIT
+/*
+ * DMAR: every table of the shared corpus parsed, its RMRRs (base, end,
+ * segment, every device scope with its full path) equal to what iasl
+ * printed in the .dsl beside it; then every table cut at every byte and its
+ * subtable lengths damaged, under the sanitizers: a diagnostic, never a
+ * crash.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dmar.h"
+
+#define CORPUS SRCDIR "/../shared/corpus"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+/* RMRRs as iasl shows them. */
+struct dsl_scope {
+	unsigned int type, enumeration_id, bus, npath;
+	unsigned int path[16][2];
+};
+struct dsl_rmrr {
+	unsigned long long base, end;
+	unsigned int segment, nscopes;
+	struct dsl_scope scopes[64];
+};
+
+static const char *value(const char *line, const char *field)
+{
+	const char *p = strstr(line, field);
+
+	if (!p || strncmp(p + strlen(field), " : ", 3) != 0)
+		return NULL;
+	return p + strlen(field) + 3;
+}
+
+static size_t dsl_rmrrs(const char *dsl, struct dsl_rmrr *v, size_t max)
+{
+	size_t n = 0;
+	bool in_rmrr = false;
+	struct dsl_scope *sc = NULL;
+	char line[512];
+
+	for (const char *p = dsl; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *x;
+
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p = eol ? eol + 1 : p + len;
+		if (strstr(line, "Unknown DMAR subtable type"))
+			break;	/* iasl stops there */
+		if ((x = value(line, "Subtable Type"))) {
+			in_rmrr = strtoul(x, NULL, 16) == 1;
+			sc = NULL;
+			if (in_rmrr) {
+				assert_true(n < max);
+				memset(&v[n], 0, sizeof(v[n]));
+				n++;
+			}
+			continue;
+		}
+		if (!in_rmrr)
+			continue;
+		struct dsl_rmrr *r = &v[n - 1];
+
+		if ((x = value(line, "Base Address")))
+			r->base = strtoull(x, NULL, 16);
+		else if ((x = value(line, "End Address (limit)")))
+			r->end = strtoull(x, NULL, 16);
+		else if ((x = value(line, "PCI Segment Number")))
+			r->segment = (unsigned int)strtoul(x, NULL, 16);
+		else if ((x = value(line, "Device Scope Type"))) {
+			assert_true(r->nscopes < 64);
+			sc = &r->scopes[r->nscopes++];
+			sc->type = (unsigned int)strtoul(x, NULL, 16);
+		} else if (sc && (x = value(line, "Enumeration ID")))
+			sc->enumeration_id = (unsigned int)strtoul(x, NULL, 16);
+		else if (sc && (x = value(line, "PCI Bus Number")))
+			sc->bus = (unsigned int)strtoul(x, NULL, 16);
+		else if (sc && (x = value(line, "PCI Path"))) {
+			char *comma;
+
+			assert_true(sc->npath < 16);
+			sc->path[sc->npath][0] = (unsigned int)strtoul(x, &comma, 16);
+			sc->path[sc->npath][1] = (unsigned int)strtoul(comma + 1, NULL, 16);
+			sc->npath++;
+		}
+	}
+	return n;
+}
+
+static void compare(const char *path, const struct dmar *d, const struct dsl_rmrr *want,
+		    size_t nwant)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < d->nentries; i++) {
+		const struct dmar_entry *e = &d->entries[i];
+
+		if (e->type != DMAR_RMRR)
+			continue;
+		if (k >= nwant)
+			fail_msg("%s: more RMRRs than iasl shows", path);
+		const struct dsl_rmrr *w = &want[k++];
+
+		if (e->address != w->base || e->end != w->end || e->segment != w->segment ||
+		    e->nscopes != w->nscopes)
+			fail_msg("%s: RMRR #%u [%#llx-%#llx seg %u, %zu scopes], iasl [%#llx-%#llx seg %u, %u scopes]",
+				 path, e->index, (unsigned long long)e->address,
+				 (unsigned long long)e->end, e->segment, e->nscopes, w->base, w->end,
+				 w->segment, w->nscopes);
+		for (size_t s = 0; s < e->nscopes; s++) {
+			const struct dmar_scope *a = &e->scopes[s];
+			const struct dsl_scope *b = &w->scopes[s];
+
+			if (a->type != b->type || a->enumeration_id != b->enumeration_id ||
+			    a->start_bus != b->bus || a->npath != b->npath)
+				fail_msg("%s: RMRR #%u scope %zu differs from iasl", path, e->index, s);
+			for (size_t j = 0; j < a->npath; j++)
+				if (a->path[j].device != b->path[j][0] ||
+				    a->path[j].function != b->path[j][1])
+					fail_msg("%s: RMRR #%u scope %zu path %zu differs", path,
+						 e->index, s, j);
+		}
+	}
+	if (k != nwant)
+		fail_msg("%s: %zu RMRRs, iasl shows %zu", path, k, nwant);
+}
+
+/* Every cut and every damaged subtable length: parsed or refused, never a crash. */
+static size_t damage(const char *path, const uint8_t *buf, size_t len)
+{
+	uint8_t *copy = malloc(len);
+	size_t runs = 0;
+
+	for (size_t cut = 0; cut <= len; cut++) {
+		struct resv_diags *d;
+		struct dmar *dm = NULL;
+		int rc;
+
+		memcpy(copy, buf, cut);
+		assert_int_equal(resv_diags_new(&d), 0);
+		rc = dmar_parse(&dm, copy, cut, d, path);
+		if (rc != 0 && rc != -EBADMSG)
+			fail_msg("%s cut at %zu: rc %d", path, cut, rc);
+		/* Anything short of the whole table is diagnosed. */
+		if (cut < len && resv_diags_count(d) == 0)
+			fail_msg("%s cut at %zu: no diagnostic", path, cut);
+		dmar_free(dm);
+		resv_diags_free(d);
+		runs++;
+	}
+	/* Subtable lengths set to 0, 1, header - 1 and 0xffff, one at a time. */
+	static const uint16_t bad[] = { 0, 1, 3, 0xffff };
+
+	for (size_t off = 48; off + 4 <= len;) {
+		uint16_t sublen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
+
+		for (size_t b = 0; b < 4; b++) {
+			struct resv_diags *d;
+			struct dmar *dm = NULL;
+
+			memcpy(copy, buf, len);
+			copy[off + 2] = (uint8_t)bad[b];
+			copy[off + 3] = (uint8_t)(bad[b] >> 8);
+			assert_int_equal(resv_diags_new(&d), 0);
+			assert_int_equal(dmar_parse(&dm, copy, len, d, path), 0);
+			if (resv_diags_max_severity(d) < RESV_SEV_ERROR)
+				fail_msg("%s: subtable at %zu with length %u: no error", path, off,
+					 bad[b]);
+			dmar_free(dm);
+			resv_diags_free(d);
+			runs++;
+		}
+		if (sublen < 4)
+			break;
+		off += sublen;
+	}
+	free(copy);
+	return runs;
+}
+
+static void test_corpus(void **state)
+{
+	DIR *top = opendir(CORPUS);
+	struct dirent *src;
+	size_t tables = 0, rmrrs = 0, runs = 0;
+
+	(void)state;
+	if (!top)
+		skip();
+	while ((src = readdir(top))) {
+		char sdir[512];
+		DIR *machines;
+		struct dirent *m;
+
+		if (src->d_name[0] == '.')
+			continue;
+		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
+		if (!(machines = opendir(sdir)))
+			continue;
+		while ((m = readdir(machines))) {
+			char path[1100], dslpath[1100];
+			static struct dsl_rmrr want[64];
+			size_t len, dlen, nwant;
+			char *buf, *dsl;
+			struct dmar *d;
+			struct resv_diags *diags;
+
+			if (m->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/DMAR.dat", sdir, m->d_name);
+			snprintf(dslpath, sizeof(dslpath), "%s/%s/DMAR.dsl", sdir, m->d_name);
+			if (!(buf = slurp(path, &len)))
+				continue;
+			dsl = slurp(dslpath, &dlen);
+			assert_non_null(dsl);
+			assert_int_equal(resv_diags_new(&diags), 0);
+			if (dmar_parse(&d, buf, len, diags, path) != 0)
+				fail_msg("%s: refused", path);
+			nwant = dsl_rmrrs(dsl, want, 64);
+			compare(path, d, want, nwant);
+			rmrrs += nwant;
+			tables++;
+			runs += damage(path, (const uint8_t *)buf, len);
+			dmar_free(d);
+			resv_diags_free(diags);
+			free(dsl);
+			free(buf);
+		}
+		closedir(machines);
+	}
+	closedir(top);
+	print_message("corpus: %zu DMARs, %zu RMRRs as iasl reads them; %zu damaged copies parsed\n",
+		      tables, rmrrs, runs);
+	assert_true(tables >= 100);
+}
+
+/* A table with the defects the lint must name. */
+static void test_lint(void **state)
+{
+	/* Header, width 38 / flags 1, then RMRRs: unaligned; end before base;
+	 * overlapping the first; one with a 5-byte scope. */
+	static const uint8_t rmrr[][32] = {
+		{ 1, 0, 32, 0, 0, 0, 0, 0, 0x00, 0x18, 0, 0, 0, 0, 0, 0,
+		  0xff, 0x2f, 0, 0, 0, 0, 0, 0, 1, 8, 0, 0, 0, 0, 0x14, 0 },
+		{ 1, 0, 24, 0, 0, 0, 0, 0, 0x00, 0x50, 0, 0, 0, 0, 0, 0,
+		  0xff, 0x4f, 0, 0, 0, 0, 0, 0 },
+		{ 1, 0, 24, 0, 0, 0, 0, 0, 0x00, 0x20, 0, 0, 0, 0, 0, 0,
+		  0xff, 0x2f, 0, 0, 0, 0, 0, 0 },
+		{ 1, 0, 32, 0, 0, 0, 0, 0, 0x00, 0x60, 0, 0, 0, 0, 0, 0,
+		  0xff, 0x6f, 0, 0, 0, 0, 0, 0, 1, 5, 0, 0, 0, 0, 0x14, 0 },
+	};
+	static const char *const expect[] = { "DMAR_RMRR_UNALIGNED", "DMAR_RMRR_END_BEFORE_BASE",
+					      "DMAR_SCOPE_BAD_LENGTH", "DMAR_RMRR_OVERLAP" };
+	uint8_t t[36 + 12 + 32 * 4];
+	size_t len = 48, n;
+	uint8_t sum = 0;
+	struct dmar *d;
+	struct resv_diags *diags;
+
+	(void)state;
+	memset(t, 0, sizeof(t));
+	memcpy(t, "DMAR", 4);
+	t[8] = 1;
+	t[36] = 38;
+	t[37] = 1;
+	for (size_t i = 0; i < 4; i++) {
+		memcpy(t + len, rmrr[i], rmrr[i][2]);
+		len += rmrr[i][2];
+	}
+	t[4] = (uint8_t)len;
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)-sum;
+
+	assert_int_equal(resv_diags_new(&diags), 0);
+	assert_int_equal(dmar_parse(&d, t, len, diags, "lint"), 0);
+	n = resv_diags_count(diags);
+	for (size_t i = 0; i < 4; i++) {
+		bool found = false;
+
+		for (size_t k = 0; k < n; k++)
+			found |= strcmp(resv_diags_get(diags, k)->id, expect[i]) == 0;
+		if (!found)
+			fail_msg("no %s among %zu diagnostics", expect[i], n);
+	}
+	/* Bad RMRRs are kept, as the kernel keeps them. */
+	assert_int_equal(d->nentries, 4);
+	assert_int_equal(d->entries[0].nscopes, 1);
+	assert_int_equal(d->entries[0].scopes[0].path[0].device, 0x14);
+	assert_int_equal(d->entries[3].nscopes, 0);
+	assert_int_equal(d->host_address_width, 38);
+	dmar_free(d);
+	resv_diags_free(diags);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lint),
+		cmocka_unit_test(test_corpus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
