@@ -55,11 +55,16 @@ struct dsl_rmrr {
 	struct dsl_scope scopes[64];
 };
 
+/* The value of @field on an iasl line "[...]   Field Name : value". */
 static const char *value(const char *line, const char *field)
 {
-	const char *p = strstr(line, field);
+	const char *p = strchr(line, ']');
 
-	if (!p || strncmp(p + strlen(field), " : ", 3) != 0)
+	if (!p)
+		return NULL;
+	while (*++p == ' ')
+		;
+	if (strncmp(p, field, strlen(field)) != 0 || strncmp(p + strlen(field), " : ", 3) != 0)
 		return NULL;
 	return p + strlen(field) + 3;
 }

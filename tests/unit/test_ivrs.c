@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IVRS: every table of the shared corpus parsed; its IVMD blocks (type,
+ * flags, device, aux, start, length) and every IVHD device entry (offset,
+ * type, device id) equal to what iasl printed in the .dsl beside it; then
+ * every table cut at every byte and its block lengths damaged.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ivrs.h"
+
+#define CORPUS SRCDIR "/../shared/corpus"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		buf[n] = '\0';
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+struct want {
+	size_t nivmd, nentries;
+	struct {
+		unsigned int type, flags, devid, aux;
+		unsigned long long start, length;
+	} ivmd[16];
+	struct {
+		size_t offset;
+		unsigned int type, devid, source, handle, variety, uid_length;
+		unsigned long ext;
+	} entry[512];
+};
+
+/* The value of @field on an iasl line "[...]   Field Name : value". */
+static const char *value(const char *line, const char *field)
+{
+	const char *p = strchr(line, ']');
+
+	if (!p)
+		return NULL;
+	while (*++p == ' ')
+		;
+	if (strncmp(p, field, strlen(field)) != 0 || strncmp(p + strlen(field), " : ", 3) != 0)
+		return NULL;
+	return p + strlen(field) + 3;
+}
+
+static void read_dsl(const char *dsl, struct want *w)
+{
+	char line[512];
+	enum { NONE, IVMD, ENTRY } in = NONE;
+
+	memset(w, 0, sizeof(*w));
+	for (const char *p = dsl; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		const char *x;
+
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		p = eol ? eol + 1 : p + len;
+		if (strstr(line, "Unknown IVRS subtable type"))
+			break;
+		if ((x = value(line, "Subtable Type"))) {
+			unsigned int t = (unsigned int)strtoul(x, NULL, 16);
+
+			if (strstr(line, "Memory Definition Block")) {
+				in = IVMD;
+				assert_true(w->nivmd < 16);
+				w->ivmd[w->nivmd++].type = t;
+			} else if (strstr(line, "Hardware Definition Block")) {
+				in = NONE;
+			} else {
+				in = ENTRY;
+				assert_true(w->nentries < 512);
+				w->entry[w->nentries].offset = strtoul(line + 6, NULL, 10);
+				w->entry[w->nentries++].type = t;
+			}
+			continue;
+		}
+		if (in == IVMD) {
+			typeof(w->ivmd[0]) *m = &w->ivmd[w->nivmd - 1];
+
+			if ((x = value(line, "Flags (decoded below)")))
+				m->flags = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "DeviceId")))
+				m->devid = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "Auxiliary Data")))
+				m->aux = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "Start Address")))
+				m->start = strtoull(x, NULL, 16);
+			else if ((x = value(line, "Memory Length")))
+				m->length = strtoull(x, NULL, 16);
+		} else if (in == ENTRY) {
+			typeof(w->entry[0]) *e = &w->entry[w->nentries - 1];
+
+			if ((x = value(line, "Device ID")))
+				e->devid = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "Source Used Device ID")))
+				e->source = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "Handle")))
+				e->handle = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "Variety")))
+				e->variety = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = value(line, "Extended Data")))
+				e->ext = strtoul(x, NULL, 16);
+			else if ((x = value(line, "UID Length")))
+				e->uid_length = (unsigned int)strtoul(x, NULL, 16);
+		}
+	}
+}
+
+static void compare(const char *path, const struct ivrs *v, const struct want *w)
+{
+	size_t nivmd = 0, nent = 0;
+
+	for (size_t i = 0; i < v->nblocks; i++) {
+		const struct ivrs_block *b = &v->blocks[i];
+
+		if (b->type >= 0x20 && b->type <= 0x22) {
+			if (nivmd >= w->nivmd)
+				fail_msg("%s: more IVMDs than iasl shows", path);
+			typeof(w->ivmd[0]) const *m = &w->ivmd[nivmd++];
+
+			if (b->type != m->type || b->flags != m->flags || b->devid != m->devid ||
+			    b->aux != m->aux || b->start != m->start || b->mem_length != m->length)
+				fail_msg("%s: IVMD #%u differs from iasl", path, b->index);
+			continue;
+		}
+		for (size_t k = 0; k < b->nentries; k++, nent++) {
+			const struct ivrs_device_entry *e = &b->entries[k];
+
+			if (nent >= w->nentries)
+				fail_msg("%s: more device entries than iasl shows", path);
+			typeof(w->entry[0]) const *x = &w->entry[nent];
+
+			if (e->offset != x->offset || e->type != x->type || e->devid != x->devid ||
+			    e->source_devid != x->source || e->handle != x->handle ||
+			    e->variety != x->variety || e->ext_data != x->ext ||
+			    e->uid_length != x->uid_length)
+				fail_msg("%s: device entry at %zu type %#x devid %#x; iasl: %zu %#x %#x",
+					 path, e->offset, e->type, e->devid, w->entry[nent].offset,
+					 w->entry[nent].type, w->entry[nent].devid);
+		}
+	}
+	if (nivmd != w->nivmd || nent != w->nentries)
+		fail_msg("%s: %zu IVMDs, %zu entries; iasl %zu, %zu", path, nivmd, nent, w->nivmd,
+			 w->nentries);
+}
+
+static size_t damage(const char *path, const uint8_t *buf, size_t len)
+{
+	static const uint16_t bad[] = { 0, 1, 3, 0xffff };
+	uint8_t *copy = malloc(len);
+	size_t runs = 0;
+
+	for (size_t cut = 0; cut <= len; cut++) {
+		struct resv_diags *d;
+		struct ivrs *v = NULL;
+		int rc;
+
+		memcpy(copy, buf, cut);
+		assert_int_equal(resv_diags_new(&d), 0);
+		rc = ivrs_parse(&v, copy, cut, d, path);
+		if ((rc != 0 && rc != -EBADMSG) || (cut < len && resv_diags_count(d) == 0))
+			fail_msg("%s cut at %zu: rc %d, %zu diagnostics", path, cut, rc,
+				 resv_diags_count(d));
+		ivrs_free(v);
+		resv_diags_free(d);
+		runs++;
+	}
+	for (size_t off = 48; off + 4 <= len;) {
+		uint16_t blen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
+
+		for (size_t b = 0; b < 4; b++) {
+			struct resv_diags *d;
+			struct ivrs *v = NULL;
+
+			memcpy(copy, buf, len);
+			copy[off + 2] = (uint8_t)bad[b];
+			copy[off + 3] = (uint8_t)(bad[b] >> 8);
+			assert_int_equal(resv_diags_new(&d), 0);
+			assert_int_equal(ivrs_parse(&v, copy, len, d, path), 0);
+			if (resv_diags_max_severity(d) < RESV_SEV_ERROR)
+				fail_msg("%s: block at %zu with length %u: no error", path, off, bad[b]);
+			ivrs_free(v);
+			resv_diags_free(d);
+			runs++;
+		}
+		if (blen < 4)
+			break;
+		off += blen;
+	}
+	free(copy);
+	return runs;
+}
+
+static void test_corpus(void **state)
+{
+	DIR *top = opendir(CORPUS);
+	struct dirent *src;
+	size_t tables = 0, ivmds = 0, entries = 0, runs = 0;
+	static struct want w;
+
+	(void)state;
+	if (!top)
+		skip();
+	while ((src = readdir(top))) {
+		char sdir[512];
+		DIR *machines;
+		struct dirent *m;
+
+		if (src->d_name[0] == '.')
+			continue;
+		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
+		if (!(machines = opendir(sdir)))
+			continue;
+		while ((m = readdir(machines))) {
+			char path[1100], dslpath[1100];
+			size_t len, dlen;
+			char *buf, *dsl;
+			struct ivrs *v;
+			struct resv_diags *diags;
+
+			if (m->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/IVRS.dat", sdir, m->d_name);
+			snprintf(dslpath, sizeof(dslpath), "%s/%s/IVRS.dsl", sdir, m->d_name);
+			if (!(buf = slurp(path, &len)))
+				continue;
+			dsl = slurp(dslpath, &dlen);
+			assert_non_null(dsl);
+			assert_int_equal(resv_diags_new(&diags), 0);
+			if (ivrs_parse(&v, buf, len, diags, path) != 0)
+				fail_msg("%s: refused", path);
+			read_dsl(dsl, &w);
+			compare(path, v, &w);
+			tables++;
+			ivmds += w.nivmd;
+			entries += w.nentries;
+			runs += damage(path, (const uint8_t *)buf, len);
+			ivrs_free(v);
+			resv_diags_free(diags);
+			free(dsl);
+			free(buf);
+		}
+		closedir(machines);
+	}
+	closedir(top);
+	print_message("corpus: %zu IVRS, %zu IVMDs and %zu device entries as iasl reads them; %zu damaged copies parsed\n",
+		      tables, ivmds, entries, runs);
+	assert_true(tables >= 40);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_corpus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
