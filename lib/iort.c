@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: MIT
+/*
+ * IORT parsing (Arm DEN0049 rev E.e; offsets as ACPICA actbl2.h). The
+ * kernel's drivers/acpi/arm64/iort.c bounds its walk by node count and table
+ * end but trusts node lengths and array offsets; here every one of them is
+ * checked first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iort.h"
+
+#define NODE_HEADER 16
+#define MAPPING_SIZE 20
+#define RMR_DESC_SIZE 20
+
+struct parse {
+	struct iort *iort;
+	struct resv_diags *diags;
+	const char *where;
+};
+
+#define DIAG(p, id, sev, off, ...) \
+	diags_add((p)->diags, id, sev, (p)->where, off, -1, __VA_ARGS__)
+
+static void node_clear(struct iort_node *n)
+{
+	free(n->mappings);
+	free(n->name);
+	free(n->descs);
+}
+
+void iort_free(struct iort *iort)
+{
+	if (!iort)
+		return;
+	for (size_t i = 0; i < iort->nnodes; i++)
+		node_clear(&iort->nodes[i]);
+	free(iort->nodes);
+	free(iort);
+}
+
+/*
+ * A cursor over @count records of @size bytes at @off in the node @c, or an
+ * error diagnostic when they do not fit (checked without overflow).
+ */
+static int node_array(struct parse *p, const struct iort_node *n, const struct cursor *c,
+		      uint32_t off, uint32_t count, size_t size, const char *what,
+		      struct cursor *out)
+{
+	struct cursor a = *c;
+	int rc;
+
+	a.off = 0;
+	if (off > a.len || count > (a.len - off) / size) {
+		rc = DIAG(p, "IORT_ARRAY_PAST_NODE", RESV_SEV_ERROR, n->offset,
+			  "node type %u at offset 0x%zx: %u %s at node offset 0x%x do not fit in its %u bytes; ignored",
+			  n->type, n->offset, count, what, off, n->length);
+		return rc < 0 ? rc : 1;
+	}
+	cur_skip(&a, off);
+	cur_sub(&a, (size_t)count * size, out);
+	return 0;
+}
+
+static int parse_rmr(struct parse *p, struct iort_node *n, struct cursor *c)
+{
+	uint32_t count = 0, off = 0;
+	struct cursor d;
+	int rc;
+
+	cur_u32(c, &n->flags);
+	cur_u32(c, &count);
+	cur_u32(c, &off);
+	if (n->flags >> 10) {
+		rc = DIAG(p, "IORT_RESERVED_NONZERO", RESV_SEV_WARNING, n->offset,
+			  "RMR node at offset 0x%zx: reserved flag bits 0x%x are set", n->offset,
+			  n->flags & ~0x3ffu);
+		if (rc < 0)
+			return rc;
+	}
+	rc = node_array(p, n, c, off, count, RMR_DESC_SIZE, "RMR descriptors", &d);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	if (count) {
+		n->descs = calloc(count, sizeof(*n->descs));
+		if (!n->descs)
+			return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		struct iort_rmr_desc *r = &n->descs[i];
+
+		r->offset = cur_pos(&d);
+		cur_u64(&d, &r->base);
+		cur_u64(&d, &r->length);
+		cur_skip(&d, 4);
+		n->ndescs++;
+		/* iort.c iort_rmr_desc_check_overlap and the 64 KiB rule. */
+		if (r->length == 0)
+			rc = DIAG(p, "IORT_RMR_ZERO_LENGTH", RESV_SEV_WARNING, r->offset,
+				  "RMR node at 0x%zx descriptor %u [0x%llx, length 0]: zero length (the kernel keeps it)",
+				  n->offset, i, (unsigned long long)r->base);
+		else if (r->length - 1 > UINT64_MAX - r->base)
+			rc = DIAG(p, "IORT_RMR_OVERFLOW", RESV_SEV_ERROR, r->offset,
+				  "RMR node at 0x%zx descriptor %u: base 0x%llx + length 0x%llx passes 2^64",
+				  n->offset, i, (unsigned long long)r->base,
+				  (unsigned long long)r->length);
+		else if ((r->base | r->length) & 0xffff)
+			rc = DIAG(p, "IORT_RMR_UNALIGNED", RESV_SEV_WARNING, r->offset,
+				  "RMR node at 0x%zx descriptor %u [0x%llx, length 0x%llx]: not 64 KiB aligned",
+				  n->offset, i, (unsigned long long)r->base,
+				  (unsigned long long)r->length);
+		if (rc < 0)
+			return rc;
+		for (uint32_t k = 0; k < i && r->length; k++) {
+			const struct iort_rmr_desc *q = &n->descs[k];
+
+			if (!q->length || q->length - 1 > UINT64_MAX - q->base ||
+			    r->length - 1 > UINT64_MAX - r->base)
+				continue;
+			if (r->base <= q->base + (q->length - 1) && q->base <= r->base + (r->length - 1)) {
+				rc = DIAG(p, "IORT_RMR_OVERLAP", RESV_SEV_WARNING, r->offset,
+					  "RMR node at 0x%zx: descriptor %u overlaps descriptor %u",
+					  n->offset, i, k);
+				if (rc < 0)
+					return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The data after the node header, by type (DEN0049 E.e §3.1). */
+static int parse_node_data(struct parse *p, struct iort_node *n, struct cursor *c)
+{
+	switch (n->type) {
+	case IORT_ITS_GROUP:
+		cur_u32(c, &n->its_count);
+		break;
+	case IORT_NAMED_COMPONENT: {
+		const uint8_t *name = NULL;
+		size_t len;
+
+		cur_u32(c, &n->flags);
+		if (cur_skip(c, 9) < 0)	/* memory access properties, size limit */
+			break;
+		/* The name runs to its NUL, within the node. */
+		len = strnlen((const char *)c->base + c->off, cur_left(c));
+		cur_bytes(c, len, &name);
+		n->name = strndup((const char *)name, len);
+		if (!n->name)
+			return -ENOMEM;
+		break;
+	}
+	case IORT_ROOT_COMPLEX:
+		cur_skip(c, 12);	/* memory access properties, ATS attribute */
+		cur_u32(c, &n->segment);
+		break;
+	case IORT_SMMU:
+		cur_u64(c, &n->base);
+		cur_skip(c, 8);		/* span */
+		cur_u32(c, &n->model);
+		cur_u32(c, &n->flags);
+		break;
+	case IORT_SMMU_V3:
+		cur_u64(c, &n->base);
+		cur_u32(c, &n->flags);
+		cur_skip(c, 12);	/* reserved, VATOS address */
+		cur_u32(c, &n->model);
+		break;
+	case IORT_PMCG:
+		cur_u64(c, &n->base);
+		break;
+	case IORT_RMR:
+		return parse_rmr(p, n, c);
+	default:
+		return DIAG(p, "IORT_UNKNOWN_NODE", RESV_SEV_INFO, n->offset,
+			    "node type %u at offset 0x%zx is not known here; its mappings are kept",
+			    n->type, n->offset);
+	}
+	return 0;
+}
+
+static int parse_node(struct parse *p, struct cursor *c, struct iort_node *n)
+{
+	uint32_t nmap = 0, mapoff = 0;
+	struct cursor m;
+	int rc;
+
+	cur_u8(c, &n->type);
+	cur_skip(c, 2);
+	cur_u8(c, &n->revision);
+	cur_u32(c, &n->identifier);
+	cur_u32(c, &nmap);
+	cur_u32(c, &mapoff);
+	rc = parse_node_data(p, n, c);
+	if (rc < 0 || nmap == 0)
+		return rc < 0 ? rc : 0;
+	rc = node_array(p, n, c, mapoff, nmap, MAPPING_SIZE, "ID mappings", &m);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	n->mappings = calloc(nmap, sizeof(*n->mappings));
+	if (!n->mappings)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < nmap; i++) {
+		struct iort_id_mapping *im = &n->mappings[i];
+
+		cur_u32(&m, &im->input_base);
+		cur_u32(&m, &im->count);
+		cur_u32(&m, &im->output_base);
+		cur_u32(&m, &im->output_reference);
+		cur_u32(&m, &im->flags);
+	}
+	n->nmappings = nmap;
+	return 0;
+}
+
+/* Every ID mapping must point at a node (kernel iort_node_get_id). */
+static int check_references(struct parse *p)
+{
+	const struct iort *t = p->iort;
+
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct iort_node *n = &t->nodes[i];
+
+		for (size_t k = 0; k < n->nmappings; k++) {
+			uint32_t ref = n->mappings[k].output_reference;
+			bool found = false;
+			int rc;
+
+			for (size_t j = 0; j < t->nnodes && !found; j++)
+				found = t->nodes[j].offset == ref;
+			if (found)
+				continue;
+			rc = DIAG(p, "IORT_BAD_OUTPUT_REFERENCE", RESV_SEV_ERROR, n->offset,
+				  "node type %u at offset 0x%zx: ID mapping %zu points at offset 0x%x, where no node starts",
+				  n->type, n->offset, k, ref);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int iort_parse(struct iort **out, const void *buf, size_t len,
+	       struct resv_diags *diags, const char *where)
+{
+	struct parse p = { .diags = diags, .where = where };
+	struct cursor body, all;
+	uint32_t count = 0, first = 0;
+	int rc;
+
+	p.iort = calloc(1, sizeof(*p.iort));
+	if (!p.iort)
+		return -ENOMEM;
+	rc = acpi_header_parse(buf, len, &p.iort->header, &body, diags, where);
+	if (rc < 0)
+		goto fail;
+	if (strcmp(p.iort->header.signature, "IORT") != 0) {
+		rc = DIAG(&p, "IORT_SIGNATURE", RESV_SEV_ERROR, 0,
+			  "signature \"%.4s\" is not \"IORT\"", p.iort->header.signature);
+		rc = rc < 0 ? rc : -EBADMSG;
+		goto fail;
+	}
+	if (cur_u32(&body, &count) < 0 || cur_u32(&body, &first) < 0) {
+		rc = DIAG(&p, "IORT_TRUNCATED", RESV_SEV_ERROR, 36,
+			  "the table ends before its node count and offset");
+		rc = rc < 0 ? rc : -EBADMSG;
+		goto fail;
+	}
+	/* The whole table (as far as present), for offsets from its start. */
+	all = cursor_make(buf, body.origin + body.len, 0);
+	size_t at = first;
+
+	for (uint32_t i = 0; i < count; i++) {
+		struct cursor c = all, node;
+		uint16_t nlen;
+
+		c.off = 0;
+		if (at > all.len || all.len - at < NODE_HEADER) {
+			rc = DIAG(&p, "IORT_NODE_PAST_END", RESV_SEV_ERROR, at,
+				  "node %u of %u at offset 0x%zx: its header does not fit in the table; walk stopped",
+				  i, count, at);
+			break;
+		}
+		nlen = (uint16_t)(all.base[at + 1] | all.base[at + 2] << 8);
+		if (nlen < NODE_HEADER || nlen > all.len - at) {
+			rc = DIAG(&p, "IORT_NODE_BAD_LENGTH", RESV_SEV_ERROR, at,
+				  "node %u at offset 0x%zx: length %u is %s; walk stopped", i, at, nlen,
+				  nlen < NODE_HEADER ? "below its 16-byte header" : "past the table's end");
+			break;
+		}
+		cur_skip(&c, at);
+		cur_sub(&c, nlen, &node);
+		struct iort_node *v = realloc(p.iort->nodes, (p.iort->nnodes + 1) * sizeof(*v));
+
+		if (!v) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+		p.iort->nodes = v;
+		struct iort_node *n = &v[p.iort->nnodes++];
+
+		memset(n, 0, sizeof(*n));
+		n->offset = at;
+		n->length = nlen;
+		rc = parse_node(&p, &node, n);
+		if (rc < 0)
+			goto fail;
+		at += nlen;
+	}
+	if (rc < 0)
+		goto fail;
+	rc = check_references(&p);
+	if (rc < 0)
+		goto fail;
+	*out = p.iort;
+	return 0;
+fail:
+	iort_free(p.iort);
+	return rc;
+}
