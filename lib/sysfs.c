@@ -6,122 +6,24 @@
  * Every path is resolved and must stay inside the root, so a snapshot's
  * links cannot make us read the host's files.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
 
 #include "config.h"
-#include "internal.h"
+#include "sysroot.h"
 
-/* Snapshot files are small; anything larger is not a sysfs file. */
-#define SYSFS_MAX_FILE (1u << 20)
 
 struct resv_system {
-	char *root;		/* resolved root, no trailing '/' unless "/" */
-	char *display_root;	/* as given, for messages; "" for "/" */
+	struct sysroot sr;
 	struct resv_group *groups;
 	size_t ngroups;
 	struct resv_diags *diags;
 };
 
-
-/*
- * Resolve @rel (relative to the root) and check that the result is inside
- * the root. Return: 0; -ENOENT, -EACCES, ... from realpath(); -EXDEV when the
- * path leaves the root.
- */
-static int resolve(const struct resv_system *sys, const char *rel,
-		   char resolved[PATH_MAX])
-{
-	char path[PATH_MAX];
-	size_t rlen = strlen(sys->root);
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sys->root, rel) >= sizeof(path))
-		return -ENAMETOOLONG;
-	if (!realpath(path, resolved))
-		return -errno;
-	if (strcmp(sys->root, "/") == 0)
-		return 0;
-	if (strncmp(resolved, sys->root, rlen) != 0 ||
-	    (resolved[rlen] != '\0' && resolved[rlen] != '/'))
-		return -EXDEV;
-	return 0;
-}
-
-static void display_path(const struct resv_system *sys, const char *rel,
-			 char *out, size_t size)
-{
-	snprintf(out, size, "%s/%s", sys->display_root, rel);
-}
-
-static int read_file(const struct resv_system *sys, const char *rel,
-		     char **buf, size_t *len)
-{
-	char path[PATH_MAX];
-	struct stat st;
-	size_t n = 0, cap = 4096;
-	char *b;
-	int fd, rc;
-
-	rc = resolve(sys, rel, path);
-	if (rc < 0)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	b = malloc(cap + 1);
-	if (!b) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			if (cap >= SYSFS_MAX_FILE) {
-				rc = -EFBIG;
-				goto fail;
-			}
-			char *nb = realloc(b, cap * 2 + 1);
-
-			if (!nb) {
-				rc = -ENOMEM;
-				goto fail;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		r = read(fd, b + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = -errno;
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-fail:
-	close(fd);
-	free(b);
-	return rc;
-}
 
 /* A sysfs attribute like "0x030000\n" with at most @max. */
 static int read_hex_attr(const struct resv_system *sys, const char *rel,
@@ -130,7 +32,7 @@ static int read_hex_attr(const struct resv_system *sys, const char *rel,
 	char *buf, *end;
 	size_t len;
 	unsigned long v;
-	int rc = read_file(sys, rel, &buf, &len);
+	int rc = sysroot_read(&sys->sr, rel, &buf, &len);
 
 	if (rc < 0)
 		return rc;
@@ -149,30 +51,14 @@ static int read_hex_attr(const struct resv_system *sys, const char *rel,
 	return rc;
 }
 
-static const char *errno_text(int rc)
-{
-	switch (rc) {
-	case -EXDEV:
-		return "resolves outside the sysroot (not followed)";
-	case -EFBIG:
-		return "is larger than 1 MiB, not a sysfs file";
-	case -EBADMSG:
-		return "does not hold the value the kernel writes there";
-	case -EINVAL:
-		return "is not a regular file";
-	default:
-		return strerror(-rc);
-	}
-}
-
 static int diag_file(struct resv_system *sys, const char *id,
 		     enum resv_severity sev, const char *rel, long group, int err)
 {
 	char where[PATH_MAX + 64];
 
-	display_path(sys, rel, where, sizeof(where));
+	sysroot_display(&sys->sr, rel, where, sizeof(where));
 	return diags_add(sys->diags, id, sev, where, 0, group, "%s %s",
-			 where, errno_text(err));
+			 where, sysroot_strerror(err));
 }
 
 /* "dddd:bb:dd.f", lower-case hex as the kernel names PCI devices. */
@@ -193,65 +79,6 @@ static bool is_pci_name(const char *s)
 			return false;
 	}
 	return true;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted names of a directory's entries, without "." and "..". */
-static int list_dir(const struct resv_system *sys, const char *rel,
-		    char ***names, size_t *count)
-{
-	char path[PATH_MAX];
-	char **v = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int rc = resolve(sys, rel, path);
-
-	if (rc < 0)
-		return rc;
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			size_t c2 = cap ? cap * 2 : 16;
-			char **nv = realloc(v, c2 * sizeof(*nv));
-
-			if (!nv)
-				goto nomem;
-			v = nv;
-			cap = c2;
-		}
-		v[n] = strdup(de->d_name);
-		if (!v[n])
-			goto nomem;
-		n++;
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_str);
-	*names = v;
-	*count = n;
-	return 0;
-nomem:
-	closedir(d);
-	while (n)
-		free(v[--n]);
-	free(v);
-	return -ENOMEM;
-}
-
-static void free_names(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
 }
 
 static void group_clear(struct resv_group *g)
@@ -318,12 +145,12 @@ static int load_aperture(struct resv_system *sys, struct resv_group *g)
 		if (!g->devices[i].pci)
 			continue;
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu", g->devices[i].name);
-		if (resolve(sys, rel, path) < 0)
+		if (sysroot_resolve(&sys->sr, rel, path) < 0)
 			return 0;	/* no link: unknown */
 		unit = strrchr(path, '/') + 1;
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap",
 			 g->devices[i].name);
-		rc = read_file(sys, rel, &buf, &len);
+		rc = sysroot_read(&sys->sr, rel, &buf, &len);
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc < 0)
@@ -368,7 +195,7 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 	g->complete = true;
 
 	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%ld/type", g->id);
-	rc = read_file(sys, rel, &buf, &len);
+	rc = sysroot_read(&sys->sr, rel, &buf, &len);
 	if (rc == 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		g->type = buf;
@@ -382,7 +209,7 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 	}
 
 	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%ld/devices", g->id);
-	rc = list_dir(sys, rel, &names, &nnames);
+	rc = sysroot_list(&sys->sr, rel, &names, &nnames);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0) {
@@ -394,7 +221,7 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 		struct resv_device *devs = calloc(nnames, sizeof(*devs));
 
 		if (!devs) {
-			free_names(names, nnames);
+			sysroot_free_names(names, nnames);
 			return -ENOMEM;
 		}
 		for (size_t i = 0; i < nnames; i++)
@@ -416,8 +243,8 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 		return rc;
 
 	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%ld/reserved_regions", g->id);
-	display_path(sys, rel, where, sizeof(where));
-	rc = read_file(sys, rel, &buf, &len);
+	sysroot_display(&sys->sr, rel, where, sizeof(where));
+	rc = sysroot_read(&sys->sr, rel, &buf, &len);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0) {
@@ -474,8 +301,7 @@ RESV_EXPORT void resv_system_free(struct resv_system *sys)
 		group_clear(&sys->groups[i]);
 	free(sys->groups);
 	resv_diags_free(sys->diags);
-	free(sys->root);
-	free(sys->display_root);
+	sysroot_close(&sys->sr);
 	free(sys);
 }
 
@@ -483,43 +309,32 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 {
 	static const char groups_rel[] = "sys/kernel/iommu_groups";
 	struct resv_system *sys;
-	char root[PATH_MAX];
 	char **names = NULL;
 	size_t nnames = 0;
 	int rc;
 
-	if (!sysroot || !*sysroot)
-		sysroot = "/";
-	if (!realpath(sysroot, root))
-		return errno == ENOMEM ? -ENOMEM : -ENOENT;
 	sys = calloc(1, sizeof(*sys));
 	if (!sys)
 		return -ENOMEM;
-	sys->root = strdup(root);
-	/* Messages show paths as the user wrote the root ("" for "/"). */
-	sys->display_root = strdup(strcmp(root, "/") == 0 ? "" : sysroot);
+	rc = sysroot_open(&sys->sr, sysroot);
+	if (rc < 0) {
+		free(sys);
+		return rc;
+	}
 	rc = resv_diags_new(&sys->diags);
-	if (!sys->root || !sys->display_root || rc < 0) {
-		rc = -ENOMEM;
+	if (rc < 0)
 		goto fail;
-	}
-	if (sys->display_root[0]) {
-		size_t n = strlen(sys->display_root);
 
-		while (n > 1 && sys->display_root[n - 1] == '/')
-			sys->display_root[--n] = '\0';
-	}
-
-	rc = list_dir(sys, groups_rel, &names, &nnames);
+	rc = sysroot_list(&sys->sr, groups_rel, &names, &nnames);
 	if (rc == -ENOMEM)
 		goto fail;
 	if (rc < 0) {
 		char where[PATH_MAX + 64];
 
-		display_path(sys, groups_rel, where, sizeof(where));
+		sysroot_display(&sys->sr, groups_rel, where, sizeof(where));
 		rc = diags_add(sys->diags, "SYSFS_NO_GROUPS", RESV_SEV_INFO, where, 0, -1,
 			       "no IOMMU groups: %s: %s (IOMMU off, or not a Linux sysfs root)",
-			       where, errno_text(rc));
+			       where, sysroot_strerror(rc));
 		if (rc < 0)
 			goto fail;
 		*out = sys;
@@ -537,7 +352,7 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 			char rel[PATH_MAX], where[PATH_MAX + 64];
 
 			snprintf(rel, sizeof(rel), "%s/%s", groups_rel, names[i]);
-			display_path(sys, rel, where, sizeof(where));
+			sysroot_display(&sys->sr, rel, where, sizeof(where));
 			rc = diags_add(sys->diags, "SYSFS_GROUP_NAME", RESV_SEV_WARNING,
 				       where, 0, -1,
 				       "%s is not named by a group number; skipped", where);
@@ -553,11 +368,11 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 		if (rc < 0)
 			goto fail;
 	}
-	free_names(names, nnames);
+	sysroot_free_names(names, nnames);
 	*out = sys;
 	return 0;
 fail:
-	free_names(names, nnames);
+	sysroot_free_names(names, nnames);
 	resv_system_free(sys);
 	return rc;
 }
