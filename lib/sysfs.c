@@ -12,10 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "config.h"
 #include "sysroot.h"
-
 
 struct resv_system {
 	struct sysroot sr;

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The PCI topology from a sysroot, read from config space the way the
+ * kernel sees it (PCI Local Bus 3.0 §6.1 type 0/1 headers: vendor 0x00,
+ * device 0x02, class 0x09-0x0b, header type 0x0e, secondary bus 0x19,
+ * subordinate bus 0x1a), and DMAR scope paths walked through it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pci.h"
+
+static bool parse_name(const char *s, struct pci_dev *d)
+{
+	unsigned int seg, bus, dev, fn;
+	char tail;
+
+	if (strlen(s) != 12 || sscanf(s, "%4x:%2x:%2x.%1u%c", &seg, &bus, &dev, &fn, &tail) != 4 ||
+	    dev > 31 || fn > 7)
+		return false;
+	snprintf(d->name, sizeof(d->name), "%s", s);
+	d->segment = (uint16_t)seg;
+	d->bus = (uint8_t)bus;
+	d->dev = (uint8_t)dev;
+	d->fn = (uint8_t)fn;
+	return true;
+}
+
+static int cmp_dev(const void *a, const void *b)
+{
+	const struct pci_dev *x = a, *y = b;
+	uint32_t kx = (uint32_t)x->segment << 16 | x->bus << 8 | x->dev << 3 | x->fn;
+	uint32_t ky = (uint32_t)y->segment << 16 | y->bus << 8 | y->dev << 3 | y->fn;
+
+	return (kx > ky) - (kx < ky);
+}
+
+int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
+		      struct resv_diags *diags)
+{
+	char **names = NULL;
+	size_t nnames = 0;
+	int rc;
+
+	*t = (struct pci_topology){ 0 };
+	rc = sysroot_list(sr, "sys/bus/pci/devices", &names, &nnames);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return 0;	/* no PCI bus in this root */
+	t->devs = calloc(nnames ? nnames : 1, sizeof(*t->devs));
+	if (!t->devs) {
+		sysroot_free_names(names, nnames);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < nnames; i++) {
+		struct pci_dev d = { 0 };
+		char rel[PATH_MAX], where[PATH_MAX + 64];
+		char *cfg;
+		size_t len;
+		const uint8_t *c;
+
+		if (!parse_name(names[i], &d))
+			continue;
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/config", names[i]);
+		rc = sysroot_read(sr, rel, &cfg, &len);
+		if (rc == -ENOMEM)
+			goto fail;
+		if (rc < 0 || len < 64) {
+			const char *why = rc < 0 ? sysroot_strerror(rc) :
+						   "is shorter than the 64-byte header";
+
+			if (rc == 0)
+				free(cfg);
+			sysroot_display(sr, rel, where, sizeof(where));
+			rc = diags_add(diags, "PCI_CONFIG", RESV_SEV_WARNING, where, 0, -1,
+				       "%s %s; the device is left out of the topology", where, why);
+			if (rc < 0)
+				goto fail;
+			continue;
+		}
+		c = (const uint8_t *)cfg;
+		d.vendor = (uint16_t)(c[0] | c[1] << 8);
+		d.device = (uint16_t)(c[2] | c[3] << 8);
+		d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
+		d.bridge = (c[0x0e] & 0x7f) == 1;
+		if (d.bridge) {
+			d.secondary = c[0x19];
+			d.subordinate = c[0x1a];
+		}
+		free(cfg);
+		t->devs[t->n++] = d;
+	}
+	sysroot_free_names(names, nnames);
+	qsort(t->devs, t->n, sizeof(*t->devs), cmp_dev);
+	return 0;
+fail:
+	sysroot_free_names(names, nnames);
+	pci_topology_free(t);
+	return -ENOMEM;
+}
+
+void pci_topology_free(struct pci_topology *t)
+{
+	free(t->devs);
+	*t = (struct pci_topology){ 0 };
+}
+
+const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
+			       uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	struct pci_dev key = { .segment = segment, .bus = bus, .dev = dev, .fn = fn };
+
+	return bsearch(&key, t->devs, t->n, sizeof(*t->devs), cmp_dev);
+}
+
+const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t segment,
+					const struct dmar_scope *scope, char *why,
+					size_t why_size)
+{
+	uint8_t bus = scope->start_bus;
+
+	if (scope->npath == 0) {
+		snprintf(why, why_size, "the scope has no path");
+		return NULL;
+	}
+	for (size_t i = 0; i < scope->npath; i++) {
+		const struct dmar_path *p = &scope->path[i];
+		const struct pci_dev *d = pci_find(t, segment, bus, p->device, p->function);
+
+		if (!d) {
+			snprintf(why, why_size, "%04x:%02x:%02x.%x (path element %zu) does not exist",
+				 segment, bus, p->device, p->function, i);
+			return NULL;
+		}
+		if (i + 1 == scope->npath)
+			return d;
+		if (!d->bridge) {
+			snprintf(why, why_size, "%s (path element %zu) is not a bridge", d->name, i);
+			return NULL;
+		}
+		bus = d->secondary;
+	}
+	return NULL;
+}
+
+bool pci_is_downstream(const struct pci_dev *bridge, const struct pci_dev *dev)
+{
+	return bridge->bridge && bridge->segment == dev->segment &&
+	       dev->bus >= bridge->secondary && dev->bus <= bridge->subordinate;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/* PCI topology and DMAR device-scope resolution; internal. */
+#ifndef RESV_PCI_H
+#define RESV_PCI_H
+
+#include "dmar.h"
+#include "sysroot.h"
+
+struct pci_dev {
+	char name[13];		/* dddd:bb:dd.f */
+	uint16_t segment;
+	uint8_t bus, dev, fn;
+	uint16_t vendor, device;
+	uint32_t class;
+	bool bridge;		/* config header type 1: a PCI-to-PCI bridge */
+	uint8_t secondary;	/* bridges: config 0x19 */
+	uint8_t subordinate;	/* bridges: config 0x1a */
+};
+
+struct pci_topology {
+	size_t n;
+	struct pci_dev *devs;	/* sorted by (segment, bus, dev, fn) */
+};
+
+/*
+ * Every device of @sr's sys/bus/pci/devices, from its config space (the
+ * first 64 bytes: ids, class, header type, bridge bus numbers). A device
+ * whose config cannot be read is diagnosed and left out.
+ * Return: 0 (also when there is no PCI bus) or -ENOMEM.
+ */
+int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
+		      struct resv_diags *diags);
+void pci_topology_free(struct pci_topology *t);
+const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
+			       uint8_t bus, uint8_t dev, uint8_t fn);
+
+/*
+ * The device a DMAR device scope names (VT-d 4.1 §8.3.1.1): from the
+ * scope's start bus, each path element but the last is a bridge whose
+ * secondary bus leads on; the last element is the target. NULL when a step
+ * names no device or a non-bridge; *@why then says which step.
+ */
+const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t segment,
+					const struct dmar_scope *scope, char *why,
+					size_t why_size);
+
+/* Is @dev on a bus below @bridge (kernel is_downstream_to_pci_bridge)? */
+bool pci_is_downstream(const struct pci_dev *bridge, const struct pci_dev *dev);
+
+#endif
