@@ -5,7 +5,6 @@
  * (offset and type) must equal what iasl printed in the .dsl beside each
  * table. Then damaged headers and subtables, each with its diagnostic.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <setjmp.h>
@@ -17,32 +16,10 @@
 
 #include <cmocka.h>
 
+#include "../common/corpus.h"
+
 #include "acpi.h"
 
-#define CORPUS SRCDIR "/../shared/corpus"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n + 1);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf) {
-			buf[n] = '\0';
-			*len = (size_t)n;
-		}
-	}
-	fclose(f);
-	return buf;
-}
 
 /* The value after "FieldName : " on the first such line of a .dsl. */
 static bool dsl_field(const char *dsl, const char *name, char *out, size_t size)
@@ -220,46 +197,35 @@ static void check_table(const char *dir, const char *sig, const char *manifest,
 	free(buf);
 }
 
-static void test_corpus(void **state)
+struct totals {
+	const char *manifest;
+	size_t counts[2];
+};
+
+static void check_machine(const char *dir, void *ctx)
 {
 	static const char *const sigs[] = { "DMAR", "IVRS", "IORT" };
-	size_t counts[2] = { 0, 0 }, mlen;
+	struct totals *tot = ctx;
+
+	for (size_t i = 0; i < 3; i++)
+		check_table(dir, sigs[i], tot->manifest, tot->counts);
+}
+
+static void test_corpus(void **state)
+{
+	struct totals tot = { 0 };
+	size_t mlen;
 	char *manifest = slurp(CORPUS "/MANIFEST.tsv", &mlen);
-	DIR *top;
-	struct dirent *src;
 
 	(void)state;
 	if (!manifest)
 		skip();	/* no ../shared/corpus beside the source tree */
-	top = opendir(CORPUS);
-	assert_non_null(top);
-	while ((src = readdir(top))) {
-		char sdir[512];
-		DIR *machines;
-		struct dirent *m;
-
-		if (src->d_name[0] == '.')
-			continue;
-		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
-		machines = opendir(sdir);
-		if (!machines)
-			continue;
-		while ((m = readdir(machines))) {
-			char mdir[1024];
-
-			if (m->d_name[0] == '.')
-				continue;
-			snprintf(mdir, sizeof(mdir), "%s/%s", sdir, m->d_name);
-			for (size_t i = 0; i < 3; i++)
-				check_table(mdir, sigs[i], manifest, counts);
-		}
-		closedir(machines);
-	}
-	closedir(top);
+	tot.manifest = manifest;
+	corpus_foreach(check_machine, &tot);
 	free(manifest);
 	print_message("corpus: %zu tables, %zu DMAR/IVRS subtables, all as iasl reads them\n",
-		      counts[0], counts[1]);
-	assert_true(counts[0] >= 170);
+		      tot.counts[0], tot.counts[1]);
+	assert_true(tot.counts[0] >= 170);
 }
 
 /* ------------------------------------------------------------------------ */

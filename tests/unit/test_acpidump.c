@@ -4,7 +4,6 @@
  * prints it ("SIG @ 0x%016X", then "%8.4X: " and "%02X " a byte, padding,
  * ASCII) and read back byte for byte, all in one file; then broken dumps.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,9 +14,10 @@
 
 #include <cmocka.h>
 
+#include "../common/corpus.h"
+
 #include "acpidump.h"
 
-#define CORPUS SRCDIR "/../shared/corpus"
 
 static void write_table(FILE *f, const char *sig, uint64_t addr, const uint8_t *b, size_t n)
 {
@@ -45,78 +45,61 @@ struct blob {
 	size_t len;
 };
 
+struct dump {
+	FILE *f;
+	struct blob blobs[256];
+	size_t n;
+};
+
+static void add_machine(const char *dir, void *ctx)
+{
+	static const char *const sigs[] = { "DMAR", "IVRS", "IORT" };
+	struct dump *d = ctx;
+
+	for (int s = 0; s < 3 && d->n < 256; s++) {
+		char path[1100];
+		struct blob *b = &d->blobs[d->n];
+
+		snprintf(path, sizeof(path), "%s/%s.dat", dir, sigs[s]);
+		b->data = (uint8_t *)slurp(path, &b->len);
+		if (!b->data)
+			continue;
+		memcpy(b->sig, sigs[s], 5);
+		d->n++;
+		write_table(d->f, b->sig, 0x7a000000 + d->n * 0x1000, b->data, b->len);
+	}
+}
+
 static void test_round_trip(void **state)
 {
-	static struct blob blobs[256];
-	size_t nblobs = 0, textlen = 0;
+	static struct dump dump;
+	size_t textlen = 0;
 	char *text = NULL;
-	FILE *f = open_memstream(&text, &textlen);
-	DIR *top = opendir(CORPUS);
-	struct dirent *src;
-
-	(void)state;
-	if (!top) {
-		fclose(f);
-		free(text);
-		skip();
-	}
-	while ((src = readdir(top))) {
-		char sdir[512];
-		DIR *machines;
-		struct dirent *m;
-
-		if (src->d_name[0] == '.')
-			continue;
-		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
-		if (!(machines = opendir(sdir)))
-			continue;
-		while ((m = readdir(machines)) && nblobs < 256) {
-			static const char *const sigs[] = { "DMAR", "IVRS", "IORT" };
-
-			if (m->d_name[0] == '.')
-				continue;
-			for (int s = 0; s < 3; s++) {
-				char path[1100];
-				FILE *in;
-				long n;
-
-				snprintf(path, sizeof(path), "%s/%s/%s.dat", sdir, m->d_name, sigs[s]);
-				if (!(in = fopen(path, "rb")))
-					continue;
-				fseek(in, 0, SEEK_END);
-				n = ftell(in);
-				fseek(in, 0, SEEK_SET);
-				struct blob *b = &blobs[nblobs++];
-
-				b->data = malloc((size_t)n);
-				assert_int_equal(fread(b->data, 1, (size_t)n, in), (size_t)n);
-				b->len = (size_t)n;
-				memcpy(b->sig, sigs[s], 5);
-				fclose(in);
-				write_table(f, b->sig, 0x7a000000 + nblobs * 0x1000, b->data, b->len);
-			}
-		}
-		closedir(machines);
-	}
-	closedir(top);
-	fclose(f);
-
 	struct acpidump_table *t;
 	struct resv_diags *d;
 	int n;
 
+	(void)state;
+	dump.n = 0;
+	dump.f = open_memstream(&text, &textlen);
+	corpus_foreach(add_machine, &dump);
+	fclose(dump.f);
+	if (dump.n == 0) {
+		free(text);
+		skip();
+	}
 	assert_int_equal(resv_diags_new(&d), 0);
 	n = acpidump_parse(text, textlen, &t, d, "dump");
-	assert_int_equal(n, (int)nblobs);
-	assert_true(nblobs >= 170);
-	for (size_t i = 0; i < nblobs; i++) {
-		assert_string_equal(t[i].signature, blobs[i].sig);
+	assert_int_equal(n, (int)dump.n);
+	assert_true(dump.n >= 170);
+	for (size_t i = 0; i < dump.n; i++) {
+		assert_string_equal(t[i].signature, dump.blobs[i].sig);
 		assert_true(t[i].address == 0x7a000000 + (i + 1) * 0x1000);
-		assert_int_equal(t[i].len, blobs[i].len);
-		assert_memory_equal(t[i].data, blobs[i].data, blobs[i].len);
-		free(blobs[i].data);
+		assert_int_equal(t[i].len, dump.blobs[i].len);
+		assert_memory_equal(t[i].data, dump.blobs[i].data, dump.blobs[i].len);
+		free(dump.blobs[i].data);
 	}
-	/* The fwts tables' lengths agree with their headers too: no diagnostics. */
+	/* Every corpus table's length agrees with its header: no diagnostics. */
 	assert_int_equal(resv_diags_count(d), 0);
 	acpidump_free(t, (size_t)n);
 	resv_diags_free(d);

@@ -6,7 +6,6 @@
  * subtable lengths damaged, under the sanitizers: a diagnostic, never a
  * crash.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,32 +16,10 @@
 
 #include <cmocka.h>
 
+#include "../common/corpus.h"
+
 #include "dmar.h"
 
-#define CORPUS SRCDIR "/../shared/corpus"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 /* RMRRs as iasl shows them. */
 struct dsl_scope {
@@ -54,20 +31,6 @@ struct dsl_rmrr {
 	unsigned int segment, nscopes;
 	struct dsl_scope scopes[64];
 };
-
-/* The value of @field on an iasl line "[...]   Field Name : value". */
-static const char *value(const char *line, const char *field)
-{
-	const char *p = strchr(line, ']');
-
-	if (!p)
-		return NULL;
-	while (*++p == ' ')
-		;
-	if (strncmp(p, field, strlen(field)) != 0 || strncmp(p + strlen(field), " : ", 3) != 0)
-		return NULL;
-	return p + strlen(field) + 3;
-}
 
 static size_t dsl_rmrrs(const char *dsl, struct dsl_rmrr *v, size_t max)
 {
@@ -88,7 +51,7 @@ static size_t dsl_rmrrs(const char *dsl, struct dsl_rmrr *v, size_t max)
 		p = eol ? eol + 1 : p + len;
 		if (strstr(line, "Unknown DMAR subtable type"))
 			break;	/* iasl stops there */
-		if ((x = value(line, "Subtable Type"))) {
+		if ((x = iasl_value(line, "Subtable Type"))) {
 			in_rmrr = strtoul(x, NULL, 16) == 1;
 			sc = NULL;
 			if (in_rmrr) {
@@ -102,21 +65,21 @@ static size_t dsl_rmrrs(const char *dsl, struct dsl_rmrr *v, size_t max)
 			continue;
 		struct dsl_rmrr *r = &v[n - 1];
 
-		if ((x = value(line, "Base Address")))
+		if ((x = iasl_value(line, "Base Address")))
 			r->base = strtoull(x, NULL, 16);
-		else if ((x = value(line, "End Address (limit)")))
+		else if ((x = iasl_value(line, "End Address (limit)")))
 			r->end = strtoull(x, NULL, 16);
-		else if ((x = value(line, "PCI Segment Number")))
+		else if ((x = iasl_value(line, "PCI Segment Number")))
 			r->segment = (unsigned int)strtoul(x, NULL, 16);
-		else if ((x = value(line, "Device Scope Type"))) {
+		else if ((x = iasl_value(line, "Device Scope Type"))) {
 			assert_true(r->nscopes < 64);
 			sc = &r->scopes[r->nscopes++];
 			sc->type = (unsigned int)strtoul(x, NULL, 16);
-		} else if (sc && (x = value(line, "Enumeration ID")))
+		} else if (sc && (x = iasl_value(line, "Enumeration ID")))
 			sc->enumeration_id = (unsigned int)strtoul(x, NULL, 16);
-		else if (sc && (x = value(line, "PCI Bus Number")))
+		else if (sc && (x = iasl_value(line, "PCI Bus Number")))
 			sc->bus = (unsigned int)strtoul(x, NULL, 16);
-		else if (sc && (x = value(line, "PCI Path"))) {
+		else if (sc && (x = iasl_value(line, "PCI Path"))) {
 			char *comma;
 
 			assert_true(sc->npath < 16);
@@ -219,60 +182,50 @@ static size_t damage(const char *path, const uint8_t *buf, size_t len)
 	return runs;
 }
 
+struct totals {
+	size_t tables, rmrrs, runs;
+};
+
+static void check_machine(const char *dir, void *ctx)
+{
+	struct totals *tot = ctx;
+	char path[1100], dslpath[1100];
+	static struct dsl_rmrr want[64];
+	size_t len, dlen, nwant;
+	char *buf, *dsl;
+	struct dmar *d;
+	struct resv_diags *diags;
+
+	snprintf(path, sizeof(path), "%s/DMAR.dat", dir);
+	snprintf(dslpath, sizeof(dslpath), "%s/DMAR.dsl", dir);
+	if (!(buf = slurp(path, &len)))
+		return;
+	dsl = slurp(dslpath, &dlen);
+	assert_non_null(dsl);
+	assert_int_equal(resv_diags_new(&diags), 0);
+	if (dmar_parse(&d, buf, len, diags, path) != 0)
+		fail_msg("%s: refused", path);
+	nwant = dsl_rmrrs(dsl, want, 64);
+	compare(path, d, want, nwant);
+	tot->rmrrs += nwant;
+	tot->tables++;
+	tot->runs += damage(path, (const uint8_t *)buf, len);
+	dmar_free(d);
+	resv_diags_free(diags);
+	free(dsl);
+	free(buf);
+}
+
 static void test_corpus(void **state)
 {
-	DIR *top = opendir(CORPUS);
-	struct dirent *src;
-	size_t tables = 0, rmrrs = 0, runs = 0;
+	struct totals tot = { 0 };
 
 	(void)state;
-	if (!top)
+	if (!corpus_foreach(check_machine, &tot))
 		skip();
-	while ((src = readdir(top))) {
-		char sdir[512];
-		DIR *machines;
-		struct dirent *m;
-
-		if (src->d_name[0] == '.')
-			continue;
-		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
-		if (!(machines = opendir(sdir)))
-			continue;
-		while ((m = readdir(machines))) {
-			char path[1100], dslpath[1100];
-			static struct dsl_rmrr want[64];
-			size_t len, dlen, nwant;
-			char *buf, *dsl;
-			struct dmar *d;
-			struct resv_diags *diags;
-
-			if (m->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s/DMAR.dat", sdir, m->d_name);
-			snprintf(dslpath, sizeof(dslpath), "%s/%s/DMAR.dsl", sdir, m->d_name);
-			if (!(buf = slurp(path, &len)))
-				continue;
-			dsl = slurp(dslpath, &dlen);
-			assert_non_null(dsl);
-			assert_int_equal(resv_diags_new(&diags), 0);
-			if (dmar_parse(&d, buf, len, diags, path) != 0)
-				fail_msg("%s: refused", path);
-			nwant = dsl_rmrrs(dsl, want, 64);
-			compare(path, d, want, nwant);
-			rmrrs += nwant;
-			tables++;
-			runs += damage(path, (const uint8_t *)buf, len);
-			dmar_free(d);
-			resv_diags_free(diags);
-			free(dsl);
-			free(buf);
-		}
-		closedir(machines);
-	}
-	closedir(top);
 	print_message("corpus: %zu DMARs, %zu RMRRs as iasl reads them; %zu damaged copies parsed\n",
-		      tables, rmrrs, runs);
-	assert_true(tables >= 100);
+		      tot.tables, tot.rmrrs, tot.runs);
+	assert_true(tot.tables >= 100);
 }
 
 /* A table with the defects the lint must name. */

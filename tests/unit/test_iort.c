@@ -5,7 +5,6 @@
  * equal to what iasl printed in the .dsl beside it; then every table cut at
  * every byte and its node lengths damaged.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,46 +15,10 @@
 
 #include <cmocka.h>
 
+#include "../common/corpus.h"
+
 #include "iort.h"
 
-#define CORPUS SRCDIR "/../shared/corpus"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
-/* The value of @field on an iasl line "[...]   Field Name : value". */
-static const char *value(const char *line, const char *field)
-{
-	const char *p = strchr(line, ']');
-
-	if (!p)
-		return NULL;
-	while (*++p == ' ')
-		;
-	if (strncmp(p, field, strlen(field)) != 0 || strncmp(p + strlen(field), " : ", 3) != 0)
-		return NULL;
-	return p + strlen(field) + 3;
-}
 
 struct wnode {
 	size_t offset;
@@ -82,7 +45,7 @@ static size_t read_dsl(const char *dsl, struct wnode *w, size_t max)
 		p = eol ? eol + 1 : p + len;
 		if (strncmp(line, "Raw Table Data", 14) == 0)
 			break;
-		if ((x = value(line, "Type"))) {
+		if ((x = iasl_value(line, "Type"))) {
 			assert_true(n < max);
 			memset(&w[n], 0, sizeof(w[n]));
 			w[n].offset = strtoul(line + 6, NULL, 10);
@@ -96,33 +59,33 @@ static size_t read_dsl(const char *dsl, struct wnode *w, size_t max)
 			continue;
 		struct wnode *c = &w[n - 1];
 
-		if (c->length == ~0ul && (x = value(line, "Length")))
+		if (c->length == ~0ul && (x = iasl_value(line, "Length")))
 			c->length = strtoul(x, NULL, 16);
-		else if (c->revision == ~0ul && (x = value(line, "Revision")))
+		else if (c->revision == ~0ul && (x = iasl_value(line, "Revision")))
 			c->revision = strtoul(x, NULL, 16);
 		else if (c->identifier == ~0ul && strtoul(line + 6, NULL, 10) == c->offset + 4 &&
-			 ((x = value(line, "Identifier")) || (x = value(line, "Reserved"))))
+			 ((x = iasl_value(line, "Identifier")) || (x = iasl_value(line, "Reserved"))))
 			c->identifier = strtoul(x, NULL, 16);	/* "Reserved" before rev E */
-		else if ((x = value(line, "Input base"))) {
+		else if ((x = iasl_value(line, "Input base"))) {
 			assert_true(c->nmap < 256);
 			c->map[c->nmap++][0] = strtoul(x, NULL, 16);
 			field = 1;
-		} else if (field == 1 && (x = value(line, "ID Count"))) {
+		} else if (field == 1 && (x = iasl_value(line, "ID Count"))) {
 			c->map[c->nmap - 1][1] = strtoul(x, NULL, 16);
 			field = 2;
-		} else if (field == 2 && (x = value(line, "Output Base"))) {
+		} else if (field == 2 && (x = iasl_value(line, "Output Base"))) {
 			c->map[c->nmap - 1][2] = strtoul(x, NULL, 16);
 			field = 3;
-		} else if (field == 3 && (x = value(line, "Output Reference"))) {
+		} else if (field == 3 && (x = iasl_value(line, "Output Reference"))) {
 			c->map[c->nmap - 1][3] = strtoul(x, NULL, 16);
 			field = 4;
-		} else if (field == 4 && (x = value(line, "Flags (decoded below)"))) {
+		} else if (field == 4 && (x = iasl_value(line, "Flags (decoded below)"))) {
 			c->map[c->nmap - 1][4] = strtoul(x, NULL, 16);
 			field = -1;
-		} else if ((x = value(line, "Base Address of RMR"))) {
+		} else if ((x = iasl_value(line, "Base Address of RMR"))) {
 			assert_true(c->ndesc < 16);
 			c->desc[c->ndesc++][0] = strtoull(x, NULL, 16);
-		} else if (c->ndesc && (x = value(line, "Length of RMR"))) {
+		} else if (c->ndesc && (x = iasl_value(line, "Length of RMR"))) {
 			c->desc[c->ndesc - 1][1] = strtoull(x, NULL, 16);
 		}
 	}
@@ -206,67 +169,57 @@ static size_t damage(const char *path, const uint8_t *buf, size_t len, const str
 	return runs;
 }
 
+struct totals {
+	size_t tables, nodes, rmrs, runs;
+};
+
+static void check_machine(const char *dir, void *ctx)
+{
+	struct totals *tot = ctx;
+	static struct wnode w[64];
+	char path[1100], dslpath[1100];
+	size_t len, dlen, nw;
+	char *buf, *dsl;
+	struct iort *t;
+	struct resv_diags *diags;
+
+	snprintf(path, sizeof(path), "%s/IORT.dat", dir);
+	snprintf(dslpath, sizeof(dslpath), "%s/IORT.dsl", dir);
+	if (!(buf = slurp(path, &len)))
+		return;
+	dsl = slurp(dslpath, &dlen);
+	assert_non_null(dsl);
+	assert_int_equal(resv_diags_new(&diags), 0);
+	if (iort_parse(&t, buf, len, diags, path) != 0)
+		fail_msg("%s: refused", path);
+	nw = read_dsl(dsl, w, 64);
+	bool partial = strstr(dsl, "terminates in the middle of a data structure");
+
+	compare(path, t, w, nw, partial);
+	/* Where iasl gives up, we must have said what is wrong. */
+	if (partial && resv_diags_max_severity(diags) < RESV_SEV_ERROR)
+		fail_msg("%s: malformed for iasl, no error from us", path);
+	tot->tables++;
+	tot->nodes += nw;
+	for (size_t i = 0; i < t->nnodes; i++)
+		tot->rmrs += t->nodes[i].ndescs;
+	tot->runs += damage(path, (const uint8_t *)buf, len, t);
+	iort_free(t);
+	resv_diags_free(diags);
+	free(dsl);
+	free(buf);
+}
+
 static void test_corpus(void **state)
 {
-	DIR *top = opendir(CORPUS);
-	struct dirent *src;
-	size_t tables = 0, nodes = 0, rmrs = 0, runs = 0;
-	static struct wnode w[64];
+	struct totals tot = { 0 };
 
 	(void)state;
-	if (!top)
+	if (!corpus_foreach(check_machine, &tot))
 		skip();
-	while ((src = readdir(top))) {
-		char sdir[512];
-		DIR *machines;
-		struct dirent *m;
-
-		if (src->d_name[0] == '.')
-			continue;
-		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
-		if (!(machines = opendir(sdir)))
-			continue;
-		while ((m = readdir(machines))) {
-			char path[1100], dslpath[1100];
-			size_t len, dlen, nw;
-			char *buf, *dsl;
-			struct iort *t;
-			struct resv_diags *diags;
-
-			if (m->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s/IORT.dat", sdir, m->d_name);
-			snprintf(dslpath, sizeof(dslpath), "%s/%s/IORT.dsl", sdir, m->d_name);
-			if (!(buf = slurp(path, &len)))
-				continue;
-			dsl = slurp(dslpath, &dlen);
-			assert_non_null(dsl);
-			assert_int_equal(resv_diags_new(&diags), 0);
-			if (iort_parse(&t, buf, len, diags, path) != 0)
-				fail_msg("%s: refused", path);
-			nw = read_dsl(dsl, w, 64);
-			bool partial = strstr(dsl, "terminates in the middle of a data structure");
-
-			compare(path, t, w, nw, partial);
-			/* Where iasl gives up, we must have said what is wrong. */
-			if (partial && resv_diags_max_severity(diags) < RESV_SEV_ERROR)
-				fail_msg("%s: malformed for iasl, no error from us", path);
-			tables++;
-			nodes += nw;
-			for (size_t i = 0; i < t->nnodes; i++)
-				rmrs += t->nodes[i].ndescs;
-			runs += damage(path, (const uint8_t *)buf, len, t);
-			iort_free(t);
-			resv_diags_free(diags);
-			free(dsl);
-			free(buf);
-		}
-		closedir(machines);
-	}
-	closedir(top);
 	print_message("corpus: %zu IORTs, %zu nodes, %zu RMR descriptors as iasl reads them; %zu damaged copies parsed\n",
-		      tables, nodes, rmrs, runs);
-	assert_true(tables >= 20);
+		      tot.tables, tot.nodes, tot.rmrs, tot.runs);
+	assert_true(tot.tables >= 20);
 }
 
 /* Little-endian helpers for hand-built tables. */

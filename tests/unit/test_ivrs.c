@@ -5,7 +5,6 @@
  * type, device id) equal to what iasl printed in the .dsl beside it; then
  * every table cut at every byte and its block lengths damaged.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,32 +15,10 @@
 
 #include <cmocka.h>
 
+#include "../common/corpus.h"
+
 #include "ivrs.h"
 
-#define CORPUS SRCDIR "/../shared/corpus"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		buf[n] = '\0';
-		*len = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 struct want {
 	size_t nivmd, nentries;
@@ -55,20 +32,6 @@ struct want {
 		unsigned long ext;
 	} entry[512];
 };
-
-/* The value of @field on an iasl line "[...]   Field Name : value". */
-static const char *value(const char *line, const char *field)
-{
-	const char *p = strchr(line, ']');
-
-	if (!p)
-		return NULL;
-	while (*++p == ' ')
-		;
-	if (strncmp(p, field, strlen(field)) != 0 || strncmp(p + strlen(field), " : ", 3) != 0)
-		return NULL;
-	return p + strlen(field) + 3;
-}
 
 static void read_dsl(const char *dsl, struct want *w)
 {
@@ -88,7 +51,7 @@ static void read_dsl(const char *dsl, struct want *w)
 		p = eol ? eol + 1 : p + len;
 		if (strstr(line, "Unknown IVRS subtable type"))
 			break;
-		if ((x = value(line, "Subtable Type"))) {
+		if ((x = iasl_value(line, "Subtable Type"))) {
 			unsigned int t = (unsigned int)strtoul(x, NULL, 16);
 
 			if (strstr(line, "Memory Definition Block")) {
@@ -108,30 +71,30 @@ static void read_dsl(const char *dsl, struct want *w)
 		if (in == IVMD) {
 			typeof(w->ivmd[0]) *m = &w->ivmd[w->nivmd - 1];
 
-			if ((x = value(line, "Flags (decoded below)")))
+			if ((x = iasl_value(line, "Flags (decoded below)")))
 				m->flags = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "DeviceId")))
+			else if ((x = iasl_value(line, "DeviceId")))
 				m->devid = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "Auxiliary Data")))
+			else if ((x = iasl_value(line, "Auxiliary Data")))
 				m->aux = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "Start Address")))
+			else if ((x = iasl_value(line, "Start Address")))
 				m->start = strtoull(x, NULL, 16);
-			else if ((x = value(line, "Memory Length")))
+			else if ((x = iasl_value(line, "Memory Length")))
 				m->length = strtoull(x, NULL, 16);
 		} else if (in == ENTRY) {
 			typeof(w->entry[0]) *e = &w->entry[w->nentries - 1];
 
-			if ((x = value(line, "Device ID")))
+			if ((x = iasl_value(line, "Device ID")))
 				e->devid = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "Source Used Device ID")))
+			else if ((x = iasl_value(line, "Source Used Device ID")))
 				e->source = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "Handle")))
+			else if ((x = iasl_value(line, "Handle")))
 				e->handle = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "Variety")))
+			else if ((x = iasl_value(line, "Variety")))
 				e->variety = (unsigned int)strtoul(x, NULL, 16);
-			else if ((x = value(line, "Extended Data")))
+			else if ((x = iasl_value(line, "Extended Data")))
 				e->ext = strtoul(x, NULL, 16);
-			else if ((x = value(line, "UID Length")))
+			else if ((x = iasl_value(line, "UID Length")))
 				e->uid_length = (unsigned int)strtoul(x, NULL, 16);
 		}
 	}
@@ -222,61 +185,51 @@ static size_t damage(const char *path, const uint8_t *buf, size_t len)
 	return runs;
 }
 
+struct totals {
+	size_t tables, ivmds, entries, runs;
+};
+
+static void check_machine(const char *dir, void *ctx)
+{
+	struct totals *tot = ctx;
+	static struct want w;
+	char path[1100], dslpath[1100];
+	size_t len, dlen;
+	char *buf, *dsl;
+	struct ivrs *v;
+	struct resv_diags *diags;
+
+	snprintf(path, sizeof(path), "%s/IVRS.dat", dir);
+	snprintf(dslpath, sizeof(dslpath), "%s/IVRS.dsl", dir);
+	if (!(buf = slurp(path, &len)))
+		return;
+	dsl = slurp(dslpath, &dlen);
+	assert_non_null(dsl);
+	assert_int_equal(resv_diags_new(&diags), 0);
+	if (ivrs_parse(&v, buf, len, diags, path) != 0)
+		fail_msg("%s: refused", path);
+	read_dsl(dsl, &w);
+	compare(path, v, &w);
+	tot->tables++;
+	tot->ivmds += w.nivmd;
+	tot->entries += w.nentries;
+	tot->runs += damage(path, (const uint8_t *)buf, len);
+	ivrs_free(v);
+	resv_diags_free(diags);
+	free(dsl);
+	free(buf);
+}
+
 static void test_corpus(void **state)
 {
-	DIR *top = opendir(CORPUS);
-	struct dirent *src;
-	size_t tables = 0, ivmds = 0, entries = 0, runs = 0;
-	static struct want w;
+	struct totals tot = { 0 };
 
 	(void)state;
-	if (!top)
+	if (!corpus_foreach(check_machine, &tot))
 		skip();
-	while ((src = readdir(top))) {
-		char sdir[512];
-		DIR *machines;
-		struct dirent *m;
-
-		if (src->d_name[0] == '.')
-			continue;
-		snprintf(sdir, sizeof(sdir), "%s/%s", CORPUS, src->d_name);
-		if (!(machines = opendir(sdir)))
-			continue;
-		while ((m = readdir(machines))) {
-			char path[1100], dslpath[1100];
-			size_t len, dlen;
-			char *buf, *dsl;
-			struct ivrs *v;
-			struct resv_diags *diags;
-
-			if (m->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof(path), "%s/%s/IVRS.dat", sdir, m->d_name);
-			snprintf(dslpath, sizeof(dslpath), "%s/%s/IVRS.dsl", sdir, m->d_name);
-			if (!(buf = slurp(path, &len)))
-				continue;
-			dsl = slurp(dslpath, &dlen);
-			assert_non_null(dsl);
-			assert_int_equal(resv_diags_new(&diags), 0);
-			if (ivrs_parse(&v, buf, len, diags, path) != 0)
-				fail_msg("%s: refused", path);
-			read_dsl(dsl, &w);
-			compare(path, v, &w);
-			tables++;
-			ivmds += w.nivmd;
-			entries += w.nentries;
-			runs += damage(path, (const uint8_t *)buf, len);
-			ivrs_free(v);
-			resv_diags_free(diags);
-			free(dsl);
-			free(buf);
-		}
-		closedir(machines);
-	}
-	closedir(top);
 	print_message("corpus: %zu IVRS, %zu IVMDs and %zu device entries as iasl reads them; %zu damaged copies parsed\n",
-		      tables, ivmds, entries, runs);
-	assert_true(tables >= 40);
+		      tot.tables, tot.ivmds, tot.entries, tot.runs);
+	assert_true(tot.tables >= 40);
 }
 
 int main(void)
