@@ -87,10 +87,9 @@ int acpi_walk_subtables(struct cursor *c, const struct subtable_layout *layout,
 	int count = 0, rc;
 
 	while (cur_left(c) > 0) {
-		struct cursor peek = *c, entry;
+		struct cursor entry;
 		size_t at = cur_pos(c);
-		uint64_t type = 0;
-		uint16_t length = 0;
+		uint64_t type = 0, length = 0;
 
 		if (cur_left(c) < layout->header_len) {
 			rc = diags_add(diags, "ACPI_SUBTABLE_TRUNCATED", RESV_SEV_ERROR, where, at, -1,
@@ -98,22 +97,21 @@ int acpi_walk_subtables(struct cursor *c, const struct subtable_layout *layout,
 				       layout->table, at, cur_left(c), layout->header_len);
 			return rc < 0 ? rc : count;
 		}
-		cur_uint(&peek, layout->type_size, &type);
-		peek = *c;
-		cur_skip(&peek, layout->length_off);
-		cur_u16(&peek, &length);
+		/* The header fits (header_len covers type and length): these cannot fail. */
+		cur_peek(c, 0, layout->type_size, &type);
+		cur_peek(c, layout->length_off, 2, &length);
 		if (length < layout->header_len) {
 			rc = diags_add(diags, "ACPI_SUBTABLE_BAD_LENGTH", RESV_SEV_ERROR, where, at, -1,
 				       "%s subtable type %u at offset 0x%zx: length %u is below its %u-byte header; walk stopped",
-				       layout->table, (unsigned int)type, at, length,
+				       layout->table, (unsigned int)type, at, (unsigned int)length,
 				       layout->header_len);
 			return rc < 0 ? rc : count;
 		}
 		if (cur_sub(c, length, &entry) < 0) {
 			rc = diags_add(diags, "ACPI_SUBTABLE_PAST_END", RESV_SEV_ERROR, where, at, -1,
 				       "%s subtable type %u at offset 0x%zx: length %u runs %zu bytes past the table's end; walk stopped",
-				       layout->table, (unsigned int)type, at, length,
-				       length - cur_left(c));
+				       layout->table, (unsigned int)type, at, (unsigned int)length,
+				       (size_t)length - cur_left(c));
 			return rc < 0 ? rc : count;
 		}
 		count++;

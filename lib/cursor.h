@@ -67,6 +67,16 @@ static inline int cur_uint(struct cursor *c, size_t n, uint64_t *v)
 	return 0;
 }
 
+/* Little-endian unsigned of @n bytes @at bytes ahead, without moving. */
+static inline int cur_peek(const struct cursor *c, size_t at, size_t n, uint64_t *v)
+{
+	struct cursor p = *c;
+
+	if (cur_skip(&p, at) < 0)
+		return -EBADMSG;
+	return cur_uint(&p, n, v);
+}
+
 static inline int cur_u8(struct cursor *c, uint8_t *v)
 {
 	uint64_t x;

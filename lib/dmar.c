@@ -62,21 +62,21 @@ static int parse_scopes(struct parse *p, struct dmar_entry *e, struct cursor *c)
 		size_t at = cur_pos(c);
 		struct cursor s;
 		struct dmar_scope sc = { .offset = at };
-		uint8_t len, reserved;
+		uint8_t reserved;
+		uint64_t len = 0;
 		int rc;
 
-		if (cur_left(c) < 2 || (c->base[c->off + 1]) < 6) {
+		if (cur_peek(c, 1, 1, &len) < 0 || len < 6) {
 			rc = DIAG(p, "DMAR_SCOPE_BAD_LENGTH", RESV_SEV_ERROR, at,
 				  "%s #%u: device scope at offset 0x%zx is %s; the rest of its scopes are skipped",
 				  dmar_types[e->type].name, e->index, at,
 				  cur_left(c) < 2 ? "cut short" : "shorter than its 6-byte header");
 			return rc < 0 ? rc : 0;
 		}
-		len = c->base[c->off + 1];
 		if (cur_sub(c, len, &s) < 0) {
 			rc = DIAG(p, "DMAR_SCOPE_BAD_LENGTH", RESV_SEV_ERROR, at,
 				  "%s #%u: device scope at offset 0x%zx has length %u, past the end of its subtable",
-				  dmar_types[e->type].name, e->index, at, len);
+				  dmar_types[e->type].name, e->index, at, (unsigned int)len);
 			return rc < 0 ? rc : 0;
 		}
 		cur_u8(&s, &sc.type);

@@ -274,19 +274,19 @@ int iort_parse(struct iort **out, const void *buf, size_t len,
 
 	for (uint32_t i = 0; i < count; i++) {
 		struct cursor c = all, node;
-		uint16_t nlen;
+		uint64_t nlen = 0;
 
-		c.off = 0;
 		if (at > all.len || all.len - at < NODE_HEADER) {
 			rc = DIAG(&p, "IORT_NODE_PAST_END", RESV_SEV_ERROR, at,
 				  "node %u of %u at offset 0x%zx: its header does not fit in the table; walk stopped",
 				  i, count, at);
 			break;
 		}
-		nlen = (uint16_t)(all.base[at + 1] | all.base[at + 2] << 8);
+		cur_peek(&all, at + 1, 2, &nlen);	/* the header fits */
 		if (nlen < NODE_HEADER || nlen > all.len - at) {
 			rc = DIAG(&p, "IORT_NODE_BAD_LENGTH", RESV_SEV_ERROR, at,
-				  "node %u at offset 0x%zx: length %u is %s; walk stopped", i, at, nlen,
+				  "node %u at offset 0x%zx: length %u is %s; walk stopped", i, at,
+				  (unsigned int)nlen,
 				  nlen < NODE_HEADER ? "below its 16-byte header" : "past the table's end");
 			break;
 		}
@@ -303,7 +303,7 @@ int iort_parse(struct iort **out, const void *buf, size_t len,
 
 		memset(n, 0, sizeof(*n));
 		n->offset = at;
-		n->length = nlen;
+		n->length = (uint16_t)nlen;
 		rc = parse_node(&p, &node, n);
 		if (rc < 0)
 			goto fail;

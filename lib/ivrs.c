@@ -93,25 +93,27 @@ static int parse_entries(struct parse *p, struct ivrs_block *b, struct cursor *c
 {
 	while (cur_left(c) > 0) {
 		size_t at = cur_pos(c), len;
-		uint8_t type = c->base[c->off];
+		uint64_t type = 0, uid_len = 0;
 		struct ivrs_device_entry d = { .offset = at };
 		struct cursor e;
 		int rc;
 
+		cur_peek(c, 0, 1, &type);	/* the loop runs while a byte is left */
 		if (type < 0x80) {
 			len = 4u << (type >> 6);
 		} else if (type == IVHD_DEV_ACPI_HID) {
-			len = cur_left(c) > 21 ? 22u + c->base[c->off + 21] : 22;
+			/* Its UID length is byte 21; a shorter entry fails below. */
+			len = 22 + (cur_peek(c, 21, 1, &uid_len) == 0 ? (size_t)uid_len : 0);
 		} else {
 			rc = DIAG(p, "IVRS_DEVICE_ENTRY_UNKNOWN", RESV_SEV_ERROR, at,
 				  "IVHD #%u: device entry type 0x%02x at offset 0x%zx has no known length; the block's other entries are skipped",
-				  b->index, type, at);
+				  b->index, (unsigned int)type, at);
 			return rc < 0 ? rc : 0;
 		}
 		if (cur_sub(c, len, &e) < 0) {
 			rc = DIAG(p, "IVRS_DEVICE_ENTRY_TRUNCATED", RESV_SEV_ERROR, at,
 				  "IVHD #%u: device entry type 0x%02x at offset 0x%zx needs %zu bytes, %zu are left in the block",
-				  b->index, type, at, len, cur_left(c));
+				  b->index, (unsigned int)type, at, len, cur_left(c));
 			return rc < 0 ? rc : 0;
 		}
 		rc = read_entry(&e, &d);

@@ -343,7 +343,8 @@ static inline enum resv_type key_type(uint64_t key)
 	return (enum resv_type)(key >> 32);
 }
 
-static int sorted_items(struct sort_item **out, const struct resv_list *in,
+/* @in's regions (without zero-length ones if @skip_zero) in kernel order. */
+static int sorted_items(struct sort_item **out, size_t *count, const struct resv_list *in,
 			bool skip_zero)
 {
 	struct sort_item *v;
@@ -365,6 +366,7 @@ static int sorted_items(struct sort_item **out, const struct resv_list *in,
 	}
 	sort_items(v, n);
 	*out = v;
+	*count = n;
 	return 0;
 }
 
@@ -438,7 +440,7 @@ RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
 	unsigned int q = 0;
 	int rc;
 
-	rc = sorted_items(&items, in, false);
+	rc = sorted_items(&items, &n, in, false);
 	if (rc < 0)
 		return rc;
 	rc = -ENOMEM;
@@ -514,6 +516,7 @@ RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
 		list_push_region(view, h->start, last[r], t, h->prot, zero[r]);
 		owner[r] = (uint32_t)(view->count - 1);
 	}
+	/* rank[] becomes, per input region, the output region it ended in. */
 	for (size_t i = 0; i < n; i++)
 		rank[i] = owner[find_head(parent, rank[i])];
 	rc = emit_sources(view, in, rank);
@@ -765,11 +768,9 @@ RESV_EXPORT int resv_list_resolved_view(struct resv_list **out,
 	size_t n = 0, nruns = 0, nhole = 0, h = 0;
 	int rc;
 
-	rc = sorted_items(&items, in, true);
+	rc = sorted_items(&items, &n, in, true);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < in->count; i++)
-		n += !in->regions[i].zero_length;
 	rc = -ENOMEM;
 	ritems = malloc((n ? n : 1) * sizeof(*ritems));
 	hole = malloc((n ? n : 1) * sizeof(*hole));
@@ -879,11 +880,9 @@ RESV_EXPORT int resv_list_overlay(struct resv_list **out,
 	uint32_t last_winner = 0;
 	int rc;
 
-	rc = sorted_items(&items, in, true);
+	rc = sorted_items(&items, &n, in, true);
 	if (rc < 0)
 		return rc;
-	for (size_t i = 0; i < in->count; i++)
-		n += !in->regions[i].zero_length;
 	rc = -ENOMEM;
 	heap.v = malloc((n ? n : 1) * sizeof(*heap.v));
 	if (!heap.v)
