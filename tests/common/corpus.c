@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <cmocka.h>
 
 #include "corpus.h"
 
@@ -73,4 +78,46 @@ size_t corpus_foreach(void (*fn)(const char *dir, void *ctx), void *ctx)
 	}
 	closedir(top);
 	return n;
+}
+
+size_t damage_cuts(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+
+	for (size_t cut = 0; cut <= len; cut++) {
+		struct resv_diags *d;
+		int rc;
+
+		memcpy(copy, buf, cut);
+		assert_int_equal(resv_diags_new(&d), 0);
+		rc = parse(copy, cut, d, path);
+		if ((rc != 0 && rc != -EBADMSG) || (cut < len && resv_diags_count(d) == 0))
+			fail_msg("%s cut at %zu: rc %d, %zu diagnostics", path, cut, rc,
+				 resv_diags_count(d));
+		resv_diags_free(d);
+	}
+	free(copy);
+	return len + 1;
+}
+
+size_t damage_length(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path,
+		     size_t at, const uint16_t bad[4])
+{
+	uint8_t *copy = malloc(len);
+
+	assert_true(at + 2 <= len);
+	for (size_t b = 0; b < 4; b++) {
+		struct resv_diags *d;
+
+		memcpy(copy, buf, len);
+		copy[at] = (uint8_t)bad[b];
+		copy[at + 1] = (uint8_t)(bad[b] >> 8);
+		assert_int_equal(resv_diags_new(&d), 0);
+		assert_int_equal(parse(copy, len, d, path), 0);
+		if (resv_diags_max_severity(d) < RESV_SEV_ERROR)
+			fail_msg("%s: length at offset %zu set to %u: no error", path, at, bad[b]);
+		resv_diags_free(d);
+	}
+	free(copy);
+	return 4;
 }

@@ -4,6 +4,9 @@
 #define RESV_TEST_CORPUS_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include <iommu-resv.h>
 
 #define CORPUS SRCDIR "/../shared/corpus"
 
@@ -18,5 +21,23 @@ const char *iasl_value(const char *line, const char *field);
  * Return: the number of directories, 0 when the corpus is absent.
  */
 size_t corpus_foreach(void (*fn)(const char *dir, void *ctx), void *ctx);
+
+/* A parser under test: parse and free; return the parser's result. */
+typedef int (*table_parse_fn)(const void *buf, size_t len, struct resv_diags *diags,
+			      const char *where);
+
+/*
+ * Parse @buf cut at every length from 0 to @len: each must parse (0) or be
+ * refused (-EBADMSG), and every cut short of the whole must be diagnosed.
+ * Return: the number of parses.
+ */
+size_t damage_cuts(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path);
+
+/*
+ * Set the 16-bit length field at @at to each of @bad in turn: each copy must
+ * still parse and give an error diagnostic. Return: the number of parses.
+ */
+size_t damage_length(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path,
+		     size_t at, const uint16_t bad[4]);
 
 #endif

@@ -138,50 +138,29 @@ static void compare(const char *path, const struct ivrs *v, const struct want *w
 			 w->nentries);
 }
 
+static int parse_ivrs(const void *buf, size_t len, struct resv_diags *d, const char *where)
+{
+	struct ivrs *v = NULL;
+	int rc = ivrs_parse(&v, buf, len, d, where);
+
+	ivrs_free(v);
+	return rc;
+}
+
+/* Back-to-back subtables from offset 48, each length at +2. */
 static size_t damage(const char *path, const uint8_t *buf, size_t len)
 {
-	static const uint16_t bad[] = { 0, 1, 3, 0xffff };
-	uint8_t *copy = malloc(len);
-	size_t runs = 0;
+	static const uint16_t bad[] = { 0, 1, 3, 0xffff };	/* 3: below the header */
+	size_t runs = damage_cuts(parse_ivrs, buf, len, path);
 
-	for (size_t cut = 0; cut <= len; cut++) {
-		struct resv_diags *d;
-		struct ivrs *v = NULL;
-		int rc;
-
-		memcpy(copy, buf, cut);
-		assert_int_equal(resv_diags_new(&d), 0);
-		rc = ivrs_parse(&v, copy, cut, d, path);
-		if ((rc != 0 && rc != -EBADMSG) || (cut < len && resv_diags_count(d) == 0))
-			fail_msg("%s cut at %zu: rc %d, %zu diagnostics", path, cut, rc,
-				 resv_diags_count(d));
-		ivrs_free(v);
-		resv_diags_free(d);
-		runs++;
-	}
 	for (size_t off = 48; off + 4 <= len;) {
-		uint16_t blen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
+		uint16_t sublen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
 
-		for (size_t b = 0; b < 4; b++) {
-			struct resv_diags *d;
-			struct ivrs *v = NULL;
-
-			memcpy(copy, buf, len);
-			copy[off + 2] = (uint8_t)bad[b];
-			copy[off + 3] = (uint8_t)(bad[b] >> 8);
-			assert_int_equal(resv_diags_new(&d), 0);
-			assert_int_equal(ivrs_parse(&v, copy, len, d, path), 0);
-			if (resv_diags_max_severity(d) < RESV_SEV_ERROR)
-				fail_msg("%s: block at %zu with length %u: no error", path, off, bad[b]);
-			ivrs_free(v);
-			resv_diags_free(d);
-			runs++;
-		}
-		if (blen < 4)
+		runs += damage_length(parse_ivrs, buf, len, path, off + 2, bad);
+		if (sublen < 4)
 			break;
-		off += blen;
+		off += sublen;
 	}
-	free(copy);
 	return runs;
 }
 
