@@ -26,6 +26,12 @@ struct opts {
 	struct resv_range aperture;
 	const char *columns;	/* -o */
 	const char *sysroot;
+	const char *tables[16];	/* --table, in order */
+	int ntables;
+	const char *lspci;	/* --lspci */
+	bool compare;		/* --compare */
+	bool no_floppy_wa;	/* --no-floppy-wa */
+	unsigned int kernel;	/* --kernel-version, major << 16 | minor << 8; 0 newest */
 	char **args;		/* positional arguments */
 	int nargs;
 };
@@ -85,6 +91,9 @@ int build_view(const struct opts *o, const struct resv_list *in,
 	       const char *where);
 const char *default_aperture_note(const struct opts *o);
 int load_system(const struct opts *o, struct resv_system **sys);
+int load_machine(const struct opts *o, struct resv_machine **m);
+int read_file(const char *path, char **buf, size_t *len);
+void usage_machine_options(FILE *f);
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void errtryhelp(const char *cmd);
 void usage_common_options(FILE *f);
@@ -96,5 +105,8 @@ int output_view(const struct opts *o, struct table *t, const struct resv_group *
 int cmd_regions(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_iova(int argc, char **argv);
+int cmd_tables(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -30,46 +30,6 @@ static void usage(FILE *f)
 	usage_common_options(f);
 }
 
-static int read_input(const char *path, char **buf, size_t *len)
-{
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-	size_t cap = 4096, n = 0;
-	char *b;
-
-	if (!f)
-		return -errno;
-	b = malloc(cap);
-	while (b) {
-		size_t r = fread(b + n, 1, cap - n, f);
-
-		n += r;
-		if (n < cap)
-			break;
-		char *nb = realloc(b, cap * 2);
-
-		if (!nb) {
-			free(b);
-			b = NULL;
-			break;
-		}
-		b = nb;
-		cap *= 2;
-	}
-	int err = ferror(f);
-
-	if (f != stdin)
-		fclose(f);
-	if (!b)
-		return -ENOMEM;
-	if (err) {
-		free(b);
-		return -EIO;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 /* Print ranges in the kernel's style: "0x%016llx 0x%016llx\n". */
 static void print_ranges_sysfs(const struct resv_range_list *u)
 {
@@ -143,7 +103,7 @@ int cmd_regions(int argc, char **argv)
 	if (o.nargs == 1)
 		path = o.args[0];
 	where = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	rc = read_input(path, &buf, &len);
+	rc = read_file(path, &buf, &len);
 	if (rc < 0) {
 		warnx_("%s: %s", where, strerror(-rc));
 		return EXIT_FAIL;

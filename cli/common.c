@@ -39,9 +39,21 @@ void errtryhelp(const char *cmd)
 	fprintf(stderr, "Try '" PROG " %s --help' for more information.\n", cmd);
 }
 
+/* The options of the commands that read firmware. */
+void usage_machine_options(FILE *f)
+{
+	fputs("     --sysroot <dir>      read a snapshot of / instead of the live system\n"
+	      "     --table <file>       a DMAR, IVRS or IORT table, binary or acpidump text\n"
+	      "                          (repeatable; replaces sys/firmware/acpi/tables)\n"
+	      "     --lspci <file>       PCI functions from an lspci -xxx dump (replaces\n"
+	      "                          sys/bus/pci/devices)\n"
+	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n", f);
+}
+
 enum {
 	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
-	OPT_LIST_COLUMNS,
+	OPT_LIST_COLUMNS, OPT_TABLE, OPT_LSPCI, OPT_COMPARE, OPT_NO_FLOPPY_WA,
+	OPT_KERNEL_VERSION,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +68,11 @@ static const struct option long_options[] = {
 	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "lspci", required_argument, NULL, OPT_LSPCI },
+	{ "compare", no_argument, NULL, OPT_COMPARE },
+	{ "no-floppy-wa", no_argument, NULL, OPT_NO_FLOPPY_WA },
+	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -144,6 +161,30 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 		case OPT_LIST_COLUMNS:
 			o->list_columns = true;
 			break;
+		case OPT_TABLE:
+			if (o->ntables == (int)ARRAY_LEN(o->tables)) {
+				warnx_("%s: at most %zu --table options", cmd, ARRAY_LEN(o->tables));
+				return EXIT_FAIL;
+			}
+			o->tables[o->ntables++] = optarg;
+			break;
+		case OPT_LSPCI: o->lspci = optarg; break;
+		case OPT_COMPARE: o->compare = true; break;
+		case OPT_NO_FLOPPY_WA: o->no_floppy_wa = true; break;
+		case OPT_KERNEL_VERSION: {
+			unsigned int major, minor;
+			char tail;
+
+			if (sscanf(optarg, "%u.%u%c", &major, &minor, &tail) != 2 || major > 255 ||
+			    minor > 255) {
+				warnx_("%s: bad --kernel-version '%s': expected X.Y, e.g. 6.5", cmd,
+				       optarg);
+				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
+			o->kernel = major << 16 | minor << 8;
+			break;
+		}
 		case OPT_VIEW:
 			o->view_set = true;
 			if (strcmp(optarg, "kernel") == 0)
@@ -202,6 +243,47 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 	return 0;
 }
 
+/* A whole file, or stdin for "-"; free() *buf. Return: 0 or -errno. */
+int read_file(const char *path, char **buf, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	size_t cap = 4096, n = 0;
+	char *b;
+
+	if (!f)
+		return -errno;
+	b = malloc(cap);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n, f);
+
+		n += r;
+		if (n < cap)
+			break;
+		char *nb = realloc(b, cap * 2);
+
+		if (!nb) {
+			free(b);
+			b = NULL;
+			break;
+		}
+		b = nb;
+		cap *= 2;
+	}
+	int err = ferror(f);
+
+	if (f != stdin)
+		fclose(f);
+	if (!b)
+		return -ENOMEM;
+	if (err) {
+		free(b);
+		return -EIO;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
 static const char *const severity_names[] = { "info", "warning", "error" };
 
 void print_diags(const struct resv_diags *d)
@@ -209,7 +291,11 @@ void print_diags(const struct resv_diags *d)
 	for (size_t i = 0; i < resv_diags_count(d); i++) {
 		const struct resv_diag *g = resv_diags_get(d, i);
 
-		if (g->line)
+		if (g->table)
+			fprintf(stderr, PROG ": %s: %s@0x%" PRIx64 ": %s: %s [%s]\n", g->where,
+				g->table, (uint64_t)g->offset, severity_names[g->severity],
+				g->message, g->id);
+		else if (g->line)
 			fprintf(stderr, PROG ": %s:%" PRIu64 ": %s: %s [%s]\n", g->where,
 				g->line, severity_names[g->severity], g->message, g->id);
 		else
@@ -315,4 +401,66 @@ void print_size(char *buf, size_t size, uint64_t start, uint64_t last)
 	whole = full / div;
 	tenths = (full % div) / (div / 10);
 	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths, units[u]);
+}
+
+/*
+ * The machine the options describe: tables from --table or the sysroot,
+ * PCI functions from --lspci or the sysroot, the sysroot's memory map.
+ * Return: 0, or an exit status (EXIT_NO_IOMMU when there is no table).
+ */
+int load_machine(const struct opts *o, struct resv_machine **out)
+{
+	struct resv_machine *m;
+	unsigned int what = RESV_LOAD_ALL;
+	int rc;
+
+	*out = NULL;
+	if (resv_machine_new(&m) < 0)
+		goto nomem;
+	for (int i = 0; i < o->ntables; i++) {
+		char *buf;
+		size_t len;
+
+		rc = read_file(o->tables[i], &buf, &len);
+		if (rc < 0) {
+			warnx_("cannot read %s: %s", o->tables[i], strerror(-rc));
+			goto fail;
+		}
+		rc = resv_machine_add_tables(m, buf, len, o->tables[i]);
+		free(buf);
+		if (rc == -EBADMSG) {
+			warnx_("%s is neither an ACPI table nor acpidump text", o->tables[i]);
+			goto fail;
+		}
+		if (rc < 0)
+			goto nomem;
+	}
+	if (o->ntables)
+		what &= ~RESV_LOAD_TABLES;
+	if (o->lspci) {
+		warnx_("--lspci: not built in");
+		goto fail;
+	}
+	rc = resv_machine_load(m, o->sysroot, what);
+	if (rc == -ENOENT) {
+		warnx_("sysroot '%s' does not exist", o->sysroot ? o->sysroot : "/");
+		goto fail;
+	}
+	if (rc < 0 || resv_machine_lint(m) < 0)
+		goto nomem;
+	if (resv_machine_table_count(m) == 0) {
+		print_diags(resv_machine_diags(m));
+		warnx_("no DMAR, IVRS or IORT table %s: the firmware describes no IOMMU, or the "
+		       "tables are readable by root only. Use --table FILE or --sysroot DIR.",
+		       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
+		resv_machine_free(m);
+		return EXIT_NO_IOMMU;
+	}
+	*out = m;
+	return 0;
+nomem:
+	warnx_("out of memory");
+fail:
+	resv_machine_free(m);
+	return EXIT_FAIL;
 }

@@ -12,6 +12,9 @@ static const struct command {
 	{ "regions", cmd_regions, "compute a view of a region list (a calculator)" },
 	{ "groups", cmd_groups, "IOMMU groups, their devices and reserved regions" },
 	{ "iova", cmd_iova, "usable IOVA ranges of each group" },
+	{ "tables", cmd_tables, "decode and lint the DMAR, IVRS and IORT tables" },
+	{ "predict", cmd_predict, "each group's regions predicted from the firmware" },
+	{ "explain", cmd_explain, "a device's regions, where they come from, can it be assigned" },
 };
 
 static void usage(FILE *f)

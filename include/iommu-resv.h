@@ -290,8 +290,10 @@ enum resv_severity {
 
 /*
  * A finding about the input: a stable id ("SYSFS_BAD_LINE"), a severity, the
- * file or table it concerns, a 1-based line number or a byte offset (0 when
- * neither applies), the IOMMU group (-1 when none) and one sentence.
+ * file it concerns and a 1-based line (0 when none), the IOMMU group (-1 when
+ * none) and one sentence. Findings about a firmware table (resv_machine) name
+ * the table's signature ("DMAR") and the byte offset in it, with line 0;
+ * other findings have table NULL and offset -1.
  */
 struct resv_diag {
 	const char *id;
@@ -300,6 +302,8 @@ struct resv_diag {
 	uint64_t line;
 	long group;
 	const char *message;
+	const char *table;
+	int64_t offset;
 };
 
 /* A growing list of diagnostics. */
@@ -419,6 +423,194 @@ const struct resv_group *resv_system_find_group(const struct resv_system *sys,
 
 /** resv_system_diags() - diagnostics of the load, borrowed. */
 const struct resv_diags *resv_system_diags(const struct resv_system *sys);
+
+/* -------------------------------------------------------------------------- */
+/* A machine: firmware tables, PCI functions, memory map; predictions          */
+
+/*
+ * Decoded firmware, as a tree of values for the caller to print: each table
+ * an object, each entry an object with a "type" string first, members in
+ * table order. The key names are the stable JSON names of docs/json.md.
+ * Strings are firmware bytes up to the first NUL: escape them on output.
+ */
+enum resv_value_kind {
+	RESV_VALUE_UINT,	/* u */
+	RESV_VALUE_ADDR,	/* u, an address or length: print as "0x..." */
+	RESV_VALUE_BOOL,	/* u is 0 or 1 */
+	RESV_VALUE_STRING,	/* s */
+	RESV_VALUE_OBJECT,	/* items[0..n), each with a key */
+	RESV_VALUE_ARRAY,	/* items[0..n), keys NULL */
+};
+
+struct resv_value {
+	const char *key;	/* member name within an object, else NULL */
+	enum resv_value_kind kind;
+	uint64_t u;
+	const char *s;
+	size_t n;
+	const struct resv_value *items;
+};
+
+/* resv_value_get() - the member @key of object @v, or NULL. */
+const struct resv_value *resv_value_get(const struct resv_value *v, const char *key);
+
+/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT found). */
+enum resv_iommu {
+	RESV_IOMMU_NONE = 0,
+	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
+	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
+	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
+};
+
+/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu" or "none". */
+const char *resv_iommu_name(enum resv_iommu iommu);
+
+/* A table as loaded: the header's fields and the decoded entries. */
+struct resv_table {
+	char signature[5];
+	uint8_t revision;
+	uint32_t length;		/* the header's length field */
+	bool checksum_valid;
+	char oem_id[7];
+	char oem_table_id[9];
+	uint32_t oem_revision;
+	char creator_id[5];
+	uint32_t creator_revision;
+	const char *where;		/* the file it came from */
+	/*
+	 * The table body as an object: header fields beyond the common ones
+	 * ("host_address_width", "flags"; "ivinfo") and "entries", an array
+	 * of the subtables (DMAR, IVRS) or nodes (IORT) in table order.
+	 */
+	const struct resv_value *body;
+};
+
+struct resv_machine;
+
+/**
+ * resv_machine_new() - an empty machine: no tables, no PCI functions.
+ * Return: 0 or -ENOMEM.
+ */
+int resv_machine_new(struct resv_machine **out);
+
+/** resv_machine_free() - NULL is allowed. */
+void resv_machine_free(struct resv_machine *m);
+
+/**
+ * resv_machine_add_tables() - add the firmware tables in @buf: one binary
+ * ACPI table, or the text acpidump(8) prints (any number of tables; the
+ * text is recognised by its first "SIG @ 0x..." line). DMAR, IVRS and IORT
+ * are parsed and checked; other tables are skipped. A second table of a
+ * signature already loaded is skipped with a warning: the kernel uses the
+ * first. Findings become diagnostics naming @where and the table.
+ * Return: the number of DMAR/IVRS/IORT tables added (>= 0); -EBADMSG when
+ * @buf is neither a table nor acpidump text; -ENOMEM.
+ */
+int resv_machine_add_tables(struct resv_machine *m, const void *buf, size_t len,
+			    const char *where);
+
+/**
+ * resv_machine_add_pci() - add PCI function @segment:@bus:@dev.@fn with its
+ * configuration space (@len >= 64 bytes: ids, class, header type, bridge
+ * bus numbers are read from it), e.g. from an lspci -xxx dump.
+ * Return: 0; -EINVAL for @len < 64, @dev > 31 or @fn > 7; -EEXIST if the
+ * function was added before; -ENOMEM.
+ */
+int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
+			 uint8_t dev, uint8_t fn, const uint8_t *config, size_t len);
+
+/* What resv_machine_load() reads. */
+#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT} */
+#define RESV_LOAD_PCI		(1u << 1)	/* sys/bus/pci/devices/ * /config */
+#define RESV_LOAD_MEMMAP	(1u << 2)	/* sys/firmware/memmap/ * /{start,end,type} */
+#define RESV_LOAD_ALL		(RESV_LOAD_TABLES | RESV_LOAD_PCI | RESV_LOAD_MEMMAP)
+
+/**
+ * resv_machine_load() - add what @what selects from @sysroot (NULL means
+ * "/"), following links only while they stay inside it. Missing files are
+ * not errors (a machine may have no IORT, a snapshot no memory map);
+ * unreadable or malformed ones become diagnostics.
+ * Return: 0; -ENOENT if @sysroot does not exist; -ENOMEM.
+ */
+int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int what);
+
+/**
+ * resv_machine_lint() - the checks that need more than one table: RMRRs
+ * against the e820 map (DMAR_RMRR_NOT_RESERVED, when a memory map was
+ * loaded), scopes naming absent PCI functions (DMAR_SCOPE_ABSENT, when PCI
+ * functions were loaded), IVMDs for device IDs no IVHD lists
+ * (IVRS_IVMD_UNKNOWN_DEVICE). Call once, after loading.
+ * Return: 0 or -ENOMEM.
+ */
+int resv_machine_lint(struct resv_machine *m);
+
+/** resv_machine_diags() - every finding so far, borrowed. */
+const struct resv_diags *resv_machine_diags(const struct resv_machine *m);
+
+/** resv_machine_iommu() - which IOMMU the loaded tables describe. */
+enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
+
+/** resv_machine_table_count() - DMAR, IVRS and IORT tables loaded. */
+size_t resv_machine_table_count(const struct resv_machine *m);
+
+/** resv_machine_table() - table @i in load order, borrowed; NULL if out of range. */
+const struct resv_table *resv_machine_table(const struct resv_machine *m, size_t i);
+
+/** resv_machine_device_count() - PCI functions loaded. */
+size_t resv_machine_device_count(const struct resv_machine *m);
+
+/**
+ * resv_machine_device() - PCI function @i, sorted by (segment, bus, device,
+ * function), borrowed; NULL if out of range.
+ */
+const struct resv_device *resv_machine_device(const struct resv_machine *m, size_t i);
+
+/* resv_machine_predict() options. */
+#define RESV_PREDICT_NO_FLOPPY_WA	(1u << 0)	/* kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA */
+
+/**
+ * resv_machine_predict() - append to @out the regions the kernel's IOMMU
+ * driver reports for PCI function @device ("dddd:bb:dd.f"), each with its
+ * provenance (the table entry, the scope, the rule) as its source's origin
+ * and @device as its device (SPEC §4).
+ * Return: 0; 1 when the firmware puts @device behind no IOMMU (nothing is
+ * appended); -ENOENT for an unknown @device; -ENODATA when no DMAR, IVRS
+ * or IORT was loaded; -ENOMEM.
+ */
+int resv_machine_predict(const struct resv_machine *m, const char *device,
+			 unsigned int flags, struct resv_list *out);
+
+/**
+ * resv_machine_relax_rule() - one sentence on whether the firmware's
+ * direct regions are relaxable for @device, and the kernel rule that says
+ * so (e.g. Intel: only USB controllers and display devices); NULL for an
+ * unknown device. The string is static or lives as long as @m.
+ */
+const char *resv_machine_relax_rule(const struct resv_machine *m, const char *device);
+
+/*
+ * Can a device or group be handed to VFIO / iommufd (SPEC §5)? Since v6.6 a
+ * device with any direct region is require_direct, and the kernel refuses
+ * the blocking domain VFIO needs, for the whole group (iommu.c
+ * __iommu_device_set_domain). From v3.17 to v6.5 only Intel refused, and
+ * only for a non-relaxable RMRR (intel/iommu.c device_is_rmrr_locked).
+ */
+struct resv_verdict {
+	bool assignable;
+	/* When not: the region that blocks, and the rule, one sentence. */
+	const struct resv_region *blocker;
+	const char *reason;
+};
+
+/**
+ * resv_assign_verdict() - the verdict for a device or group whose regions
+ * are @regions (any view but usable), on kernel version @kernel
+ * (major << 16 | minor << 8, e.g. 0x060600; 0 for the newest) with
+ * @iommu. The verdict borrows from @regions.
+ * Return: 0; -EINVAL for @iommu RESV_IOMMU_NONE.
+ */
+int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
+			unsigned int kernel, struct resv_verdict *out);
 
 /** resv_version() - the library version, e.g. "0.1.0". */
 const char *resv_version(void);

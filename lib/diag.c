@@ -84,7 +84,7 @@ int diags_add(struct resv_diags *d, const char *id, enum resv_severity sev,
 	memcpy(text + wlen, msg, mlen);
 	d->v[d->n++] = (struct resv_diag){
 		.id = id, .severity = sev, .where = text, .line = line,
-		.group = group, .message = text + wlen,
+		.group = group, .message = text + wlen, .table = NULL, .offset = -1,
 	};
 	return 0;
 }
@@ -93,4 +93,13 @@ void diags_set_group(struct resv_diags *d, size_t first, long group)
 {
 	for (size_t i = first; d && i < d->n; i++)
 		d->v[i].group = group;
+}
+
+void diags_mark_table(struct resv_diags *d, size_t first, const char *signature)
+{
+	for (size_t i = first; d && i < d->n; i++) {
+		d->v[i].table = signature;
+		d->v[i].offset = (int64_t)d->v[i].line;
+		d->v[i].line = 0;
+	}
 }

@@ -82,6 +82,12 @@ int diags_add(struct resv_diags *d, const char *id, enum resv_severity sev,
 	      const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 void diags_set_group(struct resv_diags *d, size_t first, long group);
+/*
+ * The table parsers give a finding's byte offset as its line; once a table
+ * is parsed its findings from @first on are moved to table @signature (a
+ * string that outlives @d) and offset.
+ */
+void diags_mark_table(struct resv_diags *d, size_t first, const char *signature);
 
 /* free() for memory the public structs expose as const. */
 static inline void *unconst(const void *p)

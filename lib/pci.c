@@ -36,69 +36,111 @@ static int cmp_dev(const void *a, const void *b)
 	return (kx > ky) - (kx < ky);
 }
 
+static int cmp_key(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn, const struct pci_dev *y)
+{
+	struct pci_dev x = { .segment = segment, .bus = bus, .dev = dev, .fn = fn };
+
+	return cmp_dev(&x, y);
+}
+
+int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
+		     uint8_t fn, const uint8_t *c, size_t len)
+{
+	struct pci_dev d = { .segment = segment, .bus = bus, .dev = dev, .fn = fn };
+	size_t lo = 0, hi = t->n;
+
+	if (len < 64 || dev > 31 || fn > 7)
+		return -EINVAL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = cmp_key(segment, bus, dev, fn, &t->devs[mid]);
+
+		if (r == 0)
+			return -EEXIST;
+		if (r < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct pci_dev *v = realloc(t->devs, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->devs = v;
+		t->cap = cap;
+	}
+	snprintf(d.name, sizeof(d.name), "%04x:%02x:%02x.%u", segment, bus, dev, fn);
+	d.vendor = (uint16_t)(c[0] | c[1] << 8);
+	d.device = (uint16_t)(c[2] | c[3] << 8);
+	d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
+	d.bridge = (c[0x0e] & 0x7f) == 1;
+	if (d.bridge) {
+		d.secondary = c[0x19];
+		d.subordinate = c[0x1a];
+	}
+	memmove(&t->devs[lo + 1], &t->devs[lo], (t->n - lo) * sizeof(*t->devs));
+	t->devs[lo] = d;
+	t->n++;
+	return 0;
+}
+
 int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
+		      struct resv_diags *diags)
+{
+	*t = (struct pci_topology){ 0 };
+	return pci_topology_scan(t, sr, diags);
+}
+
+int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 		      struct resv_diags *diags)
 {
 	char **names = NULL;
 	size_t nnames = 0;
 	int rc;
 
-	*t = (struct pci_topology){ 0 };
 	rc = sysroot_list(sr, "sys/bus/pci/devices", &names, &nnames);
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0)
 		return 0;	/* no PCI bus in this root */
-	t->devs = calloc(nnames ? nnames : 1, sizeof(*t->devs));
-	if (!t->devs) {
-		sysroot_free_names(names, nnames);
-		return -ENOMEM;
-	}
 	for (size_t i = 0; i < nnames; i++) {
 		struct pci_dev d = { 0 };
 		char rel[PATH_MAX], where[PATH_MAX + 64];
 		char *cfg;
 		size_t len;
-		const uint8_t *c;
 
 		if (!parse_name(names[i], &d))
 			continue;
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/config", names[i]);
 		rc = sysroot_read(sr, rel, &cfg, &len);
 		if (rc == -ENOMEM)
-			goto fail;
-		if (rc < 0 || len < 64) {
-			const char *why = rc < 0 ? sysroot_strerror(rc) :
-						   "is shorter than the 64-byte header";
+			goto out;
+		if (rc == 0) {
+			rc = len < 64 ? -EINVAL :
+			     pci_topology_add(t, d.segment, d.bus, d.dev, d.fn, (uint8_t *)cfg, len);
+			free(cfg);
+			if (rc == -ENOMEM)
+				goto out;
+			if (rc == -EEXIST)
+				continue;	/* given before, e.g. from an lspci dump */
+		}
+		if (rc < 0) {
+			const char *why = rc == -EINVAL ? "is shorter than the 64-byte header" :
+							  sysroot_strerror(rc);
 
-			if (rc == 0)
-				free(cfg);
 			sysroot_display(sr, rel, where, sizeof(where));
 			rc = diags_add(diags, "PCI_CONFIG", RESV_SEV_WARNING, where, 0, -1,
 				       "%s %s; the device is left out of the topology", where, why);
 			if (rc < 0)
-				goto fail;
-			continue;
+				goto out;
 		}
-		c = (const uint8_t *)cfg;
-		d.vendor = (uint16_t)(c[0] | c[1] << 8);
-		d.device = (uint16_t)(c[2] | c[3] << 8);
-		d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
-		d.bridge = (c[0x0e] & 0x7f) == 1;
-		if (d.bridge) {
-			d.secondary = c[0x19];
-			d.subordinate = c[0x1a];
-		}
-		free(cfg);
-		t->devs[t->n++] = d;
 	}
+	rc = 0;
+out:
 	sysroot_free_names(names, nnames);
-	qsort(t->devs, t->n, sizeof(*t->devs), cmp_dev);
-	return 0;
-fail:
-	sysroot_free_names(names, nnames);
-	pci_topology_free(t);
-	return -ENOMEM;
+	return rc;
 }
 
 void pci_topology_free(struct pci_topology *t)

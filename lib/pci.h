@@ -18,16 +18,28 @@ struct pci_dev {
 };
 
 struct pci_topology {
-	size_t n;
+	size_t n, cap;
 	struct pci_dev *devs;	/* sorted by (segment, bus, dev, fn) */
 };
 
 /*
- * Every device of @sr's sys/bus/pci/devices, from its config space (the
- * first 64 bytes: ids, class, header type, bridge bus numbers). A device
- * whose config cannot be read is diagnosed and left out.
- * Return: 0 (also when there is no PCI bus) or -ENOMEM.
+ * Add one function from its config space (@len >= 64), in order.
+ * Return: 0; -EINVAL (short config, dev > 31, fn > 7); -EEXIST; -ENOMEM.
  */
+int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
+		     uint8_t fn, const uint8_t *config, size_t len);
+
+/*
+ * Add every device of @sr's sys/bus/pci/devices to @t (functions added
+ * before win), from its config space (the first 64 bytes: ids, class,
+ * header type, bridge bus numbers). A device whose config cannot be read is
+ * diagnosed and left out.
+ * Return: 0 (also when there is no PCI bus) or -ENOMEM; on -ENOMEM @t
+ * keeps what was added, for pci_topology_free().
+ */
+int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
+		      struct resv_diags *diags);
+/* pci_topology_scan() into an empty @t. */
 int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
 		      struct resv_diags *diags);
 void pci_topology_free(struct pci_topology *t);

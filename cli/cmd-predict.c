@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommu-resv predict and explain: regions from the firmware tables and the
+ * PCI topology alone, against what the kernel shows, and the verdict.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define PREDICT_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
+			 1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
+			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE)
+#define EXPLAIN_COLUMNS (1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
+			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE | 1u << COL_DEVICE)
+
+static void usage_predict(FILE *f)
+{
+	fputs("Usage:\n"
+	      " " PROG " predict [options] [GROUP...]\n"
+	      "\n"
+	      "Each IOMMU group's reserved regions predicted from the firmware tables and the\n"
+	      "PCI topology alone. Groups come from sysfs when the system has them, otherwise\n"
+	      "each device behind the IOMMU is its own group.\n"
+	      "\n"
+	      "Options:\n", f);
+	usage_machine_options(f);
+	fputs("     --compare            diff each prediction against the group's\n"
+	      "                          reserved_regions; exit 0 only if all are identical\n"
+	      "     --view <view>        kernel (default), resolved or usable\n"
+	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
+	      "     --strict             usable view: exclude direct-relaxable regions too\n"
+	      "     --format <fmt>       table (default) or sysfs\n", f);
+	usage_common_options(f);
+}
+
+static void usage_explain(FILE *f)
+{
+	fputs("Usage:\n"
+	      " " PROG " explain [options] DEVICE\n"
+	      "\n"
+	      "A PCI device's reserved regions with their provenance (table entry, scope, rule),\n"
+	      "its group's regions, and whether VFIO can take the device (SPEC §5).\n"
+	      "DEVICE is dddd:bb:dd.f or bb:dd.f.\n"
+	      "\n"
+	      "Options:\n", f);
+	usage_machine_options(f);
+	fputs("     --kernel-version <X.Y>  the verdict for this kernel (default: the newest)\n", f);
+	usage_common_options(f);
+}
+
+/* A group to predict: the sysfs one (devices, id) or a single device. */
+struct pgroup {
+	struct resv_group g;		/* g.regions: the prediction, raw */
+	const struct resv_group *actual;	/* sysfs, or NULL */
+	struct resv_list *pred;
+};
+
+static void free_pgroups(struct pgroup *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		resv_list_free(v[i].pred);
+	free(v);
+}
+
+/*
+ * Predict group @pg from its devices. A device the topology lacks makes the
+ * prediction incomplete. Return: 0 or -ENOMEM.
+ */
+static int predict_group(const struct resv_machine *m, const struct opts *o, struct pgroup *pg)
+{
+	unsigned int flags = o->no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0;
+	int rc = resv_list_new(&pg->pred);
+
+	if (rc < 0)
+		return rc;
+	pg->g.regions = pg->pred;
+	pg->g.complete = true;
+	for (size_t i = 0; i < pg->g.ndevices; i++) {
+		const char *name = pg->g.devices[i].name;
+
+		rc = resv_machine_predict(m, name, flags, pg->pred);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc == -ENOENT) {
+			warnx_("group %ld: %s is not in the PCI topology (no config space): its "
+			       "regions are unknown", pg->g.id, name);
+			pg->g.complete = false;
+		} else if (rc == -EOPNOTSUPP || rc == -ENODATA) {
+			warnx_("group %ld: %s: prediction for %s is not supported", pg->g.id, name,
+			       resv_iommu_name(resv_machine_iommu(m)));
+			pg->g.complete = false;
+		}
+	}
+	return 0;
+}
+
+/* The groups to predict: sysfs groups (all or those named), or one a device. */
+static int select_pgroups(const struct resv_machine *m, const struct opts *o,
+			  const struct resv_system *sys, struct pgroup **out, size_t *n)
+{
+	size_t ngroups = resv_system_group_count(sys), count = 0;
+	size_t cap = ngroups ? ngroups : resv_machine_device_count(m);
+	struct pgroup *v = calloc(cap ? cap : 1, sizeof(*v));
+
+	*out = v;
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	if (ngroups) {
+		for (size_t i = 0; i < ngroups; i++) {
+			const struct resv_group *g = resv_system_group(sys, i);
+			bool wanted = o->nargs == 0;
+
+			for (int a = 0; a < o->nargs && !wanted; a++)
+				wanted = strtol(o->args[a], NULL, 10) == g->id;
+			if (!wanted)
+				continue;
+			v[count] = (struct pgroup){ .g = *g, .actual = g };
+			*n = ++count;
+			if (predict_group(m, o, &v[count - 1]) < 0)
+				return -ENOMEM;
+		}
+		return 0;
+	}
+	fprintf(stderr, PROG ": note: no IOMMU groups in %s/sys/kernel/iommu_groups: each device "
+		"behind the IOMMU is shown as its own group, numbered in PCI order (the kernel "
+		"puts devices without ACS isolation, or behind a PCIe-to-PCI bridge, together)\n",
+		o->sysroot ? o->sysroot : "");
+	for (size_t i = 0; i < resv_machine_device_count(m); i++) {
+		const struct resv_device *d = resv_machine_device(m, i);
+		struct pgroup *pg = &v[count];
+		int rc;
+
+		*pg = (struct pgroup){ .g = { .id = (long)count, .ndevices = 1, .devices = d } };
+		if (resv_list_new(&pg->pred) < 0)
+			return -ENOMEM;
+		rc = resv_machine_predict(m, d->name,
+					  o->no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0, pg->pred);
+		if (rc == -ENOMEM) {
+			resv_list_free(pg->pred);
+			return rc;
+		}
+		if (rc != 0) {	/* behind no IOMMU, or not supported */
+			resv_list_free(pg->pred);
+			continue;
+		}
+		pg->g.regions = pg->pred;
+		pg->g.complete = true;
+		*n = ++count;
+	}
+	return 0;
+}
+
+/* Lines of a text, NUL-terminated in place. */
+static size_t split_lines(char *text, char ***out)
+{
+	size_t n = 0;
+	char **v;
+
+	for (char *p = text; *p; p++)
+		n += *p == '\n';
+	v = calloc(n + 1, sizeof(*v));
+	if (!v)
+		return SIZE_MAX;
+	n = 0;
+	for (char *p = text; *p;) {
+		char *nl = strchr(p, '\n');
+
+		v[n++] = p;
+		if (!nl)
+			break;
+		*nl = '\0';
+		p = nl + 1;
+	}
+	*out = v;
+	return n;
+}
+
+/*
+ * A line diff (longest common subsequence; reserved_regions files are a few
+ * lines): "-" only in sysfs, "+" only predicted, " " both.
+ */
+static int print_diff(char **a, size_t na, char **b, size_t nb)
+{
+	size_t *lcs = calloc((na + 1) * (nb + 1), sizeof(*lcs));
+
+	if (!lcs)
+		return -ENOMEM;
+#define L(i, k) lcs[(i) * (nb + 1) + (k)]
+	for (size_t i = na; i-- > 0;)
+		for (size_t k = nb; k-- > 0;)
+			L(i, k) = strcmp(a[i], b[k]) == 0 ? L(i + 1, k + 1) + 1 :
+				  L(i + 1, k) > L(i, k + 1) ? L(i + 1, k) : L(i, k + 1);
+	size_t i = 0, k = 0;
+
+	while (i < na || k < nb) {
+		if (i < na && k < nb && strcmp(a[i], b[k]) == 0) {
+			printf("   %s\n", a[i]);
+			i++, k++;
+		} else if (k < nb && (i == na || L(i, k + 1) >= L(i + 1, k))) {
+			printf(" + %s\n", b[k++]);
+		} else {
+			printf(" - %s\n", a[i++]);
+		}
+	}
+#undef L
+	free(lcs);
+	return 0;
+}
+
+static void json_lines(struct json *j, const char *key, char **v, size_t n)
+{
+	json_key(j, key);
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < n; i++)
+		json_str(j, v[i]);
+	json_close(j, ']');
+}
+
+/* --compare: byte-exact, group by group. Return: exit status. */
+static int compare(const struct opts *o, struct pgroup *v, size_t n)
+{
+	size_t same = 0;
+	struct json j;
+
+	if (o->json) {
+		json_open(&j, stdout, '{');
+		json_key(&j, "groups");
+		json_open(&j, NULL, '[');
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct pgroup *pg = &v[i];
+		struct resv_list *kview = NULL;
+		char *want = NULL, *got = NULL, **wl = NULL, **gl = NULL;
+		size_t wlen, glen, nw, ng;
+		bool identical;
+
+		if (resv_list_kernel_view(&kview, pg->pred, NULL) < 0 ||
+		    resv_format_sysfs(kview, &got, &glen) < 0 ||
+		    resv_format_sysfs(pg->actual->regions ? pg->actual->regions : kview, &want,
+				      &wlen) < 0)
+			goto nomem;
+		if (!pg->actual->regions)
+			want[0] = '\0', wlen = 0;
+		identical = pg->g.complete && pg->actual->complete && pg->actual->regions &&
+			    glen == wlen && memcmp(got, want, glen) == 0;
+		same += identical;
+		nw = split_lines(want, &wl);
+		ng = split_lines(got, &gl);
+		if (nw == SIZE_MAX || ng == SIZE_MAX)
+			goto nomem;
+		if (o->json) {
+			json_open(&j, NULL, '{');
+			json_key(&j, "group");
+			json_u64(&j, (uint64_t)pg->g.id);
+			json_key(&j, "identical");
+			json_bool(&j, identical);
+			json_key(&j, "complete");
+			json_bool(&j, pg->g.complete && pg->actual->complete);
+			json_lines(&j, "predicted", gl, ng);
+			json_lines(&j, "actual", wl, nw);
+			json_close(&j, '}');
+		} else {
+			printf("group %ld: %s\n", pg->g.id, identical ? "identical" :
+			       !pg->actual->regions ? "differs (reserved_regions unreadable)" :
+			       !pg->g.complete ? "differs (prediction incomplete)" : "differs");
+			if (!identical && print_diff(wl, nw, gl, ng) < 0)
+				goto nomem;
+		}
+		free(wl);
+		free(gl);
+		free(want);
+		free(got);
+		resv_list_free(kview);
+		continue;
+nomem:
+		free(wl);
+		free(gl);
+		free(want);
+		free(got);
+		resv_list_free(kview);
+		warnx_("out of memory");
+		return EXIT_FAIL;
+	}
+	if (o->json) {
+		json_close(&j, ']');
+		json_close(&j, '}');
+	} else {
+		printf("%zu of %zu groups identical\n", same, n);
+	}
+	return same == n ? EXIT_OK : EXIT_FAIL;
+}
+
+static int run_predict(int argc, char **argv)
+{
+	static const enum column defaults[] = { COL_GROUP, COL_DEVICES, COL_START, COL_LAST,
+						COL_TYPE, COL_SOURCE };
+	struct resv_machine *m = NULL;
+	struct resv_system *sys = NULL;
+	struct pgroup *v = NULL;
+	struct table *t = NULL;
+	struct opts o;
+	size_t n = 0;
+	bool failed = false;
+	int rc, status = EXIT_FAIL;
+
+	rc = parse_options(&o, argc, argv, "predict",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
+			   "format,list-columns", usage_predict);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.list_columns) {
+		list_columns(stdout, PREDICT_COLUMNS);
+		return EXIT_OK;
+	}
+	if (!o.view_set)
+		o.view = VIEW_KERNEL;
+	status = load_machine(&o, &m);
+	if (status)
+		return status;
+	status = EXIT_FAIL;
+	rc = resv_system_load(&sys, o.sysroot);
+	if (rc < 0)
+		goto nomem;
+	print_diags(resv_machine_diags(m));
+	if (o.compare && resv_system_group_count(sys) == 0) {
+		warnx_("--compare: no IOMMU groups under %s/sys/kernel/iommu_groups to compare with",
+		       o.sysroot ? o.sysroot : "");
+		goto out;
+	}
+	if (select_pgroups(m, &o, sys, &v, &n) < 0)
+		goto nomem;
+	for (int a = 0; a < o.nargs && resv_system_group_count(sys); a++) {
+		char *end;
+		long id = strtol(o.args[a], &end, 10);
+
+		if (!*o.args[a] || *end || !resv_system_find_group(sys, id)) {
+			warnx_("no IOMMU group '%s'", o.args[a]);
+			failed = true;
+		}
+	}
+	if (o.compare) {
+		status = compare(&o, v, n);
+		goto out;
+	}
+	if (o.format == FORMAT_TABLE) {
+		rc = table_new(&t, &o, "groups", defaults, ARRAY_LEN(defaults), PREDICT_COLUMNS);
+		if (rc == -EINVAL)
+			goto out;
+		if (rc < 0)
+			goto nomem;
+		table_nest(t, o.view == VIEW_USABLE ? "ranges" : "regions");
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct resv_list *view = NULL;
+		struct resv_range_list *usable = NULL;
+		char where[64];
+
+		failed |= !v[i].g.complete;
+		snprintf(where, sizeof(where), "group %ld", v[i].g.id);
+		if (build_view(&o, v[i].pred, &view, &usable, where) < 0)
+			goto nomem;
+		if (o.format == FORMAT_SYSFS && n > 1)
+			printf("# group %ld\n", v[i].g.id);
+		if (t)
+			table_begin_group(t, &v[i].g, NULL, NULL);
+		rc = output_view(&o, t, &v[i].g, view, usable);
+		if (t)
+			table_end_group(t);
+		resv_list_free(view);
+		resv_range_list_free(usable);
+		if (rc < 0)
+			goto nomem;
+	}
+	if (t && table_print(t) < 0)
+		goto nomem;
+	status = failed ? EXIT_FAIL : EXIT_OK;
+	goto out;
+nomem:
+	warnx_("out of memory");
+out:
+	table_free(t);
+	free_pgroups(v, n);
+	resv_system_free(sys);
+	resv_machine_free(m);
+	return status;
+}
+
+int cmd_predict(int argc, char **argv)
+{
+	return run_predict(argc, argv);
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* PCI base class names (PCI Code and ID Assignment 1.11 §1). */
+static const char *class_name(uint32_t class)
+{
+	static const char *const base[] = {
+		"unclassified device", "mass storage controller", "network controller",
+		"display controller", "multimedia controller", "memory controller", "bridge",
+		"communication controller", "system peripheral", "input device controller",
+		"docking station", "processor", "serial bus controller", "wireless controller",
+		"intelligent controller", "satellite communication controller",
+		"encryption controller", "signal processing controller",
+		"processing accelerator", "non-essential instrumentation",
+	};
+
+	switch (class >> 8) {
+	case 0x0c03: return "USB controller";
+	case 0x0601: return "ISA bridge";
+	case 0x0604: return "PCI bridge";
+	case 0x0600: return "host bridge";
+	}
+	return class >> 16 < ARRAY_LEN(base) ? base[class >> 16] : "device";
+}
+
+static void json_regions(struct json *j, const char *key, const struct resv_list *l)
+{
+	json_key(j, key);
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < resv_list_count(l); i++) {
+		const struct resv_region *r = resv_list_region(l, i);
+
+		json_open(j, NULL, '{');
+		json_key(j, "start");
+		json_hex(j, r->start);
+		json_key(j, "last");
+		json_hex(j, r->last);
+		json_key(j, "type");
+		json_str(j, resv_type_name(r->type));
+		json_key(j, "prot");
+		json_u64(j, r->prot);
+		json_key(j, "sources");
+		json_open(j, NULL, '[');
+		for (size_t s = 0; s < r->nsources; s++) {
+			const struct resv_source *src = resv_list_source(l, r->sources[s]);
+
+			json_open(j, NULL, '{');
+			json_key(j, "origin");
+			json_str(j, src->origin);
+			json_key(j, "device");
+			json_str(j, src->device);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+static void verdict_text(const char *label, const struct resv_list *l,
+			 const struct resv_verdict *vd)
+{
+	printf("  %-10s ", label);
+	if (vd->assignable) {
+		printf("assignable: no region blocks it\n");
+		return;
+	}
+	const struct resv_source *src = resv_list_source(l, vd->blocker->sources[0]);
+
+	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s (device %s); %s\n",
+	       vd->blocker->start, vd->blocker->last, src->origin, src->device ? src->device : "?",
+	       vd->reason);
+}
+
+static void verdict_json(struct json *j, const char *kernel, const struct resv_list *l,
+			 const struct resv_verdict *vd)
+{
+	json_open(j, NULL, '{');
+	json_key(j, "kernel");
+	json_str(j, kernel);
+	json_key(j, "assignable");
+	json_bool(j, vd->assignable);
+	json_key(j, "reason");
+	json_str(j, vd->reason);
+	if (vd->blocker) {
+		const struct resv_source *src = resv_list_source(l, vd->blocker->sources[0]);
+
+		json_key(j, "blocker");
+		json_open(j, NULL, '{');
+		json_key(j, "start");
+		json_hex(j, vd->blocker->start);
+		json_key(j, "last");
+		json_hex(j, vd->blocker->last);
+		json_key(j, "origin");
+		json_str(j, src->origin);
+		json_key(j, "device");
+		json_str(j, src->device);
+		json_close(j, '}');
+	}
+	json_close(j, '}');
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const enum column defaults[] = { COL_START, COL_LAST, COL_SIZE, COL_TYPE,
+						COL_PROT, COL_SOURCE };
+	struct resv_machine *m = NULL;
+	struct resv_system *sys = NULL;
+	struct resv_list *mine = NULL, *grp = NULL, *kview = NULL;
+	const struct resv_group *g = NULL;
+	const struct resv_device *dev = NULL;
+	struct table *t = NULL;
+	struct opts o;
+	char name[32];
+	int rc, status;
+
+	rc = parse_options(&o, argc, argv, "explain",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns",
+			   usage_explain);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.list_columns) {
+		list_columns(stdout, EXPLAIN_COLUMNS);
+		return EXIT_OK;
+	}
+	if (o.nargs != 1) {
+		warnx_("explain: give one device, e.g. 0000:00:14.0");
+		errtryhelp("explain");
+		return EXIT_FAIL;
+	}
+	snprintf(name, sizeof(name), "%s%s", strlen(o.args[0]) == 7 ? "0000:" : "", o.args[0]);
+	for (size_t i = 0; name[i]; i++)
+		name[i] = (char)(name[i] >= 'A' && name[i] <= 'F' ? name[i] + 32 : name[i]);
+	status = load_machine(&o, &m);
+	if (status)
+		return status;
+	status = EXIT_FAIL;
+	print_diags(resv_machine_diags(m));
+	for (size_t i = 0; i < resv_machine_device_count(m) && !dev; i++)
+		if (strcmp(resv_machine_device(m, i)->name, name) == 0)
+			dev = resv_machine_device(m, i);
+	if (!dev) {
+		warnx_("explain: no PCI device %s in the topology", name);
+		goto out;
+	}
+	if (resv_system_load(&sys, o.sysroot) < 0 || resv_list_new(&mine) < 0 ||
+	    resv_list_new(&grp) < 0)
+		goto nomem;
+	rc = resv_machine_predict(m, name, o.no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0, mine);
+	if (rc == -ENOMEM)
+		goto nomem;
+	if (rc < 0) {
+		warnx_("explain: prediction for %s is not supported",
+		       resv_iommu_name(resv_machine_iommu(m)));
+		goto out;
+	}
+	bool behind = rc == 0;
+
+	/* The group: sysfs says who shares it; without sysfs the device alone. */
+	for (size_t i = 0; i < resv_system_group_count(sys) && !g; i++) {
+		const struct resv_group *c = resv_system_group(sys, i);
+
+		for (size_t k = 0; k < c->ndevices; k++)
+			if (strcmp(c->devices[k].name, name) == 0)
+				g = c;
+	}
+	for (size_t k = 0; g && k < g->ndevices; k++)
+		if (resv_machine_predict(m, g->devices[k].name,
+					 o.no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0, grp) == -ENOMEM)
+			goto nomem;
+	if (!g && resv_list_append(grp, mine) < 0)
+		goto nomem;
+	if (resv_list_kernel_view(&kview, grp, NULL) < 0)
+		goto nomem;
+
+	struct resv_verdict now, old;
+	enum resv_iommu iommu = resv_machine_iommu(m);
+	const char *rule = resv_machine_relax_rule(m, name);
+
+	resv_assign_verdict(kview, iommu, o.kernel, &now);
+	resv_assign_verdict(kview, iommu, 0x060500, &old);
+	if (o.json) {
+		struct json j;
+
+		json_open(&j, stdout, '{');
+		json_key(&j, "device");
+		json_str(&j, dev->name);
+		json_key(&j, "class");
+		json_u64(&j, dev->class);
+		json_key(&j, "class_name");
+		json_str(&j, class_name(dev->class));
+		json_key(&j, "vendor");
+		json_u64(&j, dev->vendor);
+		json_key(&j, "device_id");
+		json_u64(&j, dev->device);
+		json_key(&j, "iommu");
+		json_str(&j, resv_iommu_name(iommu));
+		json_key(&j, "behind_iommu");
+		json_bool(&j, behind);
+		json_key(&j, "relaxable_rule");
+		json_str(&j, rule);
+		json_regions(&j, "regions", mine);
+		json_key(&j, "group");
+		if (g)
+			json_u64(&j, (uint64_t)g->id);
+		else
+			json_raw(&j, "null");
+		json_key(&j, "group_devices");
+		json_open(&j, NULL, '[');
+		for (size_t k = 0; g && k < g->ndevices; k++)
+			json_str(&j, g->devices[k].name);
+		json_close(&j, ']');
+		json_regions(&j, "group_regions", kview);
+		json_key(&j, "verdicts");
+		json_open(&j, NULL, '[');
+		if (o.kernel == 0) {
+			verdict_json(&j, "6.6+", kview, &now);
+			verdict_json(&j, "3.17-6.5", kview, &old);
+		} else {
+			char k[16];
+
+			snprintf(k, sizeof(k), "%u.%u", o.kernel >> 16, o.kernel >> 8 & 0xff);
+			verdict_json(&j, k, kview, &now);
+		}
+		json_close(&j, ']');
+		json_close(&j, '}');
+		status = EXIT_OK;
+		goto out;
+	}
+	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", dev->name,
+	       class_name(dev->class), dev->class, dev->vendor, dev->device);
+	printf("  IOMMU      %s: %s\n", resv_iommu_name(iommu),
+	       behind ? "the firmware puts the device behind it" :
+			"the firmware puts the device behind no IOMMU: no regions, no assignment");
+	printf("  Rule       %s\n", rule);
+	if (g) {
+		printf("  Group      %ld:", g->id);
+		for (size_t k = 0; k < g->ndevices; k++)
+			printf(" %s", g->devices[k].name);
+		printf(" (sysfs)\n");
+	} else {
+		printf("  Group      unknown (no sysfs groups): the device alone is assumed\n");
+	}
+	printf("\nThe device's regions, from the firmware:\n");
+	rc = table_new(&t, &o, "regions", defaults, ARRAY_LEN(defaults), EXPLAIN_COLUMNS);
+	if (rc == -EINVAL)
+		goto out;
+	if (rc < 0)
+		goto nomem;
+	for (size_t i = 0; i < resv_list_count(mine); i++)
+		if (table_add_region(t, NULL, mine, resv_list_region(mine, i)) < 0)
+			goto nomem;
+	if (table_print(t) < 0)
+		goto nomem;
+	if (!resv_list_count(mine))
+		printf("  (none)\n");
+	table_free(t);
+	t = NULL;
+	if (g && g->ndevices > 1) {
+		printf("\nThe group's regions (kernel view of all %zu devices):\n", g->ndevices);
+		rc = table_new(&t, &o, "regions", defaults, ARRAY_LEN(defaults), EXPLAIN_COLUMNS);
+		if (rc < 0)
+			goto nomem;
+		for (size_t i = 0; i < resv_list_count(kview); i++)
+			if (table_add_region(t, NULL, kview, resv_list_region(kview, i)) < 0)
+				goto nomem;
+		if (table_print(t) < 0)
+			goto nomem;
+	}
+	printf("\nVerdict (SPEC §5: the whole group goes to VFIO together):\n");
+	if (o.kernel == 0) {
+		verdict_text("v6.6+", kview, &now);
+		verdict_text("v3.17-6.5", kview, &old);
+	} else {
+		char k[16];
+
+		snprintf(k, sizeof(k), "v%u.%u", o.kernel >> 16, o.kernel >> 8 & 0xff);
+		verdict_text(k, kview, &now);
+	}
+	status = EXIT_OK;
+	goto out;
+nomem:
+	warnx_("out of memory");
+out:
+	table_free(t);
+	resv_list_free(kview);
+	resv_list_free(grp);
+	resv_list_free(mine);
+	resv_system_free(sys);
+	resv_machine_free(m);
+	return status;
+}

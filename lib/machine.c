@@ -1,0 +1,761 @@
+// SPDX-License-Identifier: MIT
+/*
+ * A machine as the firmware describes it: its DMAR, IVRS or IORT, its PCI
+ * functions and its memory map, from a sysroot, table files or an lspci
+ * dump; the checks that need more than one table; and each device's regions
+ * predicted from all of it (SPEC §4, §6).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "acpidump.h"
+#include "describe.h"
+#include "predict.h"
+#include "value.h"
+
+struct memmap_entry {
+	uint64_t start, end;	/* inclusive, as sysfs prints them */
+	bool reserved;		/* type "Reserved" (E820_TYPE_RESERVED) */
+};
+
+struct resv_machine {
+	struct resv_diags *diags;
+	struct dmar *dmar;
+	struct ivrs *ivrs;
+	struct iort *iort;
+	enum resv_iommu iommu;	/* the first of the three loaded */
+	struct resv_table tables[3];
+	struct resv_value *bodies[3];
+	size_t ntables;
+	struct pci_topology topo;
+	struct resv_device *devices;	/* topo.n entries, names into topo */
+	struct memmap_entry *memmap;
+	size_t nmemmap;
+};
+
+RESV_EXPORT const char *resv_iommu_name(enum resv_iommu iommu)
+{
+	switch (iommu) {
+	case RESV_IOMMU_INTEL: return "intel-vtd";
+	case RESV_IOMMU_AMD: return "amd-vi";
+	case RESV_IOMMU_ARM: return "arm-smmu";
+	default: return "none";
+	}
+}
+
+RESV_EXPORT int resv_machine_new(struct resv_machine **out)
+{
+	struct resv_machine *m = calloc(1, sizeof(*m));
+
+	*out = NULL;
+	if (!m || resv_diags_new(&m->diags) < 0) {
+		free(m);
+		return -ENOMEM;
+	}
+	*out = m;
+	return 0;
+}
+
+RESV_EXPORT void resv_machine_free(struct resv_machine *m)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < m->ntables; i++) {
+		value_free(m->bodies[i]);
+		free(unconst(m->tables[i].where));
+	}
+	dmar_free(m->dmar);
+	ivrs_free(m->ivrs);
+	iort_free(m->iort);
+	pci_topology_free(&m->topo);
+	free(m->devices);
+	free(m->memmap);
+	resv_diags_free(m->diags);
+	free(m);
+}
+
+RESV_EXPORT const struct resv_diags *resv_machine_diags(const struct resv_machine *m)
+{
+	return m->diags;
+}
+
+RESV_EXPORT enum resv_iommu resv_machine_iommu(const struct resv_machine *m)
+{
+	return m->iommu;
+}
+
+RESV_EXPORT size_t resv_machine_table_count(const struct resv_machine *m)
+{
+	return m->ntables;
+}
+
+RESV_EXPORT const struct resv_table *resv_machine_table(const struct resv_machine *m, size_t i)
+{
+	return i < m->ntables ? &m->tables[i] : NULL;
+}
+
+RESV_EXPORT size_t resv_machine_device_count(const struct resv_machine *m)
+{
+	return m->topo.n;
+}
+
+RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_machine *m, size_t i)
+{
+	return i < m->topo.n ? &m->devices[i] : NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tables                                                                   */
+
+static const char *const our_signatures[] = { "DMAR", "IVRS", "IORT" };
+
+static bool loaded(const struct resv_machine *m, const char *sig)
+{
+	for (size_t i = 0; i < m->ntables; i++)
+		if (strcmp(m->tables[i].signature, sig) == 0)
+			return true;
+	return false;
+}
+
+static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
+{
+	const struct acpi_header *h = NULL;
+	struct resv_value *body = NULL;
+	struct resv_table *t;
+	const char *sig = NULL;
+	size_t first = resv_diags_count(m->diags);
+	int rc;
+
+	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && len >= 4; i++)
+		if (memcmp(buf, our_signatures[i], 4) == 0)
+			sig = our_signatures[i];
+	if (!sig)
+		return 0;
+	if (loaded(m, sig))
+		return diags_add(m->diags, "ACPI_DUPLICATE_TABLE", RESV_SEV_WARNING, where, 0, -1,
+				 "a second %s table is ignored: the kernel uses the first", sig);
+	if (sig == our_signatures[0]) {
+		rc = dmar_parse(&m->dmar, buf, len, m->diags, where);
+		if (rc == 0) {
+			h = &m->dmar->header;
+			rc = describe_dmar(&body, m->dmar);
+		}
+	} else if (sig == our_signatures[1]) {
+		rc = ivrs_parse(&m->ivrs, buf, len, m->diags, where);
+		if (rc == 0) {
+			h = &m->ivrs->header;
+			rc = describe_ivrs(&body, m->ivrs);
+		}
+	} else {
+		rc = iort_parse(&m->iort, buf, len, m->diags, where);
+		if (rc == 0) {
+			h = &m->iort->header;
+			rc = describe_iort(&body, m->iort);
+		}
+	}
+	diags_mark_table(m->diags, first, sig);
+	if (rc == -EBADMSG)
+		return 0;	/* diagnosed: not even a header */
+	if (rc < 0)
+		return rc;
+	t = &m->tables[m->ntables];
+	*t = (struct resv_table){
+		.revision = h->revision, .length = h->length,
+		.checksum_valid = h->checksum_valid, .oem_revision = h->oem_revision,
+		.creator_revision = h->creator_revision, .body = body,
+	};
+	memcpy(t->signature, h->signature, sizeof(t->signature));
+	memcpy(t->oem_id, h->oem_id, sizeof(t->oem_id));
+	memcpy(t->oem_table_id, h->oem_table_id, sizeof(t->oem_table_id));
+	memcpy(t->creator_id, h->creator_id, sizeof(t->creator_id));
+	t->where = strdup(where);
+	if (!t->where) {
+		value_free(body);
+		return -ENOMEM;
+	}
+	m->bodies[m->ntables++] = body;
+	if (m->iommu == RESV_IOMMU_NONE)
+		m->iommu = sig == our_signatures[0] ? RESV_IOMMU_INTEL :
+			   sig == our_signatures[1] ? RESV_IOMMU_AMD : RESV_IOMMU_ARM;
+	return 1;
+}
+
+/* acpidump text starts with a "SIG @ 0x" line (ACPICA acpidump apdump.c). */
+static bool is_acpidump_text(const uint8_t *buf, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	if (len - i < 8)
+		return false;
+	for (size_t k = 0; k < 4; k++)
+		if (!(buf[i + k] >= 'A' && buf[i + k] <= 'Z') &&
+		    !(buf[i + k] >= '0' && buf[i + k] <= '9') && buf[i + k] != '_')
+			return false;
+	return memcmp(buf + i + 4, " @ 0x", 5) == 0;
+}
+
+static bool printable_signature(const uint8_t *buf, size_t len)
+{
+	if (len < 4)
+		return false;
+	for (size_t k = 0; k < 4; k++)
+		if (buf[k] < 0x20 || buf[k] > 0x7e)
+			return false;
+	return true;
+}
+
+RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf, size_t len,
+					const char *where)
+{
+	struct acpidump_table *tables = NULL;
+	int n, added = 0, rc = 0;
+
+	if (!is_acpidump_text(buf, len)) {
+		if (!printable_signature(buf, len))
+			return -EBADMSG;
+		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++)
+			if (memcmp(buf, our_signatures[i], 4) == 0)
+				return add_table(m, buf, len, where);
+		return diags_add(m->diags, "ACPI_TABLE_SKIPPED", RESV_SEV_INFO, where, 0, -1,
+				 "%.4s is not a DMAR, IVRS or IORT table; skipped",
+				 (const char *)buf);
+	}
+	n = acpidump_parse(buf, len, &tables, m->diags, where);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n && rc >= 0; i++) {
+		char name[PATH_MAX];
+
+		snprintf(name, sizeof(name), "%s:%s", where, tables[i].signature);
+		rc = add_table(m, tables[i].data, tables[i].len, name);
+		added += rc > 0;
+	}
+	acpidump_free(tables, (size_t)n);
+	return rc < 0 ? rc : added;
+}
+
+/* ------------------------------------------------------------------------ */
+/* PCI functions and the memory map                                         */
+
+static int refresh_devices(struct resv_machine *m)
+{
+	struct resv_device *v = realloc(m->devices, (m->topo.n ? m->topo.n : 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	m->devices = v;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		const struct pci_dev *d = &m->topo.devs[i];
+
+		v[i] = (struct resv_device){ .name = d->name, .pci = true, .class = d->class,
+					     .vendor = d->vendor, .device = d->device };
+	}
+	return 0;
+}
+
+RESV_EXPORT int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
+				     uint8_t dev, uint8_t fn, const uint8_t *config, size_t len)
+{
+	int rc = pci_topology_add(&m->topo, segment, bus, dev, fn, config, len);
+
+	return rc < 0 ? rc : refresh_devices(m);
+}
+
+/* A sysfs memmap attribute: "0x..." and a newline. */
+static bool parse_hex_line(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (strncmp(s, "0x", 2) != 0)
+		return false;
+	errno = 0;
+	*out = strtoull(s + 2, &end, 16);
+	return !errno && end != s + 2 && (*end == '\0' || strcmp(end, "\n") == 0);
+}
+
+/*
+ * drivers/firmware/memmap.c: one directory per firmware e820 entry with
+ * start, end (inclusive) and type ("Reserved" for E820_TYPE_RESERVED).
+ */
+static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
+{
+	char **names;
+	size_t n;
+	int rc = sysroot_list(sr, "sys/firmware/memmap", &names, &n);
+
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return 0;
+	free(m->memmap);
+	m->nmemmap = 0;
+	m->memmap = calloc(n ? n : 1, sizeof(*m->memmap));
+	if (!m->memmap) {
+		sysroot_free_names(names, n);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n && rc >= 0; i++) {
+		static const char *const attrs[] = { "start", "end", "type" };
+		char *text[3] = { 0 };
+		char rel[PATH_MAX], where[PATH_MAX + 64];
+		struct memmap_entry e = { 0 };
+		size_t len;
+		bool ok = true;
+
+		for (size_t a = 0; a < 3 && ok; a++) {
+			snprintf(rel, sizeof(rel), "sys/firmware/memmap/%s/%s", names[i], attrs[a]);
+			rc = sysroot_read(sr, rel, &text[a], &len);
+			ok = rc == 0;
+		}
+		if (rc == -ENOMEM)
+			goto next;
+		ok = ok && parse_hex_line(text[0], &e.start) && parse_hex_line(text[1], &e.end) &&
+		     e.start <= e.end;
+		if (ok) {
+			e.reserved = strcmp(text[2], "Reserved\n") == 0 ||
+				     strcmp(text[2], "Reserved") == 0;
+			m->memmap[m->nmemmap++] = e;
+			rc = 0;
+		} else {
+			snprintf(rel, sizeof(rel), "sys/firmware/memmap/%s", names[i]);
+			sysroot_display(sr, rel, where, sizeof(where));
+			rc = diags_add(m->diags, "MEMMAP_BAD_ENTRY", RESV_SEV_WARNING, where, 0, -1,
+				       "%s: start, end or type missing or malformed; entry ignored",
+				       where);
+		}
+next:
+		for (size_t a = 0; a < 3; a++)
+			free(text[a]);
+	}
+	sysroot_free_names(names, n);
+	return rc < 0 ? rc : 0;
+}
+
+RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int what)
+{
+	struct sysroot sr;
+	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
+
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && (what & RESV_LOAD_TABLES); i++) {
+		char rel[64], where[PATH_MAX + 64];
+		char *buf;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/%s", our_signatures[i]);
+		sysroot_display(&sr, rel, where, sizeof(where));
+		rc = sysroot_read(&sr, rel, &buf, &len);
+		if (rc == -ENOENT)
+			continue;
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc < 0) {
+			rc = diags_add(m->diags, "ACPI_TABLE_UNREADABLE", RESV_SEV_WARNING, where, 0,
+				       -1, "%s %s%s", where, sysroot_strerror(rc),
+				       rc == -EACCES ? " (the tables are readable by root only)" : "");
+			if (rc < 0)
+				goto out;
+			continue;
+		}
+		rc = add_table(m, (const uint8_t *)buf, len, where);
+		free(buf);
+		if (rc < 0)
+			goto out;
+	}
+	if (what & RESV_LOAD_PCI) {
+		rc = pci_topology_scan(&m->topo, &sr, m->diags);
+		if (rc == 0)
+			rc = refresh_devices(m);
+		if (rc < 0)
+			goto out;
+	}
+	rc = what & RESV_LOAD_MEMMAP ? load_memmap(m, &sr) : 0;
+out:
+	sysroot_close(&sr);
+	return rc < 0 ? rc : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Which devices an IOMMU translates                                        */
+
+/* A DRHD that names @dev, a bridge above it, or covers its segment. */
+static const struct dmar_entry *dmar_unit_for(const struct resv_machine *m,
+					      const struct pci_dev *dev)
+{
+	const struct dmar_entry *all = NULL;
+	char why[128];
+
+	/* dmar.c dmar_find_matched_drhd_unit: scoped units first, then INCLUDE_PCI_ALL. */
+	for (size_t i = 0; i < m->dmar->nentries; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[i];
+
+		if (e->type != DMAR_DRHD || e->segment != dev->segment)
+			continue;
+		if (e->flags & 1) {
+			all = all ? all : e;
+			continue;
+		}
+		for (size_t s = 0; s < e->nscopes; s++) {
+			const struct pci_dev *t;
+
+			t = dmar_scope_target(&m->topo, e->segment, &e->scopes[s], why, sizeof(why));
+			if (t && (t == dev || pci_is_downstream(t, dev)))
+				return e;
+		}
+	}
+	return all;
+}
+
+/*
+ * The IVHD type the kernel uses (amd/init.c get_highest_supported_ivhd_type):
+ * the highest of 0x10, 0x11, 0x40 present for the first IVHD's IOMMU.
+ */
+static uint8_t ivhd_type_used(const struct ivrs *ivrs)
+{
+	uint8_t best = 0;
+	int first = -1;
+
+	for (size_t i = 0; i < ivrs->nblocks; i++) {
+		const struct ivrs_block *b = &ivrs->blocks[i];
+
+		if (b->type != IVRS_IVHD_10 && b->type != IVRS_IVHD_11 && b->type != IVRS_IVHD_40)
+			continue;
+		if (first < 0)
+			first = b->devid;
+		if (b->devid == first && b->type > best)
+			best = b->type;
+	}
+	return best;
+}
+
+/*
+ * Does IVHD @b list device ID @devid (amd/init.c init_iommu_from_acpi):
+ * all, select (plain, alias, extended), or a range start (plain, alias,
+ * extended) closed by the next range end.
+ */
+static bool ivhd_covers(const struct ivrs_block *b, uint16_t devid)
+{
+	bool in_range = false;
+	uint16_t range_start = 0;
+
+	for (size_t i = 0; i < b->nentries; i++) {
+		const struct ivrs_device_entry *e = &b->entries[i];
+
+		switch (e->type) {
+		case IVHD_DEV_ALL:
+			return true;
+		case IVHD_DEV_SELECT:
+		case IVHD_DEV_ALIAS_SELECT:
+		case IVHD_DEV_EXT_SELECT:
+			if (e->devid == devid)
+				return true;
+			break;
+		case IVHD_DEV_RANGE_START:
+		case IVHD_DEV_ALIAS_RANGE:
+		case IVHD_DEV_EXT_RANGE:
+			in_range = true;
+			range_start = e->devid;
+			break;
+		case IVHD_DEV_RANGE_END:
+			if (in_range && devid >= range_start && devid <= e->devid)
+				return true;
+			in_range = false;
+			break;
+		}
+	}
+	return false;
+}
+
+static const struct ivrs_block *ivhd_for(const struct ivrs *ivrs, uint16_t segment,
+					 uint16_t devid)
+{
+	uint8_t type = ivhd_type_used(ivrs);
+
+	for (size_t i = 0; i < ivrs->nblocks; i++) {
+		const struct ivrs_block *b = &ivrs->blocks[i];
+
+		if (b->type == type && b->segment == segment && ivhd_covers(b, devid))
+			return b;
+	}
+	return NULL;
+}
+
+/*
+ * amd/init.c amd_iommu_ht_range_ignore: EFR2 bit 11 (HTRangeIgnore), in the
+ * mask common to every IOMMU; the early EFR2 is the IVHD 0x11/0x40 image
+ * (early_iommu_features_init). IVHD 0x10 has no EFR2.
+ */
+static bool amd_ht_range_ignore(const struct ivrs *ivrs)
+{
+	uint8_t type = ivhd_type_used(ivrs);
+	bool any = false;
+
+	if (type == IVRS_IVHD_10)
+		return false;
+	for (size_t i = 0; i < ivrs->nblocks; i++) {
+		if (ivrs->blocks[i].type != type)
+			continue;
+		if (!(ivrs->blocks[i].efr2 & (1ull << 11)))
+			return false;
+		any = true;
+	}
+	return any;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Prediction                                                               */
+
+static const struct pci_dev *find_device(const struct resv_machine *m, const char *name)
+{
+	unsigned int seg, bus, dev, fn;
+	char tail;
+
+	if (strlen(name) != 12 ||
+	    sscanf(name, "%4x:%2x:%2x.%1u%c", &seg, &bus, &dev, &fn, &tail) != 4 || dev > 31 ||
+	    fn > 7)
+		return NULL;
+	return pci_find(&m->topo, (uint16_t)seg, (uint8_t)bus, (uint8_t)dev, (uint8_t)fn);
+}
+
+RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *device,
+				     unsigned int flags, struct resv_list *out)
+{
+	const struct pci_dev *dev = find_device(m, device);
+
+	if (!dev)
+		return -ENOENT;
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		if (!dmar_unit_for(m, dev))
+			return 1;
+		return predict_intel(out, m->dmar, &m->topo, dev, !(flags & RESV_PREDICT_NO_FLOPPY_WA));
+	case RESV_IOMMU_AMD: {
+		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+
+		if (!ivhd_for(m->ivrs, dev->segment, devid))
+			return 1;
+		return predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
+	}
+	case RESV_IOMMU_ARM:
+		return -EOPNOTSUPP;
+	default:
+		return -ENODATA;
+	}
+}
+
+RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, const char *device)
+{
+	const struct pci_dev *dev = find_device(m, device);
+
+	if (!dev)
+		return NULL;
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		if (dev->class >> 8 == 0x0c03)
+			return "its RMRRs are direct-relaxable: it is a USB controller (class 0x0c03), "
+			       "whose RMRR serves only legacy USB emulation until the OS driver takes "
+			       "over (intel/iommu.c device_rmrr_is_relaxable)";
+		if (dev->class >> 16 == 0x03)
+			return "its RMRRs are direct-relaxable: it is a display controller (class "
+			       "0x03), whose RMRR serves only the firmware framebuffer "
+			       "(intel/iommu.c device_rmrr_is_relaxable)";
+		return "its RMRRs are direct, not relaxable: only USB controllers (class 0x0c03) and "
+		       "display controllers (class 0x03) get direct-relaxable "
+		       "(intel/iommu.c device_rmrr_is_relaxable)";
+	case RESV_IOMMU_AMD:
+		return "its IVMD ranges are direct, never relaxable: the AMD-Vi driver has no "
+		       "relaxable type (amd/iommu.c amd_iommu_get_resv_regions)";
+	case RESV_IOMMU_ARM:
+		return "an RMR is direct-relaxable only when its node sets flag bit 0, remapping "
+		       "permitted (DEN0049 E.d; iort.c iort_get_rmrs)";
+	default:
+		return "no firmware table describes an IOMMU";
+	}
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checks across tables, topology and memory map                            */
+
+static int lint_scopes(struct resv_machine *m)
+{
+	static const char *const names[DMAR_NTYPES] = {
+		[DMAR_DRHD] = "DRHD", [DMAR_RMRR] = "RMRR", [DMAR_ATSR] = "ATSR",
+		[DMAR_SATC] = "SATC", [DMAR_SIDP] = "SIDP",
+	};
+	const char *where = m->tables[0].where;
+	size_t first = resv_diags_count(m->diags);
+	char why[128];
+	int rc = 0;
+
+	for (size_t i = 0; i < m->ntables; i++)
+		if (strcmp(m->tables[i].signature, "DMAR") == 0)
+			where = m->tables[i].where;
+	for (size_t i = 0; i < m->dmar->nentries && rc >= 0; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[i];
+
+		for (size_t s = 0; s < e->nscopes && rc >= 0; s++) {
+			const struct dmar_scope *sc = &e->scopes[s];
+
+			if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
+				continue;
+			if (dmar_scope_target(&m->topo, e->segment, sc, why, sizeof(why)))
+				continue;
+			/* An RMRR for a device that is not there maps nothing; a unit's scope may
+			 * name an empty slot or a disabled device. */
+			rc = diags_add(m->diags, "DMAR_SCOPE_ABSENT",
+				       e->type == DMAR_RMRR ? RESV_SEV_WARNING : RESV_SEV_INFO, where,
+				       sc->offset, -1, "%s #%u scope: %s",
+				       names[e->type] ? names[e->type] : "subtable", e->index, why);
+		}
+	}
+	diags_mark_table(m->diags, first, "DMAR");
+	return rc;
+}
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct resv_range *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * x86 arch_rmrr_sanity_check: an RMRR must lie in e820 reserved memory
+ * (e820__mapped_all(base, end + 1, E820_TYPE_RESERVED); adjacent entries
+ * join). The kernel warns, taints, and uses the RMRR anyway.
+ */
+static int lint_rmrr_memmap(struct resv_machine *m)
+{
+	struct resv_range *v = calloc(m->nmemmap, sizeof(*v));
+	const char *where = NULL;
+	size_t n = 0, first = resv_diags_count(m->diags);
+	int rc = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->ntables; i++)
+		if (strcmp(m->tables[i].signature, "DMAR") == 0)
+			where = m->tables[i].where;
+	for (size_t i = 0; i < m->nmemmap; i++)
+		if (m->memmap[i].reserved)
+			v[n++] = (struct resv_range){ m->memmap[i].start, m->memmap[i].end };
+	qsort(v, n, sizeof(*v), cmp_range);
+	for (size_t i = 0; i < m->dmar->nentries && rc >= 0; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[i];
+		uint64_t at = e->address;
+		bool covered = false;
+
+		if (e->type != DMAR_RMRR || e->end < e->address)
+			continue;
+		for (size_t k = 0; k < n && !covered; k++) {
+			if (v[k].start > at)
+				break;
+			if (v[k].last >= at) {
+				if (v[k].last >= e->end)
+					covered = true;
+				else
+					at = v[k].last + 1;
+			}
+		}
+		if (!covered)
+			rc = diags_add(m->diags, "DMAR_RMRR_NOT_RESERVED", RESV_SEV_WARNING, where,
+				       e->offset, -1,
+				       "RMRR #%u [0x%llx-0x%llx] is not inside e820 reserved memory "
+				       "(0x%llx is not); the kernel warns and maps it anyway",
+				       e->index, (unsigned long long)e->address,
+				       (unsigned long long)e->end, (unsigned long long)at);
+	}
+	free(v);
+	diags_mark_table(m->diags, first, "DMAR");
+	return rc;
+}
+
+static int lint_ivmd_devices(struct resv_machine *m)
+{
+	const char *where = NULL;
+	size_t first = resv_diags_count(m->diags);
+	int rc = 0;
+
+	for (size_t i = 0; i < m->ntables; i++)
+		if (strcmp(m->tables[i].signature, "IVRS") == 0)
+			where = m->tables[i].where;
+	for (size_t i = 0; i < m->ivrs->nblocks && rc >= 0; i++) {
+		const struct ivrs_block *b = &m->ivrs->blocks[i];
+		uint32_t last;
+		bool known = false;
+
+		if (b->type != IVRS_IVMD_ONE && b->type != IVRS_IVMD_RANGE)
+			continue;
+		last = b->type == IVRS_IVMD_RANGE ? b->aux : b->devid;
+		for (uint32_t id = b->devid; id <= last && !known; id++)
+			for (size_t k = 0; k < m->ivrs->nblocks && !known; k++) {
+				const struct ivrs_block *h = &m->ivrs->blocks[k];
+
+				known = (h->type == IVRS_IVHD_10 || h->type == IVRS_IVHD_11 ||
+					 h->type == IVRS_IVHD_40) && ivhd_covers(h, (uint16_t)id);
+			}
+		if (!known)
+			rc = diags_add(m->diags, "IVRS_IVMD_UNKNOWN_DEVICE", RESV_SEV_WARNING, where,
+				       b->offset, -1,
+				       "IVMD type 0x%02x names device ID%s %02x:%02x.%u%s that no IVHD "
+				       "lists; no IOMMU will map it", b->type,
+				       last != b->devid ? "s" : "", b->devid >> 8, b->devid >> 3 & 31,
+				       b->devid & 7, last != b->devid ? " and on" : "");
+	}
+	diags_mark_table(m->diags, first, "IVRS");
+	return rc;
+}
+
+RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
+{
+	int rc = 0;
+
+	if (m->dmar && m->topo.n)
+		rc = lint_scopes(m);
+	if (rc >= 0 && m->dmar && m->nmemmap)
+		rc = lint_rmrr_memmap(m);
+	if (rc >= 0 && m->ivrs)
+		rc = lint_ivmd_devices(m);
+	return rc < 0 ? rc : 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Verdicts                                                                 */
+
+#define KERNEL(a, b) ((a) << 16 | (b) << 8)
+
+RESV_EXPORT int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
+				    unsigned int kernel, struct resv_verdict *out)
+{
+	const struct resv_region *blocker = NULL;
+
+	*out = (struct resv_verdict){ .assignable = true };
+	if (iommu == RESV_IOMMU_NONE)
+		return -EINVAL;
+	for (size_t i = 0; i < resv_list_count(regions) && !blocker; i++)
+		if (resv_list_region(regions, i)->type == RESV_TYPE_DIRECT)
+			blocker = resv_list_region(regions, i);
+	if (!blocker)
+		return 0;
+	if (kernel == 0 || kernel >= KERNEL(6, 6)) {
+		*out = (struct resv_verdict){
+			.blocker = blocker,
+			.reason = "since v6.6 a device with a direct region is require_direct, and "
+				  "the kernel refuses VFIO's blocking domain for its whole group "
+				  "(iommu.c __iommu_device_set_domain)",
+		};
+	} else if (iommu == RESV_IOMMU_INTEL && kernel >= KERNEL(3, 17)) {
+		*out = (struct resv_verdict){
+			.blocker = blocker,
+			.reason = "from v3.17 to v6.5 Intel VT-d refuses a device with an RMRR "
+				  "unless it is a USB controller or a display device "
+				  "(intel/iommu.c device_is_rmrr_locked)",
+		};
+	}
+	return 0;
+}
