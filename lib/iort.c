@@ -320,3 +320,109 @@ fail:
 	iort_free(p.iort);
 	return rc;
 }
+
+/* Lookups over the model. */
+
+const struct iort_node *iort_node_at(const struct iort *iort, size_t offset)
+{
+	size_t lo = 0, hi = iort->nnodes;
+
+	/* Nodes are walked forward from the first, so offsets increase. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (iort->nodes[mid].offset == offset)
+			return &iort->nodes[mid];
+		if (iort->nodes[mid].offset < offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const struct iort_node *iort_root_complex(const struct iort *iort, uint32_t segment)
+{
+	for (size_t i = 0; i < iort->nnodes; i++)
+		if (iort->nodes[i].type == IORT_ROOT_COMPLEX && iort->nodes[i].segment == segment)
+			return &iort->nodes[i];
+	return NULL;
+}
+
+/*
+ * One step of iort.c iort_node_map_id: the mapping of @n that takes @id.
+ * iort_id_map's rules, kept as the kernel has them:
+ * - a single mapping ignores the input ID, but only in a named component or
+ *   root complex; elsewhere it is a firmware bug and skipped;
+ * - the input range is [input_base, input_base + count], in 32-bit
+ *   arithmetic as the kernel computes it;
+ * - a match on the last ID of a range (count > 0) is held back, because
+ *   firmware misreads "count" as the number of IDs: a later mapping may take
+ *   the same ID only at its own input base, and then wins; without one the
+ *   held match stands.
+ * Return: the mapping, with the output ID in *@out, or NULL.
+ */
+static const struct iort_id_mapping *map_step(const struct iort_node *n, uint32_t id,
+					      uint32_t *out)
+{
+	const struct iort_id_mapping *held = NULL;
+	uint32_t held_out = 0;
+
+	for (size_t i = 0; i < n->nmappings; i++) {
+		const struct iort_id_mapping *m = &n->mappings[i];
+
+		if (m->flags & IORT_ID_SINGLE_MAPPING) {
+			if (n->type != IORT_NAMED_COMPONENT && n->type != IORT_ROOT_COMPLEX)
+				continue;
+			*out = m->output_base;
+			return m;
+		}
+		if (id < m->input_base || id > (uint32_t)(m->input_base + m->count))
+			continue;
+		if (held && id != m->input_base)
+			continue;	/* "conflicting mapping": disregarded */
+		if (!held && m->count > 0 && id == (uint32_t)(m->input_base + m->count)) {
+			held = m;
+			held_out = m->output_base + (id - m->input_base);
+			continue;
+		}
+		*out = m->output_base + (id - m->input_base);
+		return m;
+	}
+	*out = held_out;
+	return held;
+}
+
+int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint32_t id,
+		     const struct iort_node **smmu, uint32_t *stream_id)
+{
+	const struct iort_node *n = from;
+
+	/*
+	 * The kernel walks until a node of the wanted type with no bound; a
+	 * table whose references loop would hang it. Each node at most once.
+	 */
+	for (size_t step = 0; n && step <= iort->nnodes; step++) {
+		const struct iort_id_mapping *m;
+
+		if (n->type == IORT_SMMU || n->type == IORT_SMMU_V3) {
+			*smmu = n;
+			*stream_id = id;
+			return 0;
+		}
+		/* iort_node_map_id: no mappings, or a NULL first reference. */
+		if (!n->nmappings || !n->mappings[0].output_reference)
+			return 1;
+		/*
+		 * The SMMUv3/PMCG "ID mapping index" the kernel skips
+		 * (iort_get_id_mapping_index) belongs to nodes this walk
+		 * stops at (SMMUv3) or never crosses on the way from a root
+		 * complex (PMCG), so it is not modelled.
+		 */
+		m = map_step(n, id, &id);
+		if (!m)
+			return 1;
+		n = iort_node_at(iort, m->output_reference);
+	}
+	return 1;
+}

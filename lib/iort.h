@@ -68,4 +68,28 @@ int iort_parse(struct iort **out, const void *buf, size_t len,
 	       struct resv_diags *diags, const char *where);
 void iort_free(struct iort *iort);
 
+/* ID mapping flags (DEN0049 E.e §3.1.1.2). */
+#define IORT_ID_SINGLE_MAPPING	(1u << 0)
+
+/* The node that starts at table offset @offset, or NULL. */
+const struct iort_node *iort_node_at(const struct iort *iort, size_t offset);
+
+/*
+ * The first root complex node of PCI segment @segment, or NULL: the kernel
+ * takes the first match in table order (iort.c iort_scan_node with
+ * iort_match_node_callback; one root complex per segment is assumed).
+ */
+const struct iort_node *iort_root_complex(const struct iort *iort, uint32_t segment);
+
+/*
+ * Follow @id from node @from through the ID mappings until an SMMU (type 3)
+ * or SMMUv3 (type 4) node, as iort.c iort_node_map_id does with
+ * IORT_IOMMU_TYPE; an SMMU's own onward mapping (to an ITS group) is not
+ * taken. Gives the SMMU in *@smmu and the stream ID in *@stream_id.
+ * Return: 0; 1 when the walk ends elsewhere (no mapping covers the ID, an ITS
+ * group, a reference to no node, a cycle): the ID is not behind an SMMU.
+ */
+int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint32_t id,
+		     const struct iort_node **smmu, uint32_t *stream_id);
+
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * From firmware tables and topology to each device's reserved regions,
- * following the kernel drivers' rules (SPEC §4.1, §4.2), with provenance.
+ * following the kernel drivers' rules (SPEC §4.1-§4.3), with provenance.
  */
 #include <stdio.h>
 
@@ -11,6 +11,10 @@
 #define MSI_LAST 0xfeefffffull
 #define HT_START 0xfd00000000ull	/* AMD HyperTransport reserved range */
 #define HT_LAST 0xffffffffffull
+#define SW_MSI_START 0x8000000ull	/* Arm SMMU MSI_IOVA_BASE, MSI_IOVA_LENGTH 1 MiB */
+#define SW_MSI_LAST 0x80fffffull
+#define ARM_PAGE 0x1000ull	/* the kernel's PAGE_SIZE: arm64 4 KiB pages */
+#define RMR_ALIGN 0x10000ull	/* DEN0049 E.d: RMR descriptors are 64 KiB aligned */
 
 /* intel/iommu.c device_rmrr_is_relaxable: USB controllers and graphics. */
 static bool rmrr_relaxable(const struct pci_dev *dev)
@@ -116,4 +120,126 @@ int predict_amd(struct resv_list *out, const struct ivrs *ivrs, const struct pci
 		return rc;
 	return resv_list_add(out, HT_START, HT_LAST, RESV_TYPE_RESERVED, 0,
 			     "AMD HyperTransport hole", dev->name);
+}
+
+static const char *smmu_name(const struct iort_node *smmu)
+{
+	return smmu->type == IORT_SMMU_V3 ? "SMMUv3" : "SMMUv1/v2";
+}
+
+/* iort.c iort_get_rmrs: the RMR node's flags give type and prot. */
+static uint32_t rmr_prot(uint32_t flags)
+{
+	uint32_t prot = RESV_PROT_READ | RESV_PROT_WRITE;
+	uint32_t attr = IORT_RMR_ACCESS_ATTR(flags);
+
+	if (flags & IORT_RMR_ACCESS_PRIVILEGE)
+		prot |= RESV_PROT_PRIV;
+	if (attr <= 0x03)	/* ACPI_IORT_RMR_ATTR_DEVICE_{NGNRNE..GRE} */
+		prot |= RESV_PROT_MMIO;
+	else if (attr == 0x05)	/* ACPI_IORT_RMR_ATTR_NORMAL_IWB_OWB */
+		prot |= RESV_PROT_CACHE;
+	return prot;
+}
+
+/*
+ * Does RMR node @rmr name stream @sid of @smmu? iort.c iort_node_get_rmr_info
+ * with iort_rmr_has_dev: an ID mapping whose output reference is the SMMU
+ * and whose output range [output_base, output_base + count] (32-bit, as the
+ * kernel adds) holds the stream ID; input base and flags are not looked at.
+ * v6.0-v6.5 also skipped mappings of a single ID (count 0); "ACPI/IORT:
+ * Remove erroneous id_count check in iort_node_get_rmr_info()" (v6.6)
+ * dropped that, and so does this.
+ */
+static bool rmr_names(const struct iort_node *rmr, const struct iort_node *smmu, uint32_t sid)
+{
+	for (size_t i = 0; i < rmr->nmappings; i++) {
+		const struct iort_id_mapping *m = &rmr->mappings[i];
+
+		if (m->output_reference == smmu->offset && sid >= m->output_base &&
+		    sid <= (uint32_t)(m->output_base + m->count))
+			return true;
+	}
+	return false;
+}
+
+static int add_rmr(struct resv_list *out, const struct iort_node *rmr,
+		   const struct iort_node *smmu, uint32_t sid, const char *device)
+{
+	enum resv_type type = rmr->flags & IORT_RMR_REMAP_PERMITTED ? RESV_TYPE_DIRECT_RELAXABLE :
+								      RESV_TYPE_DIRECT;
+	uint32_t prot = rmr_prot(rmr->flags);
+	char origin[160];
+
+	for (size_t i = 0; i < rmr->ndescs; i++) {
+		const struct iort_rmr_desc *d = &rmr->descs[i];
+		uint64_t base = d->base, len = d->length, off = d->base & (ARM_PAGE - 1);
+		bool widened = false;
+		int rc;
+
+		/*
+		 * iort.c iort_rmr_alloc: a descriptor not 64 KiB aligned is
+		 * widened to whole pages. A zero length stays zero
+		 * (iort_rmr_desc_check_overlap only complains), and so becomes
+		 * a zero-length region.
+		 */
+		if ((base | len) & (RMR_ALIGN - 1)) {
+			if (len > UINT64_MAX - off - (ARM_PAGE - 1))
+				continue;	/* past 2^64: IORT_RMR_OVERFLOW */
+			base -= off;
+			len = (len + off + ARM_PAGE - 1) & ~(ARM_PAGE - 1);
+			widened = base != d->base || len != d->length;
+		}
+		snprintf(origin, sizeof(origin),
+			 "IORT RMR @0x%zx desc #%zu (stream ID 0x%x via %s @0x%zx)%s%s", rmr->offset,
+			 i, sid, smmu_name(smmu), smmu->offset,
+			 type == RESV_TYPE_DIRECT_RELAXABLE ? ", remapping permitted" : "",
+			 widened ? ", widened to 4 KiB pages" : "");
+		rc = resv_list_add_length(out, base, len, type, prot, origin, device);
+		if (rc == -EOVERFLOW)
+			continue;	/* diagnosed by the parser (IORT_RMR_OVERFLOW) */
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int predict_arm(struct resv_list *out, const struct iort *iort, const struct pci_dev *dev)
+{
+	uint32_t rid = (uint32_t)dev->bus << 8 | (uint32_t)dev->dev << 3 | dev->fn;
+	const struct iort_node *rc_node = iort_root_complex(iort, dev->segment);
+	const struct iort_node *smmu;
+	char origin[128];
+	uint32_t sid;
+	int rc;
+
+	/* iort.c iort_iommu_configure_id -> iort_pci_iommu_init. */
+	if (!rc_node || iort_map_to_smmu(iort, rc_node, rid, &smmu, &sid) != 0)
+		return 1;
+	snprintf(origin, sizeof(origin), "%s @0x%zx software MSI window (arm_smmu_get_resv_regions)",
+		 smmu_name(smmu), smmu->offset);
+	rc = resv_list_add(out, SW_MSI_START, SW_MSI_LAST, RESV_TYPE_SW_MSI,
+			   RESV_PROT_WRITE | RESV_PROT_NOEXEC | RESV_PROT_MMIO, origin, dev->name);
+	if (rc < 0)
+		return rc;
+	/*
+	 * iort_iommu_msi_get_resv_regions: on HiSilicon Hi161x SMMUv3s (model
+	 * 1) each ITS of the device's ITS group gives an msi region at ITS
+	 * base + 64 KiB, 64 KiB long. The ITS base is in MADT, which is not
+	 * read here, so that region is left out.
+	 */
+
+	/* iort_find_rmrs: "Only supports ARM DEN 0049E.d onwards". */
+	if (iort->header.revision < 5)
+		return 0;
+	for (size_t i = 0; i < iort->nnodes; i++) {
+		const struct iort_node *n = &iort->nodes[i];
+
+		if (n->type != IORT_RMR || !rmr_names(n, smmu, sid))
+			continue;
+		rc = add_rmr(out, n, smmu, sid, dev->name);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }

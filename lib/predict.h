@@ -3,6 +3,7 @@
 #ifndef RESV_PREDICT_H
 #define RESV_PREDICT_H
 
+#include "iort.h"
 #include "ivrs.h"
 #include "pci.h"
 
@@ -27,5 +28,31 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
  */
 int predict_amd(struct resv_list *out, const struct ivrs *ivrs, const struct pci_dev *dev,
 		bool ht_ignore);
+
+/*
+ * Append to @out what the Arm SMMU drivers report for PCI function @dev
+ * (arm-smmu.c / arm-smmu-v3.c arm_smmu_get_resv_regions, then dma-iommu.c
+ * iommu_dma_get_resv_regions -> iort.c iort_iommu_get_resv_regions). The
+ * requester ID goes from the root complex of the device's segment through
+ * the ID mappings to an SMMU (iort_map_to_smmu). Behind one, the device gets
+ * the software MSI window [0x8000000, 0x80fffff] (sw-msi, write|noexec|mmio),
+ * then, if the table is revision 5 (DEN0049 E.d) or later, one region per
+ * descriptor of every RMR node with an ID mapping onto that SMMU whose
+ * stream range holds the device's stream ID: direct-relaxable when the RMR
+ * permits remapping, else direct; read|write, +priv, +mmio for device
+ * memory attributes (0x00-0x03), +cache for write-back (0x05).
+ *
+ * Assumed, not seen in the tables: the host bridge keeps the firmware's PCI
+ * configuration (_DSM function 5; the kernel's iort_rmr_has_dev gives PCI
+ * devices no RMR otherwise, and DEN0049 E.d §3.1.1.5 requires it wherever
+ * RMRs name PCI devices); 4 KiB kernel pages (RMR descriptors that are not
+ * 64 KiB aligned are widened to pages as iort_rmr_alloc does); the device's
+ * own requester ID is its only DMA alias.
+ *
+ * Return: 0; 1 when the device reaches no SMMU (no root complex for its
+ * segment, no mapping for its ID, or a path that ends at an ITS group): it
+ * has no IOMMU, and nothing is appended; -ENOMEM.
+ */
+int predict_arm(struct resv_list *out, const struct iort *iort, const struct pci_dev *dev);
 
 #endif
