@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "lspci.h"
 
 void warnx_(const char *fmt, ...)
 {
@@ -403,6 +404,19 @@ void print_size(char *buf, size_t size, uint64_t start, uint64_t last)
 	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths, units[u]);
 }
 
+static int add_lspci_function(void *ctx, uint16_t segment, uint8_t bus, uint8_t dev,
+			      uint8_t fn, const uint8_t *config, size_t len)
+{
+	int rc = resv_machine_add_pci(ctx, segment, bus, dev, fn, config, len);
+
+	if (rc == -EINVAL) {
+		warnx_("%04x:%02x:%02x.%u: only %zu config bytes in the dump (lspci -x gives 64): "
+		       "left out", segment, bus, dev, fn, len);
+		return 0;
+	}
+	return rc;
+}
+
 /*
  * The machine the options describe: tables from --table or the sysroot,
  * PCI functions from --lspci or the sysroot, the sysroot's memory map.
@@ -438,8 +452,18 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	if (o->ntables)
 		what &= ~RESV_LOAD_TABLES;
 	if (o->lspci) {
-		warnx_("--lspci: not built in");
-		goto fail;
+		char err[256];
+
+		rc = lspci_read(o->lspci, add_lspci_function, m, err, sizeof(err));
+		if (rc == -ENOMEM)
+			goto nomem;
+		if (rc < 0) {
+			warnx_("%s: %s", o->lspci, *err ? err : strerror(-rc));
+			goto fail;
+		}
+		if (*err)
+			warnx_("%s: note: %s", o->lspci, err);
+		what &= ~RESV_LOAD_PCI;
 	}
 	rc = resv_machine_load(m, o->sysroot, what);
 	if (rc == -ENOENT) {

@@ -542,7 +542,7 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		return predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
 	}
 	case RESV_IOMMU_ARM:
-		return -EOPNOTSUPP;
+		return predict_arm(out, m->iort, dev);
 	default:
 		return -ENODATA;
 	}
