@@ -38,6 +38,37 @@ for ex in examples/*/; do
 	done
 done
 
+# Prediction from the firmware table and config space alone, group by group,
+# must equal what the snapshot's kernel wrote; --compare must agree, both with
+# the snapshot's config space and with the same topology as an lspci dump.
+for ex in examples/*/; do
+	ex=${ex%/}
+	[ -d "$ex/sys/kernel/iommu_groups" ] || continue
+	for g in "$ex"/sys/kernel/iommu_groups/*/; do
+		g=${g%/}
+		n=${g##*/}
+		"$cli" predict "$n" --sysroot "$ex" --format sysfs >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		if [ $rc -eq 0 ] && cmp -s "$tmp/out" "$g/reserved_regions"; then
+			ok "$ex group $n: predicted from the firmware, equals reserved_regions"
+		else
+			bad "$ex group $n: prediction differs from reserved_regions (exit $rc)"
+			diff -u "$g/reserved_regions" "$tmp/out" | sed 's/^/    /'
+		fi
+	done
+	name=${ex##*/}
+	for pci in "" "--lspci tests/data/lspci/$name.lspci"; do
+		[ -z "$pci" ] || [ -f "tests/data/lspci/$name.lspci" ] || continue
+		# shellcheck disable=SC2086
+		if "$cli" predict --compare --sysroot "$ex" $pci >"$tmp/out" 2>"$tmp/err"; then
+			ok "$ex: predict --compare ${pci:-(config space)}: $(tail -n1 "$tmp/out")"
+		else
+			bad "$ex: predict --compare ${pci:-(config space)}"
+			sed 's/^/    /' "$tmp/out"
+		fi
+	done
+done
+
 # cases: NAME<TAB>ARGS (split by the shell; run from the source root).
 while IFS='	' read -r name args; do
 	case $name in ''|'#'*) continue ;; esac
