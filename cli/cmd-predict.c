@@ -363,8 +363,10 @@ static int run_predict(int argc, char **argv)
 		snprintf(where, sizeof(where), "group %ld", v[i].g.id);
 		if (build_view(&o, v[i].pred, &view, &usable, where) < 0)
 			goto nomem;
-		if (o.format == FORMAT_SYSFS && n > 1)
+		if (o.format == FORMAT_SYSFS && n > 1 && v[i].actual)
 			printf("# group %ld\n", v[i].g.id);
+		else if (o.format == FORMAT_SYSFS && n > 1)
+			printf("# device %s\n", v[i].g.devices[0].name);
 		if (t)
 			table_begin_group(t, &v[i].g, NULL, NULL);
 		rc = output_view(&o, t, &v[i].g, view, usable);
