@@ -462,6 +462,10 @@ static void verdict_text(const char *label, const struct resv_list *l,
 		printf("assignable: no region blocks it\n");
 		return;
 	}
+	if (!vd->blocker) {
+		printf("NOT assignable: %s\n", vd->reason);
+		return;
+	}
 	const struct resv_source *src = resv_list_source(l, vd->blocker->sources[0]);
 
 	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s (device %s); %s\n",
@@ -576,6 +580,11 @@ int cmd_explain(int argc, char **argv)
 
 	resv_assign_verdict(kview, iommu, o.kernel, &now);
 	resv_assign_verdict(kview, iommu, 0x060500, &old);
+	if (!behind)
+		now = old = (struct resv_verdict){
+			.reason = "the firmware puts the device behind no IOMMU, so it has no IOMMU "
+				  "group, and VFIO needs one",
+		};
 	if (o.json) {
 		struct json j;
 
@@ -664,7 +673,7 @@ int cmd_explain(int argc, char **argv)
 		if (table_print(t) < 0)
 			goto nomem;
 	}
-	printf("\nVerdict (SPEC §5: the whole group goes to VFIO together):\n");
+	printf("\nVerdict (VFIO takes the whole group):\n");
 	if (o.kernel == 0) {
 		verdict_text("v6.6+", kview, &now);
 		verdict_text("v3.17-6.5", kview, &old);

@@ -470,6 +470,20 @@ static void test_corpus(void **state)
 	assert_true(tot.behind > 0);
 }
 
+/* tests/data/arm/IORT, used by the golden tests, is this table, byte for byte. */
+static void test_fixture_is_the_hand_built_table(void **state)
+{
+	uint8_t t[IORT_LEN];
+	size_t len;
+	char *file = slurp(SRCDIR "/tests/data/arm/IORT", &len);
+
+	(void)state;
+	assert_non_null(file);
+	assert_int_equal(len, build_iort(t, 5));
+	assert_memory_equal(file, t, len);
+	free(file);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -478,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_walk_ends),
 		cmocka_unit_test(test_single_mapping_only_at_the_start),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_fixture_is_the_hand_built_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
