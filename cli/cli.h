@@ -64,6 +64,7 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 		       const void *arg);
 void table_end_group(struct table *t);
 void list_columns(FILE *f, unsigned int allowed);
+void json_source(struct json *j, const struct resv_source *s);
 
 /* json.c: a small streaming writer; strings escaped per RFC 8259. */
 struct json {

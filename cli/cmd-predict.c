@@ -439,14 +439,7 @@ static void json_regions(struct json *j, const char *key, const struct resv_list
 		json_key(j, "sources");
 		json_open(j, NULL, '[');
 		for (size_t s = 0; s < r->nsources; s++) {
-			const struct resv_source *src = resv_list_source(l, r->sources[s]);
-
-			json_open(j, NULL, '{');
-			json_key(j, "origin");
-			json_str(j, src->origin);
-			json_key(j, "device");
-			json_str(j, src->device);
-			json_close(j, '}');
+			json_source(j, resv_list_source(l, r->sources[s]));
 		}
 		json_close(j, ']');
 		json_close(j, '}');

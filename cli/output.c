@@ -305,12 +305,7 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 					json_str(j, s->device);
 				continue;
 			}
-			json_open(j, NULL, '{');
-			json_key(j, "origin");
-			json_str(j, s->origin);
-			json_key(j, "device");
-			json_str(j, s->device);
-			json_close(j, '}');
+			json_source(j, s);
 		}
 		json_close(j, ']');
 		return;
@@ -426,4 +421,15 @@ int table_print(struct table *t)
 	if (!t->any_row)
 		return 0;
 	return scols_print_table(t->tb);
+}
+
+/* A region's contributor: {"origin": ..., "device": ...}. */
+void json_source(struct json *j, const struct resv_source *s)
+{
+	json_open(j, NULL, '{');
+	json_key(j, "origin");
+	json_str(j, s->origin);
+	json_key(j, "device");
+	json_str(j, s->device);
+	json_close(j, '}');
 }

@@ -40,4 +40,9 @@ size_t damage_cuts(table_parse_fn parse, const uint8_t *buf, size_t len, const c
 size_t damage_length(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path,
 		     size_t at, const uint16_t bad[4]);
 
+/* Little-endian stores, for tables built by hand. */
+void put16(uint8_t *p, uint16_t v);
+void put32(uint8_t *p, uint32_t v);
+void put64(uint8_t *p, uint64_t v);
+
 #endif

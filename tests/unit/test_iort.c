@@ -201,25 +201,6 @@ static void test_corpus(void **state)
 	assert_true(tot.tables >= 20);
 }
 
-/* Little-endian helpers for hand-built tables. */
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /*
  * An IORT (rev 5, DEN0049 E.d) with an SMMUv3 node at 0x30 and an RMR node
  * at 0x74: flags remapping-permitted | privileged | attributes 0x05,

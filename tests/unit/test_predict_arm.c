@@ -19,25 +19,6 @@
 
 #include "predict.h"
 
-/* Little-endian stores for the hand-built table. */
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 /*
  * The table's nodes, by offset. Lengths: ITS group 16 + 4 + 4 per ITS;
  * SMMUv3 68 + mappings (§3.1.4.2); SMMUv1/v2 76 (§3.1.4.1, its interrupt
