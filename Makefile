@@ -13,7 +13,7 @@ DEV := build-dev
 EXAMPLE := examples/intel-server
 CLI := $(BUILD)/cli/iommu-resv
 
-.PHONY: all deps build build-dev demo check bench clean
+.PHONY: all deps build build-dev demo check bench clean fuzz fuzz-deps fuzz-merge
 
 all: build
 
@@ -71,4 +71,37 @@ bench: build
 	$(BUILD)/bench/bench-region
 
 clean:
-	rm -rf $(BUILD) $(DEV)
+	rm -rf $(BUILD) $(DEV) $(FUZZ)
+
+# libFuzzer (clang): each target for FUZZ_SECONDS, starting from its corpus in
+# fuzz/corpus/NAME (read only); new inputs go to build-fuzz/corpus/NAME and
+# crashes to build-fuzz/artifacts/. `make fuzz-merge` adds the new inputs
+# that widen coverage to fuzz/corpus (then commit them).
+FUZZ := build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := tables text engine
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+
+fuzz-deps: deps
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(FUZZ_PACKAGES)"
+
+$(FUZZ)/build.ninja: | fuzz-deps
+	CC=clang meson setup $(FUZZ) -Dfuzz=true -Dbuildtype=debugoptimized -Db_lundef=false
+
+fuzz: $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+	@mkdir -p $(FUZZ)/artifacts
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ)/corpus/$$t; \
+		echo "fuzz-$$t: $(FUZZ_SECONDS) s"; \
+		$(FUZZ)/fuzz/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ)/artifacts/$$t- \
+			$(FUZZ)/corpus/$$t fuzz/corpus/$$t 2>&1 | \
+			grep -E '^(stat::number_of_executed_units|stat::peak_rss|==[0-9]+==|SUMMARY|Done)' ; \
+	done
+
+fuzz-merge: $(FUZZ)/build.ninja
+	ninja -C $(FUZZ)
+	@for t in $(FUZZ_TARGETS); do \
+		$(FUZZ)/fuzz/fuzz-$$t -merge=1 fuzz/corpus/$$t $(FUZZ)/corpus/$$t; \
+	done

@@ -191,7 +191,7 @@ int acpidump_parse(const char *text, size_t len, struct acpidump_table **tables,
 			}
 			continue;
 		}
-		if (broken)
+		if (broken || count == 0)
 			continue;
 		if (at != cur->len) {
 			rc = diags_add(diags, "ACPIDUMP_OFFSET", RESV_SEV_ERROR, where, lineno, -1,

@@ -189,7 +189,7 @@ static bool is_acpidump_text(const uint8_t *buf, size_t len)
 
 	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
 		i++;
-	if (len - i < 8)
+	if (len - i < 9)	/* "SIG" + " @ 0x" */
 		return false;
 	for (size_t k = 0; k < 4; k++)
 		if (!(buf[i + k] >= 'A' && buf[i + k] <= 'Z') &&
