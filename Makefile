@@ -13,7 +13,7 @@ DEV := build-dev
 EXAMPLE := examples/intel-server
 CLI := $(BUILD)/cli/iommu-resv
 
-.PHONY: all deps build build-dev demo check bench clean fuzz fuzz-deps fuzz-merge
+.PHONY: all deps build build-dev demo check bench clean check-valgrind fuzz fuzz-deps fuzz-merge
 
 all: build
 
@@ -56,15 +56,29 @@ demo: build
 	@echo '$$ iommu-resv iova 18 --sysroot $(EXAMPLE)       # usable IOVA, aperture from the VT-d cap'
 	@$(CLI) iova 18 --sysroot $(EXAMPLE) -o group,start,last,size
 
-# Unit tests under ASan/UBSan (dev) and in the release build; golden tests
-# in both. The last line counts every test case: "N passed, N failed".
+# Unit tests under ASan/UBSan (dev), in the release build and under valgrind
+# (release build: no leaks, no uninitialised reads; meson names that log
+# testlog-valgrind); golden and fuzz-corpus
+# tests in both builds. The last line counts every test case: "N passed, N
+# failed".
+VALGRIND := valgrind --error-exitcode=99 --leak-check=full \
+	    --errors-for-leak-kinds=definite,indirect,possible -q
+
 check: build build-dev
 	@status=0; \
 	meson test -C $(DEV) --print-errorlogs || status=1; \
 	meson test -C $(BUILD) --print-errorlogs || status=1; \
+	PROPERTY_SCALE=5 meson test -C $(BUILD) --suite unit --suite fuzz \
+		--wrap='$(VALGRIND)' --timeout-multiplier 4 --print-errorlogs || status=1; \
 	python3 tests/summarize.py $(DEV)/meson-logs/testlog.json \
-		$(BUILD)/meson-logs/testlog.json || status=1; \
+		$(BUILD)/meson-logs/testlog.json \
+		$(BUILD)/meson-logs/testlog-valgrind.json || status=1; \
 	exit $$status
+
+# Only the valgrind run.
+check-valgrind: build
+	PROPERTY_SCALE=5 meson test -C $(BUILD) --suite unit --suite fuzz \
+		--wrap='$(VALGRIND)' --timeout-multiplier 4 --print-errorlogs
 
 bench: build
 	ninja -C $(BUILD) bench/bench-region

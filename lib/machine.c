@@ -231,6 +231,7 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			else
 				p += sprintf(p, "\\x%02x", c);
 		}
+		*p = '\0';
 		return diags_add(m->diags, "ACPI_TABLE_SKIPPED", RESV_SEV_INFO, where, 0, -1,
 				 "%s: signature \"%s\" is not DMAR, IVRS or IORT; skipped", where,
 				 sig);

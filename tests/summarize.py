@@ -3,7 +3,8 @@
 
 A cmocka binary reports each case ('[       OK ] name' / '[  FAILED  ] name'),
 the golden script each comparison ('ok ...' / 'FAIL ...'). A meson test that
-failed without naming a failed case (a crash, a timeout) counts as one failure.
+failed without naming a failed case (a crash, a timeout) counts as one failure;
+one that passed without naming cases (a fuzz corpus replay) as one pass.
 """
 import json
 import re
@@ -22,6 +23,8 @@ for path in sys.argv[1:]:
             if t.get("result") != "OK" and bad == 0:
                 bad = 1
                 print(f"{path}: {t.get('name')}: {t.get('result')}", file=sys.stderr)
+            if t.get("result") == "OK" and ok == 0 and bad == 0:
+                ok = 1
             passed += ok
             failed += bad
 print(f"{passed} passed, {failed} failed")
