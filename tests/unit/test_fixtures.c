@@ -583,6 +583,10 @@ static const struct damage_case {
 	{ IORT, SUBTABLE_LENGTH, 15, "IORT_NODE_BAD_LENGTH", "IORT_BAD_OUTPUT_REFERENCE" },
 	{ IORT, SUBTABLE_LENGTH, 0xffff, "IORT_NODE_BAD_LENGTH", "IORT_BAD_OUTPUT_REFERENCE" },
 	{ IORT, SUBTABLE_LENGTH, ONE_PAST, "IORT_NODE_BAD_LENGTH", "IORT_BAD_OUTPUT_REFERENCE" },
+	/* A node too short for its type's fields is kept without them
+	 * (regression: an ITS group of 16 bytes gave no diagnostic, a named
+	 * component of 28 a NULL name); the walk goes on by its length. */
+	{ IORT, SUBTABLE_BELOW_FIXED, 0, "IORT_NODE_SHORT", "*" },
 	/* Device scopes have a 6-byte header (VT-d §8.3.1). */
 	{ DMAR, SCOPE_LENGTH, 0, "DMAR_SCOPE_BAD_LENGTH", "" },
 	{ DMAR, SCOPE_LENGTH, 1, "DMAR_SCOPE_BAD_LENGTH", "" },
