@@ -181,6 +181,15 @@ static int parse_node_data(struct parse *p, struct iort_node *n, struct cursor *
 	return 0;
 }
 
+/*
+ * Bytes each node type has in its first revision (DEN0049 E.e §3.1.1;
+ * ACPICA actbl2.h): later revisions only grow, so a shorter node is cut.
+ */
+static const uint8_t node_fixed[] = {
+	[IORT_ITS_GROUP] = 20, [IORT_NAMED_COMPONENT] = 29, [IORT_ROOT_COMPLEX] = 32,
+	[IORT_SMMU] = 60, [IORT_SMMU_V3] = 60, [IORT_PMCG] = 40, [IORT_RMR] = 28,
+};
+
 static int parse_node(struct parse *p, struct cursor *c, struct iort_node *n)
 {
 	uint32_t nmap = 0, mapoff = 0;
@@ -193,6 +202,10 @@ static int parse_node(struct parse *p, struct cursor *c, struct iort_node *n)
 	cur_u32(c, &n->identifier);
 	cur_u32(c, &nmap);
 	cur_u32(c, &mapoff);
+	if (n->type < sizeof(node_fixed) && n->length < node_fixed[n->type])
+		return DIAG(p, "IORT_NODE_SHORT", RESV_SEV_ERROR, n->offset,
+			    "node type %u at offset 0x%zx: length %u is below its %u fixed bytes; kept without its fields",
+			    n->type, n->offset, n->length, node_fixed[n->type]);
 	rc = parse_node_data(p, n, c);
 	if (rc < 0 || nmap == 0)
 		return rc < 0 ? rc : 0;
