@@ -109,5 +109,6 @@ int cmd_iova(int argc, char **argv);
 int cmd_tables(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

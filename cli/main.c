@@ -15,6 +15,7 @@ static const struct command {
 	{ "tables", cmd_tables, "decode and lint the DMAR, IVRS and IORT tables" },
 	{ "predict", cmd_predict, "each group's regions predicted from the firmware" },
 	{ "explain", cmd_explain, "a device's regions, where they come from, can it be assigned" },
+	{ "check", cmd_check, "does a guest memory layout fit the groups of the devices to assign" },
 };
 
 static void usage(FILE *f)

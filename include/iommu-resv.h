@@ -612,6 +612,193 @@ struct resv_verdict {
 int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
 			unsigned int kernel, struct resv_verdict *out);
 
+/* -------------------------------------------------------------------------- */
+/* Guest layouts and the guest check (SPEC §5)                                 */
+
+/*
+ * A guest-physical layout: what a VMM maps for a VFIO guest without a vIOMMU,
+ * where guest-physical address = IOVA. RAM is DMA-mapped, so every byte of it
+ * must be usable IOVA; MMIO windows (64-bit PCI holes) are mapped only for
+ * peer-to-peer DMA to BARs.
+ */
+enum resv_guest_kind {
+	RESV_GUEST_RAM = 0,
+	RESV_GUEST_MMIO = 1,
+};
+
+struct resv_guest_range {
+	uint64_t start;
+	uint64_t last;		/* inclusive */
+	enum resv_guest_kind kind;
+	const char *name;	/* "ram-below-4g", "pci-hole64", ... */
+};
+
+/* A layout, owned by the library; ranges in the order they were added. */
+struct resv_guest_layout {
+	size_t count;
+	struct resv_guest_range *ranges;
+	/*
+	 * QEMU x86 with an AMD vCPU: above-4G RAM was moved to 1 TiB because
+	 * the used address space crossed the HyperTransport hole
+	 * (hw/i386/pc.c pc_memory_init).
+	 */
+	bool amd_relocated;
+};
+
+/* The VMMs whose memory maps resv_guest_layout_preset() reproduces. */
+enum resv_guest_vmm {
+	RESV_GUEST_Q35 = 0,		/* QEMU x86 -M q35 */
+	RESV_GUEST_PC,			/* QEMU x86 -M pc (i440FX) */
+	RESV_GUEST_VIRT,		/* QEMU arm -M virt */
+	RESV_GUEST_CLOUD_HYPERVISOR,	/* cloud-hypervisor x86_64 */
+	RESV_GUEST_FIRECRACKER,		/* Firecracker x86_64 */
+};
+#define RESV_GUEST_VMM_COUNT 5
+
+struct resv_guest_config {
+	enum resv_guest_vmm vmm;
+	uint64_t ram_size;		/* bytes, > 0 */
+	/* QEMU x86 -M ...,max-ram-below-4g=; 0 for QEMU's default. */
+	uint64_t max_ram_below_4g;
+	/* QEMU x86: an AMD vCPU on a machine type >= 7.1 (the 1 TiB rule). */
+	bool amd;
+};
+
+/**
+ * resv_guest_vmm_name() - "q35", "pc", "virt", "cloud-hypervisor",
+ * "firecracker"; NULL when out of range.
+ */
+const char *resv_guest_vmm_name(enum resv_guest_vmm vmm);
+
+/**
+ * resv_guest_vmm_parse() - a VMM from its name (@len bytes of @name).
+ * Return: 0, or -EINVAL for an unknown name.
+ */
+int resv_guest_vmm_parse(const char *name, size_t len, enum resv_guest_vmm *out);
+
+/** resv_guest_layout_new() - an empty layout. Return: 0 or -ENOMEM. */
+int resv_guest_layout_new(struct resv_guest_layout **out);
+
+/** resv_guest_layout_free() - NULL is allowed. */
+void resv_guest_layout_free(struct resv_guest_layout *layout);
+
+/**
+ * resv_guest_layout_add() - append [start, last] of @kind; @name is copied
+ * (NULL stores "ram" or "mmio").
+ * Return: 0; -EINVAL if start > last or @kind is unknown; -ENOMEM.
+ */
+int resv_guest_layout_add(struct resv_guest_layout *layout, uint64_t start,
+			  uint64_t last, enum resv_guest_kind kind,
+			  const char *name);
+
+/**
+ * resv_guest_layout_preset() - the memory map @cfg's VMM builds for
+ * @cfg->ram_size bytes of RAM: RAM below and above 4 GiB and, for QEMU x86,
+ * the default 64-bit PCI hole. The rules and their source files are in
+ * lib/guest.c.
+ * Return: 0; -EINVAL for ram_size 0, an unknown vmm, or a layout that does
+ * not fit in 64 bits; -ENOMEM.
+ */
+int resv_guest_layout_preset(struct resv_guest_layout **out,
+			     const struct resv_guest_config *cfg);
+
+/* What a conflict is about. */
+enum resv_conflict_kind {
+	RESV_CONFLICT_REGION = 0,	/* a guest range overlaps a region */
+	RESV_CONFLICT_APERTURE = 1,	/* a guest range lies above the IOVA aperture */
+};
+
+struct resv_conflict {
+	enum resv_conflict_kind kind;
+	size_t range;			/* index in the layout */
+	size_t region;			/* index in the region list (REGION) */
+	struct resv_range overlap;	/* the guest addresses in conflict */
+	enum resv_severity severity;	/* RESV_SEV_WARNING or RESV_SEV_ERROR */
+};
+
+/* Conflicts, owned by the library, sorted by (range, overlap start). */
+struct resv_conflicts {
+	size_t count;
+	struct resv_conflict *items;
+};
+
+/** resv_conflicts_free() - NULL is allowed. */
+void resv_conflicts_free(struct resv_conflicts *c);
+
+/* A device's own policy (Xen xl.cfg pci=[...,rdm_policy=]). */
+struct resv_device_policy {
+	const char *device;	/* "0000:00:02.0" */
+	bool strict;
+};
+
+/* Flags of resv_guest_check(). */
+#define RESV_CHECK_STRICT (1u << 0)	/* the global policy is strict */
+
+/**
+ * resv_guest_check() - every overlap of @layout with @regions (a group's
+ * regions, normally its resolved view) and with the space above
+ * @aperture.last. Severity (SPEC §5, Xen libxl rdm_policy):
+ * - RAM over a non-relaxable region, or above the aperture: error (VFIO
+ *   refuses the DMA map: vfio_iommu_type1 vfio_iova_dma_valid);
+ * - RAM over a direct-relaxable region: error when the policy is strict,
+ *   else warning. The policy is @policies' entry for a device the region
+ *   comes from (strict wins when two disagree), else the global one;
+ * - an MMIO window: always a warning, since QEMU only warns when a BAR's
+ *   peer-to-peer map fails (hw/vfio/listener.c vfio_listener_region_add).
+ * Zero-length regions are ignored. Regions whose source has no device
+ * (e.g. read from sysfs) follow the global policy.
+ * Return: 0 (an empty list when nothing conflicts); -EINVAL for an unknown
+ * flag or aperture.start > aperture.last; -ENOMEM.
+ */
+int resv_guest_check(struct resv_conflicts **out,
+		     const struct resv_guest_layout *layout,
+		     const struct resv_list *regions, struct resv_range aperture,
+		     unsigned int flags, const struct resv_device_policy *policies,
+		     size_t npolicies);
+
+/**
+ * resv_guest_fit_ram() - the largest RAM size, a multiple of 1 MiB and at
+ * most @cfg->ram_size, whose preset layout has no error-level conflict with
+ * @regions and @aperture (as resv_guest_check() judges it).
+ * Return: 0 with *@size set; -ENOSPC when not even 1 MiB fits; -EINVAL as
+ * resv_guest_layout_preset() or resv_guest_check(); -ENOMEM.
+ */
+int resv_guest_fit_ram(uint64_t *size, const struct resv_guest_config *cfg,
+		       const struct resv_list *regions, struct resv_range aperture,
+		       unsigned int flags, const struct resv_device_policy *policies,
+		       size_t npolicies);
+
+/**
+ * resv_guest_suggest() - @cfg changed with the VMM's own knobs so that its
+ * layout has no error-level conflict, keeping ram_size: QEMU x86 lowers
+ * max-ram-below-4g below the lowest conflicting region (rounded down to
+ * 2 MiB, as libxl does for RDMs) and sets amd when only the HyperTransport
+ * hole is in the way. *@out is written only on success.
+ * Return: 0; -ENOSPC when the knobs cannot avoid every error; -EOPNOTSUPP
+ * for a VMM without such knobs; -EINVAL, -ENOMEM as resv_guest_check().
+ */
+int resv_guest_suggest(struct resv_guest_config *out,
+		       const struct resv_guest_config *cfg,
+		       const struct resv_list *regions, struct resv_range aperture,
+		       unsigned int flags, const struct resv_device_policy *policies,
+		       size_t npolicies);
+
+/**
+ * resv_guest_relocate() - @in with every byte of RAM that has an
+ * error-level conflict moved: the RAM range is cut at the region (outward to
+ * 2 MiB boundaries) and the bytes cut go to one new range "ram-relocated" at
+ * the lowest 1 GiB-aligned address above 4 GiB, above every range of @in and
+ * every conflicting region, that meets no error-level conflict within
+ * @aperture. MMIO ranges are kept. A layout without errors is copied.
+ * Return: 0; -ENOSPC when the bytes do not fit below @aperture.last;
+ * -EINVAL, -ENOMEM as resv_guest_check().
+ */
+int resv_guest_relocate(struct resv_guest_layout **out,
+			const struct resv_guest_layout *in,
+			const struct resv_list *regions, struct resv_range aperture,
+			unsigned int flags, const struct resv_device_policy *policies,
+			size_t npolicies);
+
 /** resv_version() - the library version, e.g. "0.1.0". */
 const char *resv_version(void);
 

@@ -831,7 +831,7 @@ static size_t run_case(const struct damage_case *c, const struct loaded *ld,
 		for (size_t cut = 0; cut < ld->len; cut++) {
 			struct resv_diags *d;
 			struct parsed q;
-			const char *id, *also;
+			const char *id = NULL, *also = NULL;
 			int rc;
 
 			/* A copy of exactly @cut bytes, so ASan sees every overread. */

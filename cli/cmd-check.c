@@ -1,0 +1,874 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommu-resv check: does a guest layout fit the IOMMU groups of the devices
+ * to assign (SPEC §5)? Guest-physical address = IOVA for a VFIO guest
+ * without a vIOMMU, so guest RAM must miss every reserved region.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define EXIT_CONFLICT 2
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+#define MAX_DEVICES 64
+
+static void usage_check(FILE *f)
+{
+	fputs("Usage:\n"
+	      " " PROG " check --guest <spec> [options] [GROUP...]\n"
+	      "\n"
+	      "Check a guest memory layout against the reserved regions of the IOMMU groups\n"
+	      "of the devices to assign (each device brings its whole group), or of every\n"
+	      "group named, or of all groups.\n"
+	      "\n"
+	      "Guest specs:\n"
+	      "  q35:SIZE[,max-ram-below-4g=SIZE][,amd|,amd=off]   QEMU x86 -M q35\n"
+	      "  pc:SIZE[,max-ram-below-4g=SIZE][,amd|,amd=off]    QEMU x86 -M pc\n"
+	      "  virt:SIZE                  QEMU arm -M virt (RAM at 0x40000000)\n"
+	      "  cloud-hypervisor:SIZE      cloud-hypervisor x86_64\n"
+	      "  firecracker:SIZE           Firecracker x86_64\n"
+	      "  ram=START-LAST[,mmio=START-LAST]...   explicit ranges\n"
+	      "  SIZE: bytes, or a number with K, M, G or T (binary units), e.g. 16G.\n"
+	      "  amd: an AMD vCPU (QEMU moves RAM above 4G to 1 TiB when the 64-bit PCI hole\n"
+	      "  would reach the HyperTransport hole); default: on when the host's IOMMU is\n"
+	      "  AMD-Vi.\n"
+	      "\n"
+	      "Options:\n"
+	      "     --guest <spec>       the guest layout (required)\n"
+	      "     --policy <p>         strict or relaxed (default): are conflicts with\n"
+	      "                          direct-relaxable regions errors or warnings\n"
+	      "     --device <bdf>[,policy=<p>]  a device to assign, with its own policy\n"
+	      "                          (repeatable; Xen xl.cfg rdm_policy semantics)\n"
+	      "     --kernel-version <X.Y>  judge assignability for this kernel [newest]\n"
+	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
+	      "     --table <file>       firmware tables for provenance (repeatable)\n"
+	      "     --lspci <file>       PCI functions from an lspci -xxx dump\n"
+	      " -J, --json               JSON output\n"
+	      " -h, --help               display this help\n"
+	      "\n"
+	      "Exit status: 0 no error-level conflict, 2 an error-level conflict, 1 usage or\n"
+	      "input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);
+}
+
+struct device_arg {
+	char name[32];
+	bool has_policy, strict;
+};
+
+struct guest {
+	const char *spec;
+	bool preset;
+	bool amd_set;
+	struct resv_guest_config cfg;
+	struct resv_guest_layout *layout;
+};
+
+/* SIZE: bytes or a number with a binary unit. */
+static int parse_size(const char *s, size_t len, uint64_t *out)
+{
+	char buf[32], *end;
+	uint64_t v, mul = 1;
+
+	if (!len || len >= sizeof(buf) || *s < '0' || *s > '9')
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	errno = 0;
+	v = strtoull(buf, &end, 0);
+	if (errno)
+		return -EINVAL;
+	switch (*end) {
+	case 'K': case 'k': mul = 1ull << 10; end++; break;
+	case 'M': case 'm': mul = 1ull << 20; end++; break;
+	case 'G': case 'g': mul = 1ull << 30; end++; break;
+	case 'T': case 't': mul = 1ull << 40; end++; break;
+	}
+	if (*end || (v && v > UINT64_MAX / mul) || !v)
+		return -EINVAL;
+	*out = v * mul;
+	return 0;
+}
+
+static int parse_guest(struct guest *g)
+{
+	const char *s = g->spec, *colon = strchr(s, ':');
+
+	if (strncmp(s, "ram=", 4) == 0 || strncmp(s, "mmio=", 5) == 0) {
+		if (resv_guest_layout_new(&g->layout) < 0)
+			return -ENOMEM;
+		while (*s) {
+			size_t len = strcspn(s, ",");
+			bool ram = strncmp(s, "ram=", 4) == 0;
+			size_t skip = ram ? 4 : strncmp(s, "mmio=", 5) == 0 ? 5 : 0;
+			char buf[80];
+			struct resv_range r;
+
+			if (!skip || len - skip >= sizeof(buf))
+				return -EINVAL;
+			memcpy(buf, s + skip, len - skip);
+			buf[len - skip] = '\0';
+			if (parse_range_arg(buf, &r) < 0)
+				return -EINVAL;
+			if (resv_guest_layout_add(g->layout, r.start, r.last,
+						  ram ? RESV_GUEST_RAM : RESV_GUEST_MMIO, NULL) < 0)
+				return -ENOMEM;
+			s += len;
+			if (*s == ',' && !*++s)
+				return -EINVAL;
+		}
+		return 0;
+	}
+	if (!colon || resv_guest_vmm_parse(s, (size_t)(colon - s), &g->cfg.vmm) < 0)
+		return -EINVAL;
+	g->preset = true;
+	s = colon + 1;
+	size_t len = strcspn(s, ",");
+
+	if (parse_size(s, len, &g->cfg.ram_size) < 0)
+		return -EINVAL;
+	for (s += len; *s == ','; s += len) {
+		bool qemu_x86 = g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC;
+
+		s++;
+		len = strcspn(s, ",");
+		if (!qemu_x86)
+			return -EINVAL;
+		if (len == 3 && strncmp(s, "amd", 3) == 0) {
+			g->cfg.amd = g->amd_set = true;
+		} else if (len == 7 && strncmp(s, "amd=off", 7) == 0) {
+			g->cfg.amd = false;
+			g->amd_set = true;
+		} else if (strncmp(s, "max-ram-below-4g=", 17) == 0 && len > 17) {
+			if (parse_size(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return *s ? -EINVAL : 0;
+}
+
+/* "2758M", "16G", or hex bytes when not a whole MiB. */
+static void fmt_size(char *buf, size_t n, uint64_t v)
+{
+	if (v % GiB == 0)
+		snprintf(buf, n, "%" PRIu64 "G", (uint64_t)(v / GiB));
+	else if (v % MiB == 0)
+		snprintf(buf, n, "%" PRIu64 "M", (uint64_t)(v / MiB));
+	else
+		snprintf(buf, n, "0x%" PRIx64, v);
+}
+
+/* One group to check, with the regions used and where they came from. */
+struct checked {
+	const struct resv_group *group;
+	struct resv_list *kview, *resolved;
+	const char *regions_source;	/* "firmware" or "sysfs" */
+	struct resv_range aperture;
+	const char *aperture_source;
+	bool assignable;
+	const struct resv_region *blocker;
+	const char *reason;
+	bool usable_empty;
+	struct resv_conflicts *conflicts;
+};
+
+static const char *const sev_names[] = { "info", "warning", "error" };
+
+static const char *region_origin(const struct resv_list *l, const struct resv_region *r,
+				 const char **device)
+{
+	const struct resv_source *src = r->nsources ? resv_list_source(l, r->sources[0]) : NULL;
+
+	*device = src ? src->device : NULL;
+	return src ? src->origin : "?";
+}
+
+/* The group's regions: predicted from the firmware when it knows every device. */
+static int group_regions(struct checked *c, const struct resv_machine *m, bool no_floppy_wa)
+{
+	struct resv_list *pred = NULL;
+	int rc;
+
+	c->regions_source = "sysfs";
+	if (m && resv_list_new(&pred) == 0) {
+		bool ok = c->group->ndevices > 0;
+
+		for (size_t k = 0; ok && k < c->group->ndevices; k++) {
+			rc = resv_machine_predict(m, c->group->devices[k].name,
+						  no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0, pred);
+			if (rc == -ENOMEM) {
+				resv_list_free(pred);
+				return -ENOMEM;
+			}
+			ok = rc >= 0;
+		}
+		if (ok) {
+			rc = resv_list_kernel_view(&c->kview, pred, NULL);
+			resv_list_free(pred);
+			if (rc < 0)
+				return rc;
+			c->regions_source = "firmware";
+		} else {
+			resv_list_free(pred);
+		}
+	}
+	if (!c->kview) {
+		if (!c->group->regions)
+			return -ENODATA;
+		rc = resv_list_kernel_view(&c->kview, c->group->regions, NULL);
+		if (rc < 0)
+			return rc;
+	}
+	return resv_list_resolved_view(&c->resolved, c->kview);
+}
+
+/* v6.6+ needs no IOMMU: any direct region blocks (SPEC §5). */
+static void verdict(struct checked *c, const struct resv_machine *m, unsigned int kernel)
+{
+	struct resv_verdict v;
+
+	if (m && resv_assign_verdict(c->kview, resv_machine_iommu(m), kernel, &v) == 0) {
+		c->assignable = v.assignable;
+		c->blocker = v.blocker;
+		c->reason = v.reason;
+		return;
+	}
+	c->assignable = true;
+	if (kernel && kernel < 0x060600)
+		return;
+	for (size_t i = 0; i < resv_list_count(c->kview); i++) {
+		const struct resv_region *r = resv_list_region(c->kview, i);
+
+		if (r->type == RESV_TYPE_DIRECT) {
+			c->assignable = false;
+			c->blocker = r;
+			c->reason = "since v6.6 a device with a direct region is require_direct and "
+				    "VFIO cannot claim its group (iommu.c __iommu_device_set_domain)";
+			return;
+		}
+	}
+}
+
+static void json_range_obj(struct json *j, const char *name, const char *kind,
+			   uint64_t start, uint64_t last)
+{
+	json_open(j, NULL, '{');
+	json_key(j, "name");
+	json_str(j, name);
+	json_key(j, "kind");
+	json_str(j, kind);
+	json_key(j, "start");
+	json_hex(j, start);
+	json_key(j, "last");
+	json_hex(j, last);
+	json_close(j, '}');
+}
+
+static void json_layout(struct json *j, const struct resv_guest_layout *l)
+{
+	json_open(j, NULL, '[');
+	for (size_t i = 0; l && i < l->count; i++)
+		json_range_obj(j, l->ranges[i].name,
+			       l->ranges[i].kind == RESV_GUEST_RAM ? "ram" : "mmio",
+			       l->ranges[i].start, l->ranges[i].last);
+	json_close(j, ']');
+}
+
+static void print_layout(const char *indent, const struct resv_guest_layout *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		char sz[32];
+
+		print_size(sz, sizeof(sz), l->ranges[i].start, l->ranges[i].last);
+		printf("%s%-14s %s 0x%" PRIx64 "-0x%" PRIx64 " (%s)\n", indent, l->ranges[i].name,
+		       l->ranges[i].kind == RESV_GUEST_RAM ? "ram " : "mmio", l->ranges[i].start,
+		       l->ranges[i].last, sz);
+	}
+}
+
+/* The explicit-range spec of a layout: "ram=0x0-0x...,mmio=...". */
+static void print_spec(FILE *f, const struct resv_guest_layout *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		fprintf(f, "%s%s=0x%" PRIx64 "-0x%" PRIx64, i ? "," : "",
+			l->ranges[i].kind == RESV_GUEST_RAM ? "ram" : "mmio", l->ranges[i].start,
+			l->ranges[i].last);
+}
+
+struct suggestions {
+	bool have_fit, have_knobs, have_layout, have_virt;
+	uint64_t fit;
+	struct resv_guest_config knobs;
+	struct resv_guest_layout *layout;
+	uint64_t xen_boundary_mb;	/* 0: none */
+	uint64_t ram_total;
+};
+
+static int suggest(struct suggestions *s, const struct guest *g, const struct resv_list *all,
+		   struct resv_range ap, unsigned int flags, const struct resv_device_policy *pol,
+		   size_t npol, uint64_t lowest_error)
+{
+	int rc;
+
+	if (g->preset) {
+		rc = resv_guest_fit_ram(&s->fit, &g->cfg, all, ap, flags, pol, npol);
+		if (rc == -ENOMEM)
+			return rc;
+		s->have_fit = rc == 0;
+		rc = resv_guest_suggest(&s->knobs, &g->cfg, all, ap, flags, pol, npol);
+		if (rc == -ENOMEM)
+			return rc;
+		s->have_knobs = rc == 0;
+	}
+	rc = resv_guest_relocate(&s->layout, g->layout, all, ap, flags, pol, npol);
+	if (rc == -ENOMEM)
+		return rc;
+	s->have_layout = rc == 0;
+	/* libxl moves the end of low RAM below an RDM that starts above the
+	 * boundary (libxl_dm.c libxl__domain_device_construct_rdm, xl.cfg(5)). */
+	for (size_t i = 0; i < g->layout->count; i++)
+		if (g->layout->ranges[i].kind == RESV_GUEST_RAM)
+			s->ram_total += g->layout->ranges[i].last - g->layout->ranges[i].start + 1;
+	/* Arm: QEMU virt keeps RAM clear of the low GIC/ITS/SW-MSI area. */
+	if (!g->preset && lowest_error < GiB && s->ram_total) {
+		struct resv_guest_config v = { RESV_GUEST_VIRT, s->ram_total, 0, false };
+		struct resv_guest_layout *vl;
+		struct resv_conflicts *vc;
+		bool errors = false;
+
+		if (resv_guest_layout_preset(&vl, &v) == 0) {
+			if (resv_guest_check(&vc, vl, all, ap, flags, pol, npol) == 0) {
+				for (size_t i = 0; i < vc->count; i++)
+					errors |= vc->items[i].severity == RESV_SEV_ERROR;
+				resv_conflicts_free(vc);
+				s->have_virt = !errors;
+			}
+			resv_guest_layout_free(vl);
+		}
+	}
+	/* Xen HVM is x86 only. */
+	if (lowest_error < 4 * GiB && lowest_error > 0 && !s->have_virt &&
+	    (!g->preset || g->cfg.vmm != RESV_GUEST_VIRT))
+		s->xen_boundary_mb = (lowest_error - 1) / MiB;
+	return 0;
+}
+
+static void print_knobs(const struct guest *g, const struct suggestions *s)
+{
+	char a[32], b[32];
+
+	if (s->have_fit && g->preset && s->fit != g->cfg.ram_size) {
+		fmt_size(a, sizeof(a), s->fit);
+		printf("  largest RAM that fits this layout: %s (%s:%s)\n", a,
+		       resv_guest_vmm_name(g->cfg.vmm), a);
+	}
+	if (s->have_knobs && (s->knobs.max_ram_below_4g != g->cfg.max_ram_below_4g ||
+			      s->knobs.amd != g->cfg.amd)) {
+		fmt_size(a, sizeof(a), s->knobs.ram_size);
+		printf("  QEMU: -M %s", g->cfg.vmm == RESV_GUEST_Q35 ? "q35" : "pc");
+		if (s->knobs.max_ram_below_4g) {
+			fmt_size(b, sizeof(b), s->knobs.max_ram_below_4g);
+			printf(",max-ram-below-4g=%s", b);
+		}
+		printf(" -m %s%s\n", a, s->knobs.amd && !g->cfg.amd ?
+			" with an AMD vCPU on machine type >= 7.1 (RAM above 4G moves to 1 TiB)" : "");
+	}
+	if (s->xen_boundary_mb >= 2048)
+		printf("  Xen: the default rdm_mem_boundary=2048 already ends low RAM below the RDM "
+		       "(libxl does so for an RDM above the boundary; any value up to %" PRIu64
+		       " does)\n", s->xen_boundary_mb);
+	else if (s->xen_boundary_mb)
+		printf("  Xen: rdm_mem_boundary=%" PRIu64 " (libxl ends low RAM below an RDM that "
+		       "starts above the boundary; the default is 2048)\n", s->xen_boundary_mb);
+	if (s->have_virt) {
+		fmt_size(a, sizeof(a), s->ram_total);
+		printf("  Arm: start RAM at 0x40000000 as QEMU virt does (virt:%s)\n", a);
+	}
+	if (s->have_layout) {
+		printf("  explicit: --guest ");
+		print_spec(stdout, s->layout);
+		printf("\n");
+	}
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct device_arg devs[MAX_DEVICES];
+	struct resv_device_policy pol[MAX_DEVICES];
+	struct guest g = { 0 };
+	struct opts o;
+	struct resv_system *sys = NULL;
+	struct resv_machine *m = NULL;
+	struct checked *cs = NULL;
+	struct resv_list *all = NULL;
+	struct suggestions sg = { 0 };
+	char **rest = calloc((size_t)argc + 1, sizeof(*rest));
+	int nrest = 0, ndevs = 0, npol = 0, status = EXIT_FAIL, rc;
+	size_t ncs = 0, errors = 0, warnings = 0;
+	bool strict = false;
+	struct resv_range ap = { 0, (1ull << 48) - 1 };
+	uint64_t lowest_error = UINT64_MAX;
+
+	if (!rest)
+		goto nomem;
+	/* check's own options first; the shared ones go to parse_options. */
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		int which = strcmp(a, "--guest") == 0 ? 1 : strcmp(a, "--policy") == 0 ? 2 :
+			    strcmp(a, "--device") == 0 ? 3 : 0;
+
+		if (!which) {
+			if (strncmp(a, "--guest=", 8) == 0)
+				which = 1, val = a + 8;
+			else if (strncmp(a, "--policy=", 9) == 0)
+				which = 2, val = a + 9;
+			else if (strncmp(a, "--device=", 9) == 0)
+				which = 3, val = a + 9;
+		}
+		if (!which || i == 0) {
+			rest[nrest++] = argv[i];
+			continue;
+		}
+		if (!val) {
+			if (i + 1 == argc) {
+				warnx_("check: option %s requires an argument", a);
+				goto usage;
+			}
+			val = argv[++i];
+		}
+		if (which == 1) {
+			g.spec = val;
+		} else if (which == 2) {
+			if (strcmp(val, "strict") && strcmp(val, "relaxed")) {
+				warnx_("check: unknown policy '%s' (strict, relaxed)", val);
+				goto usage;
+			}
+			strict = strcmp(val, "strict") == 0;
+		} else {
+			struct device_arg *d = &devs[ndevs];
+			size_t len = strcspn(val, ",");
+			const char *p = val + len;
+
+			if (ndevs == MAX_DEVICES || len < 7 || len > 12) {
+				warnx_("check: bad --device '%s'", val);
+				goto usage;
+			}
+			memset(d, 0, sizeof(*d));
+			snprintf(d->name, sizeof(d->name), "%s%.*s", len == 7 ? "0000:" : "",
+				 (int)len, val);
+			for (char *c = d->name; *c; c++)
+				*c = (char)(*c >= 'A' && *c <= 'F' ? *c + 32 : *c);
+			if (*p) {
+				if (strcmp(p, ",policy=strict") && strcmp(p, ",policy=relaxed")) {
+					warnx_("check: bad --device '%s': expected BDF[,policy=strict|relaxed]",
+					       val);
+					goto usage;
+				}
+				d->has_policy = true;
+				d->strict = strcmp(p, ",policy=strict") == 0;
+			}
+			ndevs++;
+		}
+	}
+	rc = parse_options(&o, nrest, rest, "check", "J,sysroot,table,lspci,no-floppy-wa,kernel-version",
+			   usage_check);
+	if (rc) {
+		status = rc < 0 ? EXIT_OK : rc;
+		goto out;
+	}
+	if (!g.spec) {
+		warnx_("check: --guest is required, e.g. --guest q35:16G");
+		goto usage;
+	}
+	rc = parse_guest(&g);
+	if (rc == -ENOMEM)
+		goto nomem;
+	if (rc < 0) {
+		warnx_("check: bad --guest '%s'", g.spec);
+		goto usage;
+	}
+	if (ndevs && o.nargs) {
+		warnx_("check: give devices or groups, not both");
+		goto usage;
+	}
+	status = load_system(&o, &sys);
+	if (status)
+		goto out;
+	status = EXIT_FAIL;
+	/* Firmware tables give provenance; without them sysfs alone is used. */
+	if (o.ntables || o.lspci) {
+		status = load_machine(&o, &m);
+		if (status)
+			goto out;
+		status = EXIT_FAIL;
+	} else if (resv_machine_new(&m) < 0) {
+		goto nomem;
+	} else if (resv_machine_load(m, o.sysroot, RESV_LOAD_ALL) < 0 || resv_machine_lint(m) < 0 ||
+		   resv_machine_table_count(m) == 0) {
+		resv_machine_free(m);
+		m = NULL;
+	}
+	if (g.preset && !g.amd_set && m && resv_machine_iommu(m) == RESV_IOMMU_AMD &&
+	    (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
+		g.cfg.amd = true;
+	if (g.preset) {
+		rc = resv_guest_layout_preset(&g.layout, &g.cfg);
+		if (rc == -ENOMEM)
+			goto nomem;
+		if (rc < 0) {
+			warnx_("check: guest '%s' does not fit in 64 bits or max-ram-below-4g > 4G",
+			       g.spec);
+			goto out;
+		}
+	}
+	/* The groups: the devices', else those named, else all. */
+	cs = calloc(resv_system_group_count(sys) + 1, sizeof(*cs));
+	if (!cs)
+		goto nomem;
+	for (int d = 0; d < ndevs; d++) {
+		const struct resv_group *found = NULL;
+
+		for (size_t i = 0; i < resv_system_group_count(sys) && !found; i++) {
+			const struct resv_group *c = resv_system_group(sys, i);
+
+			for (size_t k = 0; k < c->ndevices; k++)
+				if (strcmp(c->devices[k].name, devs[d].name) == 0)
+					found = c;
+		}
+		if (!found) {
+			warnx_("check: device %s is in no IOMMU group", devs[d].name);
+			goto out;
+		}
+		bool dup = false;
+
+		for (size_t i = 0; i < ncs; i++)
+			dup |= cs[i].group == found;
+		if (!dup)
+			cs[ncs++].group = found;
+		if (devs[d].has_policy)
+			pol[npol++] = (struct resv_device_policy){ devs[d].name, devs[d].strict };
+	}
+	for (int a = 0; a < o.nargs; a++) {
+		char *end;
+		long id = strtol(o.args[a], &end, 10);
+		const struct resv_group *found = *o.args[a] && !*end && id >= 0 ?
+							 resv_system_find_group(sys, id) : NULL;
+
+		if (!found) {
+			warnx_("no IOMMU group '%s'", o.args[a]);
+			goto out;
+		}
+		cs[ncs++].group = found;
+	}
+	if (!ndevs && !o.nargs)
+		for (size_t i = 0; i < resv_system_group_count(sys); i++)
+			cs[ncs++].group = resv_system_group(sys, i);
+	if (resv_list_new(&all) < 0)
+		goto nomem;
+	unsigned int flags = strict ? RESV_CHECK_STRICT : 0;
+
+	for (size_t i = 0; i < ncs; i++) {
+		struct checked *c = &cs[i];
+		struct resv_range_list *usable = NULL;
+
+		rc = group_regions(c, m, o.no_floppy_wa);
+		if (rc == -ENOMEM)
+			goto nomem;
+		if (rc < 0) {
+			warnx_("check: group %ld: no reserved_regions and no firmware prediction",
+			       c->group->id);
+			goto out;
+		}
+		if (c->group->aperture_known) {
+			c->aperture = c->group->aperture;
+			c->aperture_source = c->group->aperture_source;
+		} else {
+			c->aperture = (struct resv_range){ 0, (1ull << 48) - 1 };
+			c->aperture_source = NULL;
+		}
+		if (c->aperture.last < ap.last)
+			ap.last = c->aperture.last;
+		verdict(c, m, o.kernel);
+		if (resv_list_usable(&usable, c->kview, c->aperture,
+				     strict ? RESV_USABLE_STRICT : 0) < 0)
+			goto nomem;
+		c->usable_empty = usable->count == 0;
+		resv_range_list_free(usable);
+		/*
+		 * sysfs regions name no device: a policy given for a device of
+		 * the group applies to the whole group (strict wins).
+		 */
+		unsigned int gflags = flags;
+
+		if (strcmp(c->regions_source, "sysfs") == 0) {
+			bool matched = false, st = false;
+
+			for (int p = 0; p < npol; p++)
+				for (size_t k = 0; k < c->group->ndevices; k++)
+					if (strcmp(pol[p].device, c->group->devices[k].name) == 0) {
+						matched = true;
+						st |= pol[p].strict;
+					}
+			if (matched)
+				gflags = st ? RESV_CHECK_STRICT : 0;
+		}
+		if (resv_guest_check(&c->conflicts, g.layout, c->resolved, c->aperture, gflags, pol,
+				     (size_t)npol) < 0 || resv_list_append(all, c->resolved) < 0)
+			goto nomem;
+		errors += !c->assignable + c->usable_empty;
+		for (size_t k = 0; k < c->conflicts->count; k++) {
+			const struct resv_conflict *x = &c->conflicts->items[k];
+
+			if (x->severity == RESV_SEV_ERROR) {
+				errors++;
+				if (x->overlap.start < lowest_error)
+					lowest_error = x->overlap.start;
+			} else {
+				warnings++;
+			}
+		}
+	}
+	if (lowest_error != UINT64_MAX && suggest(&sg, &g, all, ap, flags, pol, (size_t)npol, lowest_error) < 0)
+		goto nomem;
+
+	if (o.json) {
+		struct json j;
+
+		json_open(&j, stdout, '{');
+		json_key(&j, "guest");
+		json_open(&j, NULL, '{');
+		json_key(&j, "spec");
+		json_str(&j, g.spec);
+		json_key(&j, "vmm");
+		json_str(&j, g.preset ? resv_guest_vmm_name(g.cfg.vmm) : NULL);
+		json_key(&j, "amd");
+		json_bool(&j, g.cfg.amd);
+		json_key(&j, "amd_relocated");
+		json_bool(&j, g.layout->amd_relocated);
+		json_key(&j, "ranges");
+		json_layout(&j, g.layout);
+		json_close(&j, '}');
+		json_key(&j, "policy");
+		json_str(&j, strict ? "strict" : "relaxed");
+		json_key(&j, "groups");
+		json_open(&j, NULL, '[');
+		for (size_t i = 0; i < ncs; i++) {
+			const struct checked *c = &cs[i];
+			const char *dev;
+
+			json_open(&j, NULL, '{');
+			json_key(&j, "group");
+			json_u64(&j, (uint64_t)c->group->id);
+			json_key(&j, "devices");
+			json_open(&j, NULL, '[');
+			for (size_t k = 0; k < c->group->ndevices; k++)
+				json_str(&j, c->group->devices[k].name);
+			json_close(&j, ']');
+			json_key(&j, "regions_source");
+			json_str(&j, c->regions_source);
+			json_key(&j, "aperture");
+			json_open(&j, NULL, '{');
+			json_key(&j, "start");
+			json_hex(&j, c->aperture.start);
+			json_key(&j, "last");
+			json_hex(&j, c->aperture.last);
+			json_key(&j, "source");
+			json_str(&j, c->aperture_source);
+			json_close(&j, '}');
+			json_key(&j, "assignable");
+			json_bool(&j, c->assignable);
+			json_key(&j, "reason");
+			json_str(&j, c->reason);
+			json_key(&j, "blocker");
+			if (c->blocker) {
+				const char *origin = region_origin(c->kview, c->blocker, &dev);
+
+				json_open(&j, NULL, '{');
+				json_key(&j, "start");
+				json_hex(&j, c->blocker->start);
+				json_key(&j, "last");
+				json_hex(&j, c->blocker->last);
+				json_key(&j, "type");
+				json_str(&j, resv_type_name(c->blocker->type));
+				json_key(&j, "origin");
+				json_str(&j, origin);
+				json_key(&j, "device");
+				json_str(&j, dev);
+				json_close(&j, '}');
+			} else {
+				json_raw(&j, "null");
+			}
+			json_key(&j, "usable_empty");
+			json_bool(&j, c->usable_empty);
+			json_key(&j, "conflicts");
+			json_open(&j, NULL, '[');
+			for (size_t k = 0; k < c->conflicts->count; k++) {
+				const struct resv_conflict *x = &c->conflicts->items[k];
+				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
+
+				json_open(&j, NULL, '{');
+				json_key(&j, "severity");
+				json_str(&j, sev_names[x->severity]);
+				json_key(&j, "kind");
+				json_str(&j, x->kind == RESV_CONFLICT_REGION ? "region" : "aperture");
+				json_key(&j, "guest_range");
+				json_str(&j, gr->name);
+				json_key(&j, "start");
+				json_hex(&j, x->overlap.start);
+				json_key(&j, "last");
+				json_hex(&j, x->overlap.last);
+				json_key(&j, "region");
+				if (x->kind == RESV_CONFLICT_REGION) {
+					const struct resv_region *r = resv_list_region(c->resolved,
+										       x->region);
+					const char *origin = region_origin(c->resolved, r, &dev);
+
+					json_open(&j, NULL, '{');
+					json_key(&j, "start");
+					json_hex(&j, r->start);
+					json_key(&j, "last");
+					json_hex(&j, r->last);
+					json_key(&j, "type");
+					json_str(&j, resv_type_name(r->type));
+					json_key(&j, "origin");
+					json_str(&j, origin);
+					json_key(&j, "device");
+					json_str(&j, dev);
+					json_close(&j, '}');
+				} else {
+					json_raw(&j, "null");
+				}
+				json_close(&j, '}');
+			}
+			json_close(&j, ']');
+			json_close(&j, '}');
+		}
+		json_close(&j, ']');
+		json_key(&j, "errors");
+		json_u64(&j, errors);
+		json_key(&j, "warnings");
+		json_u64(&j, warnings);
+		json_key(&j, "suggestions");
+		json_open(&j, NULL, '{');
+		json_key(&j, "max_ram_size");
+		if (sg.have_fit)
+			json_hex(&j, sg.fit);
+		else
+			json_raw(&j, "null");
+		json_key(&j, "max_ram_below_4g");
+		if (sg.have_knobs && sg.knobs.max_ram_below_4g)
+			json_hex(&j, sg.knobs.max_ram_below_4g);
+		else
+			json_raw(&j, "null");
+		json_key(&j, "amd");
+		json_bool(&j, sg.have_knobs && sg.knobs.amd);
+		json_key(&j, "xen_rdm_mem_boundary_mb");
+		if (sg.xen_boundary_mb)
+			json_u64(&j, sg.xen_boundary_mb);
+		else
+			json_raw(&j, "null");
+		json_key(&j, "layout");
+		if (sg.have_layout)
+			json_layout(&j, sg.layout);
+		else
+			json_raw(&j, "null");
+		json_close(&j, '}');
+		json_close(&j, '}');
+	} else {
+		char sz[32];
+
+		printf("Guest %s", g.spec);
+		if (g.preset && (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
+			printf(" (%s vCPU%s)", g.cfg.amd ? "AMD" : "non-AMD",
+			       g.amd_set ? "" : g.cfg.amd ? ": the host IOMMU is AMD-Vi" : "");
+		printf(", policy %s:\n", strict ? "strict" : "relaxed");
+		print_layout("  ", g.layout);
+		if (g.layout->amd_relocated)
+			printf("  (RAM above 4G starts at 1 TiB: QEMU's AMD HyperTransport rule)\n");
+		for (size_t i = 0; i < ncs; i++) {
+			const struct checked *c = &cs[i];
+			const char *dev;
+
+			printf("\nGroup %ld:", c->group->id);
+			for (size_t k = 0; k < c->group->ndevices; k++)
+				printf(" %s", c->group->devices[k].name);
+			printf("\n  regions from %s%s\n", c->regions_source,
+			       strcmp(c->regions_source, "sysfs") == 0 ?
+				       " reserved_regions (no firmware tables: provenance is the file)" :
+				       " tables, predicted for every device of the group");
+			print_size(sz, sizeof(sz), c->aperture.start, c->aperture.last);
+			printf("  IOVA aperture 0x%" PRIx64 "-0x%" PRIx64 " (%s) %s\n", c->aperture.start,
+			       c->aperture.last, sz,
+			       c->aperture_source ? c->aperture_source :
+						    "guessed: 48 bits, the IOMMU's width is unknown");
+			if (!c->assignable) {
+				const char *origin = region_origin(c->kview, c->blocker, &dev);
+
+				printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
+				       " from %s (device %s); %s\n",
+				       resv_type_name(c->blocker->type), c->blocker->start,
+				       c->blocker->last, origin, dev ? dev : "?", c->reason);
+			}
+			if (c->usable_empty)
+				printf("  error    no usable IOVA: the regions cover the whole aperture\n");
+			for (size_t k = 0; k < c->conflicts->count; k++) {
+				const struct resv_conflict *x = &c->conflicts->items[k];
+				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
+
+				printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", sev_names[x->severity],
+				       gr->name, x->overlap.start, x->overlap.last);
+				if (x->kind == RESV_CONFLICT_APERTURE) {
+					printf("is outside the IOVA aperture\n");
+					continue;
+				}
+				const struct resv_region *r = resv_list_region(c->resolved, x->region);
+				const char *origin = region_origin(c->resolved, r, &dev);
+
+				printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
+				       resv_type_name(r->type), r->start, r->last, origin,
+				       dev ? " device " : "", dev ? dev : "");
+			}
+			if (c->assignable && !c->usable_empty && !c->conflicts->count)
+				printf("  ok       no conflict\n");
+		}
+		printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+		       warnings == 1 ? "" : "s");
+		if (errors) {
+			printf("Suggestions:\n");
+			print_knobs(&g, &sg);
+			if (lowest_error == UINT64_MAX)
+				printf("  none from the layout: the errors are not overlaps (a group "
+				       "that cannot be assigned, or no usable IOVA)\n");
+			else if (!sg.have_fit && !sg.have_knobs && !sg.have_layout && !sg.have_virt)
+				printf("  none: no layout avoids the errors\n");
+		}
+	}
+	status = errors ? EXIT_CONFLICT : EXIT_OK;
+	goto out;
+usage:
+	errtryhelp("check");
+	status = EXIT_FAIL;
+	goto out;
+nomem:
+	warnx_("out of memory");
+	status = EXIT_FAIL;
+out:
+	for (size_t i = 0; cs && i < ncs; i++) {
+		resv_list_free(cs[i].kview);
+		resv_list_free(cs[i].resolved);
+		resv_conflicts_free(cs[i].conflicts);
+	}
+	free(cs);
+	resv_guest_layout_free(sg.layout);
+	resv_list_free(all);
+	resv_guest_layout_free(g.layout);
+	resv_machine_free(m);
+	resv_system_free(sys);
+	free(rest);
+	return status;
+}
