@@ -177,17 +177,6 @@ struct checked {
 	struct resv_conflicts *conflicts;
 };
 
-static const char *const sev_names[] = { "info", "warning", "error" };
-
-static const char *region_origin(const struct resv_list *l, const struct resv_region *r,
-				 const char **device)
-{
-	const struct resv_source *src = r->nsources ? resv_list_source(l, r->sources[0]) : NULL;
-
-	*device = src ? src->device : NULL;
-	return src ? src->origin : "?";
-}
-
 /* The group's regions: predicted from the firmware when it knows every device. */
 static int group_regions(struct checked *c, const struct resv_machine *m, bool no_floppy_wa)
 {
@@ -659,7 +648,6 @@ int cmd_check(int argc, char **argv)
 		json_open(&j, NULL, '[');
 		for (size_t i = 0; i < ncs; i++) {
 			const struct checked *c = &cs[i];
-			const char *dev;
 
 			json_open(&j, NULL, '{');
 			json_key(&j, "group");
@@ -686,20 +674,7 @@ int cmd_check(int argc, char **argv)
 			json_str(&j, c->reason);
 			json_key(&j, "blocker");
 			if (c->blocker) {
-				const char *origin = region_origin(c->kview, c->blocker, &dev);
-
-				json_open(&j, NULL, '{');
-				json_key(&j, "start");
-				json_hex(&j, c->blocker->start);
-				json_key(&j, "last");
-				json_hex(&j, c->blocker->last);
-				json_key(&j, "type");
-				json_str(&j, resv_type_name(c->blocker->type));
-				json_key(&j, "origin");
-				json_str(&j, origin);
-				json_key(&j, "device");
-				json_str(&j, dev);
-				json_close(&j, '}');
+				json_region_brief(&j, c->kview, c->blocker);
 			} else {
 				json_raw(&j, "null");
 			}
@@ -713,7 +688,7 @@ int cmd_check(int argc, char **argv)
 
 				json_open(&j, NULL, '{');
 				json_key(&j, "severity");
-				json_str(&j, sev_names[x->severity]);
+				json_str(&j, resv_severity_name(x->severity));
 				json_key(&j, "kind");
 				json_str(&j, x->kind == RESV_CONFLICT_REGION ? "region" : "aperture");
 				json_key(&j, "guest_range");
@@ -726,20 +701,7 @@ int cmd_check(int argc, char **argv)
 				if (x->kind == RESV_CONFLICT_REGION) {
 					const struct resv_region *r = resv_list_region(c->resolved,
 										       x->region);
-					const char *origin = region_origin(c->resolved, r, &dev);
-
-					json_open(&j, NULL, '{');
-					json_key(&j, "start");
-					json_hex(&j, r->start);
-					json_key(&j, "last");
-					json_hex(&j, r->last);
-					json_key(&j, "type");
-					json_str(&j, resv_type_name(r->type));
-					json_key(&j, "origin");
-					json_str(&j, origin);
-					json_key(&j, "device");
-					json_str(&j, dev);
-					json_close(&j, '}');
+					json_region_brief(&j, c->resolved, r);
 				} else {
 					json_raw(&j, "null");
 				}
@@ -820,7 +782,7 @@ int cmd_check(int argc, char **argv)
 				const struct resv_conflict *x = &c->conflicts->items[k];
 				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
 
-				printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", sev_names[x->severity],
+				printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", resv_severity_name(x->severity),
 				       gr->name, x->overlap.start, x->overlap.last);
 				if (x->kind == RESV_CONFLICT_APERTURE) {
 					printf("is outside the IOVA aperture\n");

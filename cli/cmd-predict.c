@@ -459,11 +459,10 @@ static void verdict_text(const char *label, const struct resv_list *l,
 		printf("NOT assignable: %s\n", vd->reason);
 		return;
 	}
-	const struct resv_source *src = resv_list_source(l, vd->blocker->sources[0]);
+	const char *device, *origin = region_origin(l, vd->blocker, &device);
 
 	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s (device %s); %s\n",
-	       vd->blocker->start, vd->blocker->last, src->origin, src->device ? src->device : "?",
-	       vd->reason);
+	       vd->blocker->start, vd->blocker->last, origin, device ? device : "?", vd->reason);
 }
 
 static void verdict_json(struct json *j, const char *kernel, const struct resv_list *l,
@@ -476,21 +475,11 @@ static void verdict_json(struct json *j, const char *kernel, const struct resv_l
 	json_bool(j, vd->assignable);
 	json_key(j, "reason");
 	json_str(j, vd->reason);
-	if (vd->blocker) {
-		const struct resv_source *src = resv_list_source(l, vd->blocker->sources[0]);
-
-		json_key(j, "blocker");
-		json_open(j, NULL, '{');
-		json_key(j, "start");
-		json_hex(j, vd->blocker->start);
-		json_key(j, "last");
-		json_hex(j, vd->blocker->last);
-		json_key(j, "origin");
-		json_str(j, src->origin);
-		json_key(j, "device");
-		json_str(j, src->device);
-		json_close(j, '}');
-	}
+	json_key(j, "blocker");
+	if (vd->blocker)
+		json_region_brief(j, l, vd->blocker);
+	else
+		json_raw(j, "null");
 	json_close(j, '}');
 }
 

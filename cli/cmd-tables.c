@@ -23,8 +23,6 @@ static void usage(FILE *f)
 	      "\nSee iommu-resv(8).\n", f);
 }
 
-static const char *const severity_names[] = { "info", "warning", "error" };
-
 /* Numbers that read better in hex, as iasl prints them. */
 static bool hex_key(const char *key)
 {
@@ -171,7 +169,7 @@ static void print_table_text(const struct resv_table *t)
 
 		if (!is_scalar(v))
 			continue;
-		printf("%s%s ", any ? "  " : "  ", v->key);
+		printf("  %s ", v->key);
 		print_scalar(v);
 		any = true;
 	}
@@ -189,7 +187,7 @@ static void print_diags_text(const struct resv_diags *d)
 	for (size_t i = 0; i < resv_diags_count(d); i++) {
 		const struct resv_diag *g = resv_diags_get(d, i);
 
-		printf("  %-7s %-28s ", severity_names[g->severity], g->id);
+		printf("  %-7s %-28s ", resv_severity_name(g->severity), g->id);
 		if (g->table)
 			printf("%s@0x%" PRIx64 ": ", g->table, (uint64_t)g->offset);
 		else if (g->line)
@@ -274,7 +272,7 @@ static void print_json(const struct resv_machine *m)
 		json_key(&j, "id");
 		json_str(&j, g->id);
 		json_key(&j, "severity");
-		json_str(&j, severity_names[g->severity]);
+		json_str(&j, resv_severity_name(g->severity));
 		json_key(&j, "table");
 		json_str(&j, g->table);
 		json_key(&j, "offset");

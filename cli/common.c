@@ -285,8 +285,6 @@ int read_file(const char *path, char **buf, size_t *len)
 	return 0;
 }
 
-static const char *const severity_names[] = { "info", "warning", "error" };
-
 void print_diags(const struct resv_diags *d)
 {
 	for (size_t i = 0; i < resv_diags_count(d); i++) {
@@ -294,13 +292,13 @@ void print_diags(const struct resv_diags *d)
 
 		if (g->table)
 			fprintf(stderr, PROG ": %s: %s@0x%" PRIx64 ": %s: %s [%s]\n", g->where,
-				g->table, (uint64_t)g->offset, severity_names[g->severity],
+				g->table, (uint64_t)g->offset, resv_severity_name(g->severity),
 				g->message, g->id);
 		else if (g->line)
 			fprintf(stderr, PROG ": %s:%" PRIu64 ": %s: %s [%s]\n", g->where,
-				g->line, severity_names[g->severity], g->message, g->id);
+				g->line, resv_severity_name(g->severity), g->message, g->id);
 		else
-			fprintf(stderr, PROG ": %s: %s [%s]\n", severity_names[g->severity],
+			fprintf(stderr, PROG ": %s: %s [%s]\n", resv_severity_name(g->severity),
 				g->message, g->id);
 	}
 }

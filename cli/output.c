@@ -433,3 +433,32 @@ void json_source(struct json *j, const struct resv_source *s)
 	json_str(j, s->device);
 	json_close(j, '}');
 }
+
+/* A region's first contributor; "?" and NULL when it has none. */
+const char *region_origin(const struct resv_list *l, const struct resv_region *r,
+			  const char **device)
+{
+	const struct resv_source *src = r->nsources ? resv_list_source(l, r->sources[0]) : NULL;
+
+	*device = src ? src->device : NULL;
+	return src ? src->origin : "?";
+}
+
+/* A region named in a verdict or conflict: range, type, first contributor. */
+void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r)
+{
+	const char *device, *origin = region_origin(l, r, &device);
+
+	json_open(j, NULL, '{');
+	json_key(j, "start");
+	json_hex(j, r->start);
+	json_key(j, "last");
+	json_hex(j, r->last);
+	json_key(j, "type");
+	json_str(j, resv_type_name(r->type));
+	json_key(j, "origin");
+	json_str(j, origin);
+	json_key(j, "device");
+	json_str(j, device);
+	json_close(j, '}');
+}

@@ -318,6 +318,8 @@ size_t resv_diags_count(const struct resv_diags *diags);
 /** resv_diags_get() - diagnostic @i, borrowed; NULL if out of range. */
 const struct resv_diag *resv_diags_get(const struct resv_diags *diags,
 				       size_t i);
+/** resv_severity_name() - "info", "warning", "error"; "unknown" otherwise. */
+const char *resv_severity_name(enum resv_severity severity);
 /** resv_diags_max_severity() - highest severity, or -1 when empty. */
 int resv_diags_max_severity(const struct resv_diags *diags);
 

@@ -40,6 +40,13 @@ RESV_EXPORT const struct resv_diag *resv_diags_get(
 	return diags && i < diags->n ? &diags->v[i] : NULL;
 }
 
+RESV_EXPORT const char *resv_severity_name(enum resv_severity severity)
+{
+	static const char *const names[] = { "info", "warning", "error" };
+
+	return (unsigned int)severity < ARRAY_SIZE(names) ? names[severity] : "unknown";
+}
+
 RESV_EXPORT int resv_diags_max_severity(const struct resv_diags *diags)
 {
 	int max = -1;

@@ -393,6 +393,29 @@ static int first_error(const struct resv_guest_layout *l, const struct check_arg
 	return 0;
 }
 
+/*
+ * The preset @c and its lowest error. With one, *@l is the layout (the
+ * caller frees it); without one, or on error, *@l is NULL.
+ * Return: 0 or a negative errno.
+ */
+static int preset_first_error(const struct resv_guest_config *c, const struct check_args *a,
+			      struct resv_guest_layout **l, bool *found,
+			      struct resv_conflict *err)
+{
+	int rc = resv_guest_layout_preset(l, c);
+
+	if (rc < 0) {
+		*l = NULL;
+		return rc;
+	}
+	rc = first_error(*l, a, found, err);
+	if (rc < 0 || !*found) {
+		resv_guest_layout_free(*l);
+		*l = NULL;
+	}
+	return rc;
+}
+
 RESV_EXPORT int resv_guest_fit_ram(uint64_t *size, const struct resv_guest_config *cfg,
 				   const struct resv_list *regions, struct resv_range ap,
 				   unsigned int flags,
@@ -413,16 +436,13 @@ RESV_EXPORT int resv_guest_fit_ram(uint64_t *size, const struct resv_guest_confi
 		struct resv_conflict err;
 		bool found;
 		uint64_t before = 0;
-		int rc = resv_guest_layout_preset(&l, &c);
+		int rc = preset_first_error(&c, &a, &l, &found, &err);
 
 		if (rc < 0)
 			return rc;
-		rc = first_error(l, &a, &found, &err);
-		if (rc < 0 || !found) {
-			resv_guest_layout_free(l);
-			if (rc == 0)
-				*size = c.ram_size;
-			return rc;
+		if (!found) {
+			*size = c.ram_size;
+			return 0;
 		}
 		if (l->ranges[err.range].kind != RESV_GUEST_RAM) {
 			resv_guest_layout_free(l);
@@ -453,16 +473,13 @@ RESV_EXPORT int resv_guest_suggest(struct resv_guest_config *out,
 		struct resv_guest_layout *l;
 		struct resv_conflict err;
 		bool found, low;
-		int rc = resv_guest_layout_preset(&l, &c);
+		int rc = preset_first_error(&c, &a, &l, &found, &err);
 
 		if (rc < 0)
 			return rc;
-		rc = first_error(l, &a, &found, &err);
-		if (rc < 0 || !found) {
-			resv_guest_layout_free(l);
-			if (rc == 0)
-				*out = c;
-			return rc;
+		if (!found) {
+			*out = c;
+			return 0;
 		}
 		low = l->ranges[err.range].start < 4 * GiB;
 		resv_guest_layout_free(l);

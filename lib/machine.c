@@ -111,12 +111,13 @@ RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_mach
 
 static const char *const our_signatures[] = { "DMAR", "IVRS", "IORT" };
 
-static bool loaded(const struct resv_machine *m, const char *sig)
+/* The file table @sig came from, or NULL when it is not loaded. */
+static const char *table_file(const struct resv_machine *m, const char *sig)
 {
 	for (size_t i = 0; i < m->ntables; i++)
 		if (strcmp(m->tables[i].signature, sig) == 0)
-			return true;
-	return false;
+			return m->tables[i].where;
+	return NULL;
 }
 
 static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
@@ -133,7 +134,7 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 			sig = our_signatures[i];
 	if (!sig)
 		return 0;
-	if (loaded(m, sig))
+	if (table_file(m, sig))
 		return diags_add(m->diags, "ACPI_DUPLICATE_TABLE", RESV_SEV_WARNING, where, 0, -1,
 				 "a second %s table is ignored: the kernel uses the first", sig);
 	if (sig == our_signatures[0]) {
@@ -522,22 +523,10 @@ static bool amd_ht_range_ignore(const struct ivrs *ivrs)
 /* ------------------------------------------------------------------------ */
 /* Prediction                                                               */
 
-static const struct pci_dev *find_device(const struct resv_machine *m, const char *name)
-{
-	unsigned int seg, bus, dev, fn;
-	char tail;
-
-	if (strlen(name) != 12 ||
-	    sscanf(name, "%4x:%2x:%2x.%1u%c", &seg, &bus, &dev, &fn, &tail) != 4 || dev > 31 ||
-	    fn > 7)
-		return NULL;
-	return pci_find(&m->topo, (uint16_t)seg, (uint8_t)bus, (uint8_t)dev, (uint8_t)fn);
-}
-
 RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *device,
 				     unsigned int flags, struct resv_list *out)
 {
-	const struct pci_dev *dev = find_device(m, device);
+	const struct pci_dev *dev = pci_find_name(&m->topo, device);
 
 	if (!dev)
 		return -ENOENT;
@@ -562,7 +551,7 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 
 RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, const char *device)
 {
-	const struct pci_dev *dev = find_device(m, device);
+	const struct pci_dev *dev = pci_find_name(&m->topo, device);
 
 	if (!dev)
 		return NULL;
@@ -599,14 +588,11 @@ static int lint_scopes(struct resv_machine *m)
 		[DMAR_DRHD] = "DRHD", [DMAR_RMRR] = "RMRR", [DMAR_ATSR] = "ATSR",
 		[DMAR_SATC] = "SATC", [DMAR_SIDP] = "SIDP",
 	};
-	const char *where = m->tables[0].where;
+	const char *where = table_file(m, "DMAR");
 	size_t first = resv_diags_count(m->diags);
 	char why[128];
 	int rc = 0;
 
-	for (size_t i = 0; i < m->ntables; i++)
-		if (strcmp(m->tables[i].signature, "DMAR") == 0)
-			where = m->tables[i].where;
 	for (size_t i = 0; i < m->dmar->nentries && rc >= 0; i++) {
 		const struct dmar_entry *e = &m->dmar->entries[i];
 
@@ -644,15 +630,12 @@ static int cmp_range(const void *a, const void *b)
 static int lint_rmrr_memmap(struct resv_machine *m)
 {
 	struct resv_range *v = calloc(m->nmemmap, sizeof(*v));
-	const char *where = NULL;
+	const char *where = table_file(m, "DMAR");
 	size_t n = 0, first = resv_diags_count(m->diags);
 	int rc = 0;
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < m->ntables; i++)
-		if (strcmp(m->tables[i].signature, "DMAR") == 0)
-			where = m->tables[i].where;
 	for (size_t i = 0; i < m->nmemmap; i++)
 		if (m->memmap[i].reserved)
 			v[n++] = (struct resv_range){ m->memmap[i].start, m->memmap[i].end };
@@ -689,13 +672,10 @@ static int lint_rmrr_memmap(struct resv_machine *m)
 
 static int lint_ivmd_devices(struct resv_machine *m)
 {
-	const char *where = NULL;
+	const char *where = table_file(m, "IVRS");
 	size_t first = resv_diags_count(m->diags);
 	int rc = 0;
 
-	for (size_t i = 0; i < m->ntables; i++)
-		if (strcmp(m->tables[i].signature, "IVRS") == 0)
-			where = m->tables[i].where;
 	for (size_t i = 0; i < m->ivrs->nblocks && rc >= 0; i++) {
 		const struct ivrs_block *b = &m->ivrs->blocks[i];
 		uint32_t last;

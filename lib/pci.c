@@ -157,6 +157,13 @@ const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
 	return bsearch(&key, t->devs, t->n, sizeof(*t->devs), cmp_dev);
 }
 
+const struct pci_dev *pci_find_name(const struct pci_topology *t, const char *name)
+{
+	struct pci_dev key;
+
+	return parse_name(name, &key) ? pci_find(t, key.segment, key.bus, key.dev, key.fn) : NULL;
+}
+
 const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t segment,
 					const struct dmar_scope *scope, char *why,
 					size_t why_size)

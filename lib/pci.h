@@ -46,6 +46,9 @@ void pci_topology_free(struct pci_topology *t);
 const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
 			       uint8_t bus, uint8_t dev, uint8_t fn);
 
+/* The function named "dddd:bb:dd.f", or NULL. */
+const struct pci_dev *pci_find_name(const struct pci_topology *t, const char *name);
+
 /*
  * The device a DMAR device scope names (VT-d 4.1 §8.3.1.1): from the
  * scope's start bus, each path element but the last is a bridge whose

@@ -139,3 +139,36 @@ void put64(uint8_t *p, uint64_t v)
 	put32(p, (uint32_t)v);
 	put32(p + 4, (uint32_t)(v >> 32));
 }
+
+size_t damage_subtables(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path,
+			size_t first)
+{
+	static const uint16_t bad[] = { 0, 1, 3, 0xffff };
+	size_t runs = damage_cuts(parse, buf, len, path);
+
+	for (size_t off = first; off + 4 <= len;) {
+		uint16_t sublen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
+
+		runs += damage_length(parse, buf, len, path, off + 2, bad);
+		if (sublen < 4)
+			break;
+		off += sublen;
+	}
+	return runs;
+}
+
+bool corpus_table(const char *dir, const char *sig, char *path, size_t path_size, char **buf,
+		  size_t *len, char **dsl)
+{
+	char dslpath[1100];
+	size_t dlen;
+
+	snprintf(path, path_size, "%s/%s.dat", dir, sig);
+	snprintf(dslpath, sizeof(dslpath), "%s/%s.dsl", dir, sig);
+	if (!(*buf = slurp(path, len)))
+		return false;
+	*dsl = slurp(dslpath, &dlen);
+	if (!*dsl)
+		fail_msg("%s: no iasl disassembly %s beside it", path, dslpath);
+	return true;
+}

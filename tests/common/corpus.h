@@ -3,6 +3,7 @@
 #ifndef RESV_TEST_CORPUS_H
 #define RESV_TEST_CORPUS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,23 @@ size_t damage_cuts(table_parse_fn parse, const uint8_t *buf, size_t len, const c
  */
 size_t damage_length(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path,
 		     size_t at, const uint16_t bad[4]);
+
+/*
+ * damage_cuts(), then damage_length() with lengths 0, 1, 3 (below the
+ * header) and 0xffff on each back-to-back subtable from offset @first, its
+ * 16-bit length at +2 (DMAR, IVRS). Return: the number of parses.
+ */
+size_t damage_subtables(table_parse_fn parse, const uint8_t *buf, size_t len, const char *path,
+			size_t first);
+
+/*
+ * Table @sig of corpus directory @dir (@dir/SIG.dat) in *@buf, *@len, and
+ * iasl's disassembly beside it (@dir/SIG.dsl) in *@dsl; @path gets the
+ * table's path. A table without its .dsl fails the test. free() both.
+ * Return: false when the directory has no such table.
+ */
+bool corpus_table(const char *dir, const char *sig, char *path, size_t path_size, char **buf,
+		  size_t *len, char **dsl);
 
 /* Little-endian stores, for tables built by hand. */
 void put16(uint8_t *p, uint16_t v);

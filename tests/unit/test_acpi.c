@@ -129,20 +129,15 @@ static const struct subtable_layout ivrs_layout = { "IVRS", 1, 2, 4 };
 static void check_table(const char *dir, const char *sig, const char *manifest,
 			size_t *counts)
 {
-	char path[1100], dslpath[1100];
-	size_t len, dlen;
+	char path[1100];
+	size_t len;
 	char *buf, *dsl;
 	struct acpi_header h;
 	struct cursor body;
 	struct resv_diags *d;
 
-	snprintf(path, sizeof(path), "%s/%s.dat", dir, sig);
-	snprintf(dslpath, sizeof(dslpath), "%s/%s.dsl", dir, sig);
-	buf = slurp(path, &len);
-	if (!buf)
+	if (!corpus_table(dir, sig, path, sizeof(path), &buf, &len, &dsl))
 		return;
-	dsl = slurp(dslpath, &dlen);
-	assert_non_null(dsl);
 	assert_int_equal(resv_diags_new(&d), 0);
 	if (acpi_header_parse(buf, len, &h, &body, d, path) < 0)
 		fail_msg("%s: header refused: %s", path, resv_diags_get(d, 0)->message);

@@ -139,23 +139,6 @@ static int parse_dmar(const void *buf, size_t len, struct resv_diags *d, const c
 	return rc;
 }
 
-/* Back-to-back subtables from offset 48, each length at +2. */
-static size_t damage(const char *path, const uint8_t *buf, size_t len)
-{
-	static const uint16_t bad[] = { 0, 1, 3, 0xffff };	/* 3: below the header */
-	size_t runs = damage_cuts(parse_dmar, buf, len, path);
-
-	for (size_t off = 48; off + 4 <= len;) {
-		uint16_t sublen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
-
-		runs += damage_length(parse_dmar, buf, len, path, off + 2, bad);
-		if (sublen < 4)
-			break;
-		off += sublen;
-	}
-	return runs;
-}
-
 struct totals {
 	size_t tables, rmrrs, runs;
 };
@@ -163,19 +146,15 @@ struct totals {
 static void check_machine(const char *dir, void *ctx)
 {
 	struct totals *tot = ctx;
-	char path[1100], dslpath[1100];
+	char path[1100];
 	static struct dsl_rmrr want[64];
-	size_t len, dlen, nwant;
+	size_t len, nwant;
 	char *buf, *dsl;
 	struct dmar *d;
 	struct resv_diags *diags;
 
-	snprintf(path, sizeof(path), "%s/DMAR.dat", dir);
-	snprintf(dslpath, sizeof(dslpath), "%s/DMAR.dsl", dir);
-	if (!(buf = slurp(path, &len)))
+	if (!corpus_table(dir, "DMAR", path, sizeof(path), &buf, &len, &dsl))
 		return;
-	dsl = slurp(dslpath, &dlen);
-	assert_non_null(dsl);
 	assert_int_equal(resv_diags_new(&diags), 0);
 	if (dmar_parse(&d, buf, len, diags, path) != 0)
 		fail_msg("%s: refused", path);
@@ -183,7 +162,7 @@ static void check_machine(const char *dir, void *ctx)
 	compare(path, d, want, nwant);
 	tot->rmrrs += nwant;
 	tot->tables++;
-	tot->runs += damage(path, (const uint8_t *)buf, len);
+	tot->runs += damage_subtables(parse_dmar, (const uint8_t *)buf, len, path, 48);
 	dmar_free(d);
 	resv_diags_free(diags);
 	free(dsl);

@@ -156,18 +156,14 @@ static void check_machine(const char *dir, void *ctx)
 {
 	struct totals *tot = ctx;
 	static struct wnode w[64];
-	char path[1100], dslpath[1100];
-	size_t len, dlen, nw;
+	char path[1100];
+	size_t len, nw;
 	char *buf, *dsl;
 	struct iort *t;
 	struct resv_diags *diags;
 
-	snprintf(path, sizeof(path), "%s/IORT.dat", dir);
-	snprintf(dslpath, sizeof(dslpath), "%s/IORT.dsl", dir);
-	if (!(buf = slurp(path, &len)))
+	if (!corpus_table(dir, "IORT", path, sizeof(path), &buf, &len, &dsl))
 		return;
-	dsl = slurp(dslpath, &dlen);
-	assert_non_null(dsl);
 	assert_int_equal(resv_diags_new(&diags), 0);
 	if (iort_parse(&t, buf, len, diags, path) != 0)
 		fail_msg("%s: refused", path);

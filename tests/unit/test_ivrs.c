@@ -147,23 +147,6 @@ static int parse_ivrs(const void *buf, size_t len, struct resv_diags *d, const c
 	return rc;
 }
 
-/* Back-to-back subtables from offset 48, each length at +2. */
-static size_t damage(const char *path, const uint8_t *buf, size_t len)
-{
-	static const uint16_t bad[] = { 0, 1, 3, 0xffff };	/* 3: below the header */
-	size_t runs = damage_cuts(parse_ivrs, buf, len, path);
-
-	for (size_t off = 48; off + 4 <= len;) {
-		uint16_t sublen = (uint16_t)(buf[off + 2] | buf[off + 3] << 8);
-
-		runs += damage_length(parse_ivrs, buf, len, path, off + 2, bad);
-		if (sublen < 4)
-			break;
-		off += sublen;
-	}
-	return runs;
-}
-
 struct totals {
 	size_t tables, ivmds, entries, runs;
 };
@@ -172,18 +155,14 @@ static void check_machine(const char *dir, void *ctx)
 {
 	struct totals *tot = ctx;
 	static struct want w;
-	char path[1100], dslpath[1100];
-	size_t len, dlen;
+	char path[1100];
+	size_t len;
 	char *buf, *dsl;
 	struct ivrs *v;
 	struct resv_diags *diags;
 
-	snprintf(path, sizeof(path), "%s/IVRS.dat", dir);
-	snprintf(dslpath, sizeof(dslpath), "%s/IVRS.dsl", dir);
-	if (!(buf = slurp(path, &len)))
+	if (!corpus_table(dir, "IVRS", path, sizeof(path), &buf, &len, &dsl))
 		return;
-	dsl = slurp(dslpath, &dlen);
-	assert_non_null(dsl);
 	assert_int_equal(resv_diags_new(&diags), 0);
 	if (ivrs_parse(&v, buf, len, diags, path) != 0)
 		fail_msg("%s: refused", path);
@@ -192,7 +171,7 @@ static void check_machine(const char *dir, void *ctx)
 	tot->tables++;
 	tot->ivmds += w.nivmd;
 	tot->entries += w.nentries;
-	tot->runs += damage(path, (const uint8_t *)buf, len);
+	tot->runs += damage_subtables(parse_ivrs, (const uint8_t *)buf, len, path, 48);
 	ivrs_free(v);
 	resv_diags_free(diags);
 	free(dsl);

@@ -144,26 +144,18 @@ static void check_dir(const char *dir, void *ctx)
 	struct corpus_totals *tot = ctx;
 
 	for (size_t k = 0; k < 2; k++) {
-		char path[1024], dslpath[1024];
+		char path[1100];
 		struct triple want[64];
 		struct resv_machine *m;
 		const struct resv_value *entries;
 		char *buf, *dsl;
 		size_t len, n, got = 0;
 
-		snprintf(path, sizeof(path), "%s/%s.dat", dir, kinds[k].sig);
-		snprintf(dslpath, sizeof(dslpath), "%s/%s.dsl", dir, kinds[k].sig);
-		if (!(buf = slurp(path, &len)))
+		if (!corpus_table(dir, kinds[k].sig, path, sizeof(path), &buf, &len, &dsl))
 			continue;
-		dsl = slurp(dslpath, &len);
-		assert_non_null(dsl);
 		n = dsl_pairs(dsl, kinds[k].subtable, kinds[k].fa, kinds[k].fb, want, 64);
 		m = new_machine();
-		size_t blen;
-
-		free(buf);
-		buf = slurp(path, &blen);
-		assert_int_equal(resv_machine_add_tables(m, buf, blen, path), 1);
+		assert_int_equal(resv_machine_add_tables(m, buf, len, path), 1);
 		entries = resv_value_get(resv_machine_table(m, 0)->body, "entries");
 		assert_non_null(entries);
 		for (size_t i = 0; i < entries->n; i++) {
