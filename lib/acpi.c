@@ -4,6 +4,7 @@
  * subtable walker DMAR, IVRS and IORT share. Firmware is untrusted: every
  * length is checked before it is used.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "acpi.h"
@@ -12,6 +13,19 @@ static void copy_name(char *dst, const uint8_t *src, size_t n)
 {
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+void acpi_signature_text(const void *sig, char out[ACPI_SIGNATURE_TEXT])
+{
+	for (size_t k = 0; k < 4; k++) {
+		uint8_t c = ((const uint8_t *)sig)[k];
+
+		if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
+			*out++ = (char)c;
+		else
+			out += sprintf(out, "\\x%02x", c);
+	}
+	*out = '\0';
 }
 
 int acpi_header_parse(const void *buf, size_t len, struct acpi_header *h,

@@ -31,6 +31,14 @@ struct acpi_header {
 int acpi_header_parse(const void *buf, size_t len, struct acpi_header *h,
 		      struct cursor *body, struct resv_diags *diags, const char *where);
 
+/*
+ * A signature's 4 bytes for a message: A-Z, 0-9 and '_' as they are (every
+ * signature ACPI defines), anything else as \xNN, so firmware bytes never
+ * reach a terminal or a log raw.
+ */
+#define ACPI_SIGNATURE_TEXT (4 * 4 + 1)
+void acpi_signature_text(const void *sig, char out[ACPI_SIGNATURE_TEXT]);
+
 /* Where a table's subtables keep their type and length (all little-endian). */
 struct subtable_layout {
 	const char *table;	/* "DMAR", for messages and ids */

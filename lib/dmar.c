@@ -292,8 +292,11 @@ int dmar_parse(struct dmar **out, const void *buf, size_t len,
 	if (rc < 0)
 		goto fail;
 	if (strcmp(p.dmar->header.signature, "DMAR") != 0) {
+		char sig[ACPI_SIGNATURE_TEXT];
+
+		acpi_signature_text(p.dmar->header.signature, sig);
 		rc = DIAG(&p, "DMAR_SIGNATURE", RESV_SEV_ERROR, 0,
-			  "signature \"%.4s\" is not \"DMAR\"", p.dmar->header.signature);
+			  "signature \"%s\" is not \"DMAR\"", sig);
 		rc = rc < 0 ? rc : -EBADMSG;
 		goto fail;
 	}

@@ -270,8 +270,11 @@ int iort_parse(struct iort **out, const void *buf, size_t len,
 	if (rc < 0)
 		goto fail;
 	if (strcmp(p.iort->header.signature, "IORT") != 0) {
+		char sig[ACPI_SIGNATURE_TEXT];
+
+		acpi_signature_text(p.iort->header.signature, sig);
 		rc = DIAG(&p, "IORT_SIGNATURE", RESV_SEV_ERROR, 0,
-			  "signature \"%.4s\" is not \"IORT\"", p.iort->header.signature);
+			  "signature \"%s\" is not \"IORT\"", sig);
 		rc = rc < 0 ? rc : -EBADMSG;
 		goto fail;
 	}
@@ -284,13 +287,17 @@ int iort_parse(struct iort **out, const void *buf, size_t len,
 	/* The whole table (as far as present), for offsets from its start. */
 	all = cursor_make(buf, body.origin + body.len, 0);
 	size_t at = first;
+	/* The field that put the node at @at: the header's node offset, then
+	 * the previous node's length. A finding about a node outside the
+	 * table points there, inside it. */
+	size_t from = 40;
 
 	for (uint32_t i = 0; i < count; i++) {
 		struct cursor c = all, node;
 		uint64_t nlen = 0;
 
 		if (at > all.len || all.len - at < NODE_HEADER) {
-			rc = DIAG(&p, "IORT_NODE_PAST_END", RESV_SEV_ERROR, at,
+			rc = DIAG(&p, "IORT_NODE_PAST_END", RESV_SEV_ERROR, at < all.len ? at : from,
 				  "node %u of %u at offset 0x%zx: its header does not fit in the table; walk stopped",
 				  i, count, at);
 			break;
@@ -320,6 +327,7 @@ int iort_parse(struct iort **out, const void *buf, size_t len,
 		rc = parse_node(&p, &node, n);
 		if (rc < 0)
 			goto fail;
+		from = at + 1;
 		at += nlen;
 	}
 	if (rc < 0)

@@ -238,8 +238,11 @@ int ivrs_parse(struct ivrs **out, const void *buf, size_t len,
 	if (rc < 0)
 		goto fail;
 	if (strcmp(p.ivrs->header.signature, "IVRS") != 0) {
+		char sig[ACPI_SIGNATURE_TEXT];
+
+		acpi_signature_text(p.ivrs->header.signature, sig);
 		rc = DIAG(&p, "IVRS_SIGNATURE", RESV_SEV_ERROR, 0,
-			  "signature \"%.4s\" is not \"IVRS\"", p.ivrs->header.signature);
+			  "signature \"%s\" is not \"IVRS\"", sig);
 		rc = rc < 0 ? rc : -EBADMSG;
 		goto fail;
 	}

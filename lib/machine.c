@@ -218,21 +218,12 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 	if (!is_acpidump_text(buf, len)) {
 		if (!printable_signature(buf, len))
 			return -EBADMSG;
-		char sig[4 * 4 + 1], *p = sig;
+		char sig[ACPI_SIGNATURE_TEXT];
 
 		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++)
 			if (memcmp(buf, our_signatures[i], 4) == 0)
 				return add_table(m, buf, len, where);
-		/* The bytes are printable but may be anything: keep to [A-Z0-9_]. */
-		for (size_t k = 0; k < 4; k++) {
-			uint8_t c = ((const uint8_t *)buf)[k];
-
-			if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')
-				*p++ = (char)c;
-			else
-				p += sprintf(p, "\\x%02x", c);
-		}
-		*p = '\0';
+		acpi_signature_text(buf, sig);
 		return diags_add(m->diags, "ACPI_TABLE_SKIPPED", RESV_SEV_INFO, where, 0, -1,
 				 "%s: signature \"%s\" is not DMAR, IVRS or IORT; skipped", where,
 				 sig);

@@ -19,6 +19,9 @@
 #include "../common/corpus.h"
 
 #include "acpi.h"
+#include "dmar.h"
+#include "iort.h"
+#include "ivrs.h"
 
 
 /* The value after "FieldName : " on the first such line of a .dsl. */
@@ -393,10 +396,43 @@ static void test_cursor(void **state)
 	assert_int_equal(cur_left(&c), 0);
 }
 
+/*
+ * A table given to the wrong parser names its signature in the message, and
+ * those are firmware bytes: an escape sequence must come out as text (found
+ * by fuzz-dmar, fuzz-ivrs and fuzz-iort).
+ */
+static void test_signature_escaped(void **state)
+{
+	uint8_t t[48] = { 0x1b, '[', '2', 'J', sizeof(t) };
+	struct resv_diags *d;
+	const struct resv_diag *g;
+	struct dmar *dmar = NULL;
+	struct ivrs *ivrs = NULL;
+	struct iort *iort = NULL;
+
+	(void)state;
+	assert_int_equal(resv_diags_new(&d), 0);
+	assert_int_equal(dmar_parse(&dmar, t, sizeof(t), d, "t"), -EBADMSG);
+	assert_int_equal(ivrs_parse(&ivrs, t, sizeof(t), d, "t"), -EBADMSG);
+	assert_int_equal(iort_parse(&iort, t, sizeof(t), d, "t"), -EBADMSG);
+	for (size_t i = 0; i < resv_diags_count(d); i++) {
+		g = resv_diags_get(d, i);
+		if (!strstr(g->id, "_SIGNATURE"))
+			continue;
+		assert_non_null(strstr(g->message, "signature \"\\x1b\\x5b2J\" is not"));
+		for (const char *c = g->message; *c; c++)
+			assert_true((unsigned char)*c >= 0x20);
+		t[47]++;	/* counts the three */
+	}
+	assert_int_equal(t[47], 3);
+	resv_diags_free(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cursor),
+		cmocka_unit_test(test_signature_escaped),
 		cmocka_unit_test(test_header_damage),
 		cmocka_unit_test(test_walk_damage),
 		cmocka_unit_test(test_corpus),
