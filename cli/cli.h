@@ -68,6 +68,13 @@ void json_source(struct json *j, const struct resv_source *s);
 const char *region_origin(const struct resv_list *l, const struct resv_region *r,
 			  const char **device);
 void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r);
+/*
+ * Names, paths and lines that come from files, made printable (resv_escape):
+ * esc() for a printf argument (one of four rotating buffers, so up to four
+ * in one call), esc_dup() to keep (free() it; NULL on -ENOMEM).
+ */
+const char *esc(const char *s);
+char *esc_dup(const char *s);
 
 /* json.c: a small streaming writer; strings escaped per RFC 8259. */
 struct json {

@@ -198,12 +198,12 @@ static int print_diff(char **a, size_t na, char **b, size_t nb)
 
 	while (i < na || k < nb) {
 		if (i < na && k < nb && strcmp(a[i], b[k]) == 0) {
-			printf("   %s\n", a[i]);
+			printf("   %s\n", esc(a[i]));
 			i++, k++;
 		} else if (k < nb && (i == na || L(i, k + 1) >= L(i + 1, k))) {
-			printf(" + %s\n", b[k++]);
+			printf(" + %s\n", esc(b[k++]));
 		} else {
-			printf(" - %s\n", a[i++]);
+			printf(" - %s\n", esc(a[i++]));
 		}
 	}
 #undef L
@@ -366,7 +366,7 @@ static int run_predict(int argc, char **argv)
 		if (o.format == FORMAT_SYSFS && n > 1 && v[i].actual)
 			printf("# group %ld\n", v[i].g.id);
 		else if (o.format == FORMAT_SYSFS && n > 1)
-			printf("# device %s\n", v[i].g.devices[0].name);
+			printf("# device %s\n", esc(v[i].g.devices[0].name));
 		if (t)
 			table_begin_group(t, &v[i].g, NULL, NULL);
 		rc = output_view(&o, t, &v[i].g, view, usable);
@@ -456,13 +456,14 @@ static void verdict_text(const char *label, const struct resv_list *l,
 		return;
 	}
 	if (!vd->blocker) {
-		printf("NOT assignable: %s\n", vd->reason);
+		printf("NOT assignable: %s\n", esc(vd->reason));
 		return;
 	}
 	const char *device, *origin = region_origin(l, vd->blocker, &device);
 
 	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s (device %s); %s\n",
-	       vd->blocker->start, vd->blocker->last, origin, device ? device : "?", vd->reason);
+	       vd->blocker->start, vd->blocker->last, esc(origin), esc(device ? device : "?"),
+	       esc(vd->reason));
 }
 
 static void verdict_json(struct json *j, const char *kernel, const struct resv_list *l,
@@ -615,7 +616,7 @@ int cmd_explain(int argc, char **argv)
 		status = EXIT_OK;
 		goto out;
 	}
-	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", dev->name,
+	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", esc(dev->name),
 	       class_name(dev->class), dev->class, dev->vendor, dev->device);
 	printf("  IOMMU      %s: %s\n", resv_iommu_name(iommu),
 	       behind ? "the firmware puts the device behind it" :
@@ -624,7 +625,7 @@ int cmd_explain(int argc, char **argv)
 	if (g) {
 		printf("  Group      %ld:", g->id);
 		for (size_t k = 0; k < g->ndevices; k++)
-			printf(" %s", g->devices[k].name);
+			printf(" %s", esc(g->devices[k].name));
 		printf(" (sysfs)\n");
 	} else {
 		printf("  Group      unknown (no sysfs groups): the device alone is assumed\n");

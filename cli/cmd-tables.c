@@ -152,7 +152,7 @@ static void print_table_text(const struct resv_table *t)
 {
 	const struct resv_value *entries = resv_value_get(t->body, "entries");
 
-	printf("%s  %s\n", t->signature, t->where);
+	printf("%s  %s\n", t->signature, esc(t->where));
 	printf("  revision %u  length %" PRIu32 "  checksum %s  oem ", t->revision, t->length,
 	       t->checksum_valid ? "ok" : "BAD");
 	print_escaped(t->oem_id);

@@ -10,15 +10,18 @@
 #include "cli.h"
 #include "lspci.h"
 
+/* Arguments may be names or paths from files: the line is escaped whole. */
 void warnx_(const char *fmt, ...)
 {
 	va_list ap;
+	char *msg = NULL;
+	int n;
 
-	fprintf(stderr, PROG ": ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, PROG ": %s\n", n < 0 ? fmt : esc(msg));
+	free(msg);
 }
 
 /* The options every command has, last in its usage text. */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,10 @@ int table_new(struct table **out, const struct opts *o, const char *name,
 		return -ENOMEM;
 	}
 	scols_table_enable_raw(t->tb, o->raw);
+	/* Cells that come from files are escaped by cell_text() (a newline in
+	 * a name too, which libsmartcols would keep), so the escaping is the
+	 * same as in every other line the tool prints. */
+	scols_table_enable_noencoding(t->tb, 1);
 	scols_table_enable_noheadings(t->tb, o->noheadings);
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct colinfo *ci = &infos[t->cols[i]];
@@ -167,7 +172,7 @@ static char *cell_text(const struct table *t, enum column c,
 		snprintf(buf, sizeof(buf), "%ld", g->id);
 		return strdup(buf);
 	case COL_GTYPE:
-		return g && g->type ? strdup(g->type) : NULL;
+		return g && g->type ? esc_dup(g->type) : NULL;
 	case COL_START:
 	case COL_LAST:
 		if (!range)
@@ -206,7 +211,7 @@ static char *cell_text(const struct table *t, enum column c,
 		for (size_t i = 0; i < g->ndevices; i++) {
 			const struct resv_device *d = &g->devices[i];
 
-			fprintf(f, "%s%s", i ? sep : "", d->name);
+			fprintf(f, "%s%s", i ? sep : "", esc(d->name));
 			if (d->pci)
 				fprintf(f, " [%06x %04x:%04x]", d->class, d->vendor, d->device);
 		}
@@ -217,9 +222,9 @@ static char *cell_text(const struct table *t, enum column c,
 
 			if (!text)
 				continue;
-			fprintf(f, "%s%s", ftell(f) ? sep : "", text);
+			fprintf(f, "%s%s", ftell(f) ? sep : "", esc(text));
 			if (c == COL_SOURCE && s2->device)
-				fprintf(f, " (%s)", s2->device);
+				fprintf(f, " (%s)", esc(s2->device));
 		}
 	}
 	fclose(f);
@@ -312,6 +317,26 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 	case COL_COUNT:
 		break;
 	}
+}
+
+const char *esc(const char *s)
+{
+	static char ring[4][4 * PATH_MAX + 1];
+	static unsigned int next;
+	char *b = ring[next++ % ARRAY_LEN(ring)];
+
+	resv_escape(b, sizeof(ring[0]), s);
+	return b;
+}
+
+char *esc_dup(const char *s)
+{
+	size_t n = resv_escape(NULL, 0, s) + 1;
+	char *d = malloc(n);
+
+	if (d)
+		resv_escape(d, n, s);
+	return d;
 }
 
 static int add_row(struct table *t, const struct resv_group *g,

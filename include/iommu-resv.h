@@ -320,6 +320,18 @@ const struct resv_diag *resv_diags_get(const struct resv_diags *diags,
 				       size_t i);
 /** resv_severity_name() - "info", "warning", "error"; "unknown" otherwise. */
 const char *resv_severity_name(enum resv_severity severity);
+/**
+ * resv_escape() - @s made safe to print on a terminal or in a log line:
+ * control characters (C0, DEL, and C1 written as UTF-8) and bytes that are
+ * not part of well-formed UTF-8 become "\xNN", one per byte; everything
+ * else, backslashes included, is copied. Writes at most @size bytes with
+ * the NUL, never cutting an escape or a character in two.
+ * Return: the length of the whole result, without the NUL (as snprintf).
+ * Diagnostics are made of such text already; names and paths from files
+ * (device names, sources) are not, and need this before printing.
+ */
+size_t resv_escape(char *out, size_t size, const char *s);
+
 /** resv_diags_max_severity() - highest severity, or -1 when empty. */
 int resv_diags_max_severity(const struct resv_diags *diags);
 

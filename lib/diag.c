@@ -73,8 +73,9 @@ int diags_add(struct resv_diags *d, const char *id, enum resv_severity sev,
 	va_end(ap);
 	if (!where)
 		where = "";
-	wlen = strlen(where) + 1;
-	mlen = strlen(msg) + 1;
+	/* Both may hold bytes from files (names, paths): printable only. */
+	wlen = resv_escape(NULL, 0, where) + 1;
+	mlen = resv_escape(NULL, 0, msg) + 1;
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 8;
 		struct resv_diag *v = realloc(d->v, cap * sizeof(*v));
@@ -87,8 +88,8 @@ int diags_add(struct resv_diags *d, const char *id, enum resv_severity sev,
 	text = malloc(wlen + mlen);
 	if (!text)
 		return -ENOMEM;
-	memcpy(text, where, wlen);
-	memcpy(text + wlen, msg, mlen);
+	resv_escape(text, wlen, where);
+	resv_escape(text + wlen, mlen, msg);
 	d->v[d->n++] = (struct resv_diag){
 		.id = id, .severity = sev, .where = text, .line = line,
 		.group = group, .message = text + wlen, .table = NULL, .offset = -1,

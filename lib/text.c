@@ -15,6 +15,61 @@
 /* A sysfs attribute holds at most a page, less its NUL (fs/sysfs/file.c). */
 #define SYSFS_PAGE_LIMIT 4095
 
+/*
+ * Length of the well-formed UTF-8 character at @p (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0.
+ */
+static size_t utf8_char(const unsigned char *p)
+{
+	size_t n;
+	unsigned int lo = 0x80, hi = 0xbf;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, lo = p[0] == 0xe0 ? 0xa0 : 0x80, hi = p[0] == 0xed ? 0x9f : 0xbf;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, lo = p[0] == 0xf0 ? 0x90 : 0x80, hi = p[0] == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+RESV_EXPORT size_t resv_escape(char *out, size_t size, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0, need = 0;
+	bool full = !out || size == 0;
+
+	while (*p) {
+		size_t n = *p >= 0x20 && *p < 0x7f ? 1 : utf8_char(p);
+		/* U+0080..U+009F are controls too (C1: CSI is U+009B). */
+		bool raw = n > 0 && !(n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+		size_t w = raw ? n : 4;
+
+		if (!raw)
+			n = 1;
+		full = full || o + w >= size;
+		if (!full) {
+			if (raw)
+				memcpy(out + o, p, n);
+			else
+				snprintf(out + o, 5, "\\x%02x", *p);
+			o += w;
+		}
+		need += w;
+		p += n;
+	}
+	if (out && size)
+		out[o] = '\0';
+	return need;
+}
+
 /* Printable excerpt of a bad line for messages: at most 48 bytes, escaped. */
 static void excerpt(char *dst, size_t size, const char *s, size_t len)
 {

@@ -98,5 +98,38 @@ while IFS='	' read -r name args; do
 	fi
 done <tests/golden/cases
 
+# Hostile names: a copy of a snapshot whose file names and file contents
+# carry terminal escapes (ESC, the C1 CSI in UTF-8, a newline, a byte that is
+# not UTF-8). Whatever the tool prints -- tables, raw, JSON, diagnostics, the
+# --compare diff -- must hold no control byte but newline and tab, and the
+# JSON must parse.
+h=$tmp/hostile
+cp -a examples/intel-server "$h"
+evil=$(printf 'evil\033[2J\302\233\n\377x')
+gdev=$h/sys/kernel/iommu_groups/18/devices
+ln -s "$(readlink "$gdev/0000:01:00.0")" "$gdev/$evil"
+printf '0x00000000000e8000 0x00000000000e8fff direct\033]0;pwned\007\n' \
+	>>"$h/sys/kernel/iommu_groups/18/reserved_regions"
+mkdir "$h/sys/firmware/memmap/$evil" 2>/dev/null || mkdir -p "$h/sys/firmware/memmap/$evil"
+for args in "groups" "groups -r" "groups -J" "groups 18 -o group,devices,source" \
+	    "predict --compare" "predict 18" "explain 01:00.0" "tables" "iova -J"; do
+	# shellcheck disable=SC2086
+	"$cli" $args --sysroot "$h" >"$tmp/out" 2>"$tmp/err"
+	if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$tmp/out" "$tmp/err" ||
+	   grep -q "$(printf '\302[\200-\237]')" "$tmp/out" "$tmp/err"; then
+		bad "hostile names: $args prints a control character"
+		LC_ALL=C grep -n "$(printf '[\001-\010\013-\037\177]')" "$tmp/out" "$tmp/err" |
+			sed 's/^/    /' | cat -v
+	elif case $args in *-J*) ! python3 -m json.tool "$tmp/out" >/dev/null 2>&1 ;; *) false ;; esac; then
+		bad "hostile names: $args -J is not JSON"
+	elif ! grep -q 'evil\\x1b\[2J\\xc2\\x9b\\x0a\\xffx\|evil\\x5cx1b\|evil\\u001b' "$tmp/out" "$tmp/err" &&
+	     [ "$args" != tables ] && [ "$args" != "iova -J" ]; then
+		bad "hostile names: $args does not show the escaped name"
+		sed 's/^/    /' "$tmp/out" "$tmp/err" | cat -v | head -20
+	else
+		ok "hostile names: $args"
+	fi
+done
+
 echo "golden: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -246,9 +246,50 @@ static void test_diags(void **state)
 	resv_diags_free(NULL);
 }
 
+/* resv_escape: what reaches a terminal from files is printable. */
+static void test_escape(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "0000:00:14.0", "0000:00:14.0" },
+		{ "\\_SB.PCI0", "\\_SB.PCI0" },			/* backslash kept */
+		{ "a\033[2Jb", "a\\x1b[2Jb" },			/* C0 */
+		{ "\t\n\r\177", "\\x09\\x0a\\x0d\\x7f" },
+		{ "\302\233x", "\\xc2\\x9bx" },			/* C1 CSI as UTF-8 */
+		{ "caf\303\251 \360\237\230\200", "caf\303\251 \360\237\230\200" },
+		{ "\200\277\300\257", "\\x80\\xbf\\xc0\\xaf" },	/* stray, overlong */
+		{ "\355\240\200", "\\xed\\xa0\\x80" },		/* a surrogate */
+		{ "\364\220\200\200", "\\xf4\\x90\\x80\\x80" },	/* past U+10FFFF */
+		{ "\303", "\\xc3" },				/* cut short */
+		{ "", "" },
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = resv_escape(buf, sizeof(buf), cases[i].in);
+
+		assert_string_equal(buf, cases[i].out);
+		assert_int_equal(n, strlen(cases[i].out));
+		assert_int_equal(resv_escape(NULL, 0, cases[i].in), n);
+	}
+	/* Short buffers: whole escapes and characters only, always terminated. */
+	assert_int_equal(resv_escape(buf, 4, "a\033b"), 6);
+	assert_string_equal(buf, "a");
+	assert_int_equal(resv_escape(buf, 3, "\303\251\303\251"), 4);
+	assert_string_equal(buf, "\303\251");
+	assert_int_equal(resv_escape(buf, 1, "abc"), 3);
+	assert_string_equal(buf, "");
+	memset(buf, 'z', sizeof(buf));
+	assert_int_equal(resv_escape(buf, 0, "abc"), 3);
+	assert_int_equal(buf[0], 'z');
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_parse_sysfs),
 		cmocka_unit_test(test_parse_regions),
 		cmocka_unit_test(test_sysfs_round_trip),
