@@ -80,18 +80,33 @@ static const struct preset_case presets[] = {
 	    { TiB + 2 * GiB, TiB + 34 * GiB - 1, MMIO, "pci-hole64" } } },
 	{ "virt: RAM from 1G", { RESV_GUEST_VIRT, 8 * GiB, 0, false }, false,
 	  { { GiB, 9 * GiB - 1, RAM, "ram" } } },
+	/* arch_memory_regions: RAM [0, 3G), then from 4G */
 	{ "cloud-hypervisor 3G fits", { RESV_GUEST_CLOUD_HYPERVISOR, 3 * GiB, 0, false }, false,
 	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" } } },
-	{ "cloud-hypervisor 4G splits at 3G", { RESV_GUEST_CLOUD_HYPERVISOR, 4 * GiB, 0, false },
+	{ "cloud-hypervisor 3G+1M splits at 3G",
+	  { RESV_GUEST_CLOUD_HYPERVISOR, 3 * GiB + MiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 4 * GiB + MiB - 1, RAM, "ram-above-4g" } } },
+	{ "cloud-hypervisor 1T stays contiguous above 4G", { RESV_GUEST_CLOUD_HYPERVISOR, TiB, 0, false },
 	  false,
 	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
-	    { 4 * GiB, 5 * GiB - 1, RAM, "ram-above-4g" } } },
-	{ "firecracker 0xd0000000 fits", { RESV_GUEST_FIRECRACKER, 0xd0000000, 0, false }, false,
-	  { { 0, 0xcfffffff, RAM, "ram-below-4g" } } },
-	{ "firecracker 4G splits below the 768M gap", { RESV_GUEST_FIRECRACKER, 4 * GiB, 0, false },
+	    { 4 * GiB, TiB + GiB - 1, RAM, "ram-above-4g" } } },
+	/* arch_memory_regions: gaps [3G, 4G) and [256G, 512G) */
+	{ "firecracker 3G fits", { RESV_GUEST_FIRECRACKER, 3 * GiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" } } },
+	{ "firecracker 3G+1M splits below the 1G gap",
+	  { RESV_GUEST_FIRECRACKER, 3 * GiB + MiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 4 * GiB + MiB - 1, RAM, "ram-above-4g" } } },
+	{ "firecracker 255G ends at the 64-bit MMIO gap", { RESV_GUEST_FIRECRACKER, 255 * GiB, 0, false },
 	  false,
-	  { { 0, 0xcfffffff, RAM, "ram-below-4g" },
-	    { 4 * GiB, 4 * GiB + 768 * MiB - 1, RAM, "ram-above-4g" } } },
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 256 * GiB - 1, RAM, "ram-above-4g" } } },
+	{ "firecracker 255G+1M resumes at 512G",
+	  { RESV_GUEST_FIRECRACKER, 255 * GiB + MiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 256 * GiB - 1, RAM, "ram-above-4g" },
+	    { 512 * GiB, 512 * GiB + MiB - 1, RAM, "ram-above-512g" } } },
 };
 
 static void test_presets(void **state)
@@ -124,12 +139,14 @@ static void test_preset_errors(void **state)
 	struct resv_guest_config zero = { RESV_GUEST_Q35, 0, 0, false };
 	struct resv_guest_config big = { RESV_GUEST_Q35, GiB, 5 * GiB, false };
 	struct resv_guest_config wrap = { RESV_GUEST_VIRT, UINT64_MAX, 0, false };
+	struct resv_guest_config fc_wrap = { RESV_GUEST_FIRECRACKER, UINT64_MAX, 0, false };
 	enum resv_guest_vmm v;
 
 	(void)state;
 	assert_int_equal(resv_guest_layout_preset(&l, &zero), -EINVAL);
 	assert_int_equal(resv_guest_layout_preset(&l, &big), -EINVAL);
 	assert_int_equal(resv_guest_layout_preset(&l, &wrap), -EINVAL);
+	assert_int_equal(resv_guest_layout_preset(&l, &fc_wrap), -EINVAL);
 	assert_null(l);
 	assert_int_equal(resv_guest_vmm_parse("cloud-hypervisor", 16, &v), 0);
 	assert_int_equal(v, RESV_GUEST_CLOUD_HYPERVISOR);
