@@ -136,6 +136,53 @@ RESV_EXPORT int resv_guest_layout_add(struct resv_guest_layout *l, uint64_t star
 	return 0;
 }
 
+struct span {
+	uint64_t start, last;
+	size_t index;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+RESV_EXPORT int resv_guest_layout_overlap(const struct resv_guest_layout *l, size_t *first,
+					  size_t *second)
+{
+	struct span *v, reach;
+	int found = 0;
+
+	if (l->count < 2)
+		return 0;
+	v = malloc(l->count * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->count; i++)
+		v[i] = (struct span){ l->ranges[i].start, l->ranges[i].last, i };
+	qsort(v, l->count, sizeof(*v), cmp_span);
+	/*
+	 * In start order, the first range that starts at or before the
+	 * furthest end seen so far overlaps the range with that end, and no
+	 * overlap starts lower.
+	 */
+	reach = v[0];
+	for (size_t i = 1; i < l->count && !found; i++) {
+		if (v[i].start <= reach.last) {
+			*first = reach.index < v[i].index ? reach.index : v[i].index;
+			*second = reach.index < v[i].index ? v[i].index : reach.index;
+			found = 1;
+		} else {
+			reach = v[i];	/* it ends past reach, as it starts past it */
+		}
+	}
+	free(v);
+	return found;
+}
+
 /* Round @v up to @align (a power of two); false when that overflows. */
 static bool align_up(uint64_t v, uint64_t align, uint64_t *out)
 {

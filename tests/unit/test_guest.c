@@ -155,6 +155,51 @@ static void test_preset_errors(void **state)
 	assert_null(resv_guest_vmm_name(RESV_GUEST_VMM_COUNT));
 }
 
+struct overlap_case {
+	const char *name;
+	struct resv_range r[4];	/* last 0 ends (every test range has last > 0) */
+	int want;
+	size_t first, second;
+};
+
+static const struct overlap_case overlaps[] = {
+	{ "one range", { { 0, 0xfff } }, 0, 0, 0 },
+	{ "touching ranges do not overlap", { { 0, 0xfff }, { 0x1000, 0x1fff } }, 0, 0, 0 },
+	{ "a shared byte", { { 0, 0x1000 }, { 0x1000, 0x1fff } }, 1, 0, 1 },
+	{ "found out of order, indices in layout order", { { 0x5000, 0x5fff }, { 0, 0x5000 } }, 1,
+	  0, 1 },
+	{ "one inside another", { { 0, 0xffff }, { 0x20000, 0x2ffff }, { 0x100, 0x1ff } }, 1, 0, 2 },
+	{ "the lowest overlap wins", { { 0x9000, 0x9fff }, { 0x9800, 0xa7ff }, { 0, 0x7fff },
+				       { 0x7000, 0x7fff } }, 1, 2, 3 },
+	{ "a long range reaches past a short one", { { 0, 0xffff }, { 0x100, 0x1ff }, { 0x8000, 0x8fff } },
+	  1, 0, 1 },
+	{ "up to the top of the space", { { 0xfff, UINT64_MAX }, { UINT64_MAX, UINT64_MAX } }, 1, 0, 1 },
+};
+
+static void test_layout_overlap(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < sizeof(overlaps) / sizeof(overlaps[0]); c++) {
+		const struct overlap_case *o = &overlaps[c];
+		struct resv_guest_layout *l;
+		size_t a = 99, b = 99;
+
+		print_message("%s\n", o->name);
+		assert_int_equal(resv_guest_layout_new(&l), 0);
+		for (size_t i = 0; i < 4 && o->r[i].last; i++)
+			assert_int_equal(resv_guest_layout_add(l, o->r[i].start, o->r[i].last,
+							       i % 2 ? MMIO : RAM, NULL), 0);
+		assert_int_equal(resv_guest_layout_overlap(l, &a, &b), o->want);
+		if (o->want) {
+			assert_int_equal(a, o->first);
+			assert_int_equal(b, o->second);
+		} else {
+			assert_int_equal(a, 99);
+		}
+		resv_guest_layout_free(l);
+	}
+}
+
 /* xl.cfg(5) rdm_mem_boundary example: two IGD RMRRs, memory=2800. */
 static struct resv_list *xen_regions(void)
 {
@@ -335,6 +380,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_preset_errors),
+		cmocka_unit_test(test_layout_overlap),
 		cmocka_unit_test(test_check_policy),
 		cmocka_unit_test(test_check_kinds),
 		cmocka_unit_test(test_fit_and_suggest),
