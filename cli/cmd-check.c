@@ -67,36 +67,16 @@ struct guest {
 	struct resv_guest_layout *layout;
 };
 
-/* SIZE: bytes or a number with a binary unit. */
-static int parse_size(const char *s, size_t len, uint64_t *out)
-{
-	char buf[32], *end;
-	uint64_t v, mul = 1;
-
-	if (!len || len >= sizeof(buf) || *s < '0' || *s > '9')
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	v = strtoull(buf, &end, 0);
-	if (errno)
-		return -EINVAL;
-	switch (*end) {
-	case 'K': case 'k': mul = 1ull << 10; end++; break;
-	case 'M': case 'm': mul = 1ull << 20; end++; break;
-	case 'G': case 'g': mul = 1ull << 30; end++; break;
-	case 'T': case 't': mul = 1ull << 40; end++; break;
-	}
-	if (*end || (v && v > UINT64_MAX / mul) || !v)
-		return -EINVAL;
-	*out = v * mul;
-	return 0;
-}
-
 static int parse_guest(struct guest *g)
 {
 	const char *s = g->spec, *colon = strchr(s, ':');
 
+	/* The file's errors are its own: -EBADMSG, said already. */
+	if (*s == '@') {
+		int rc = guest_file_read(s + 1, &g->cfg, &g->preset, &g->amd_set, &g->layout);
+
+		return rc == -EINVAL ? -EBADMSG : rc;
+	}
 	if (strncmp(s, "ram=", 4) == 0 || strncmp(s, "mmio=", 5) == 0) {
 		if (resv_guest_layout_new(&g->layout) < 0)
 			return -ENOMEM;
@@ -128,7 +108,7 @@ static int parse_guest(struct guest *g)
 	s = colon + 1;
 	size_t len = strcspn(s, ",");
 
-	if (parse_size(s, len, &g->cfg.ram_size) < 0)
+	if (guest_size_parse(s, len, &g->cfg.ram_size) < 0)
 		return -EINVAL;
 	for (s += len; *s == ','; s += len) {
 		bool qemu_x86 = g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC;
@@ -143,7 +123,7 @@ static int parse_guest(struct guest *g)
 			g->cfg.amd = false;
 			g->amd_set = true;
 		} else if (strncmp(s, "max-ram-below-4g=", 17) == 0 && len > 17) {
-			if (parse_size(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
+			if (guest_size_parse(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
 				return -EINVAL;
 		} else {
 			return -EINVAL;
@@ -477,6 +457,8 @@ int cmd_check(int argc, char **argv)
 	rc = parse_guest(&g);
 	if (rc == -ENOMEM)
 		goto nomem;
+	if (rc == -EBADMSG)
+		goto out;
 	if (rc < 0) {
 		warnx_("check: bad --guest '%s'", g.spec);
 		goto usage;
