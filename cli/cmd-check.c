@@ -196,6 +196,26 @@ static int group_regions(struct checked *c, const struct resv_machine *m, bool n
 	return resv_list_resolved_view(&c->resolved, c->kview);
 }
 
+/*
+ * The suggestions judge the regions of every group together, each by the
+ * policy of its device. sysfs regions name no device, so the copy they see
+ * names @device, whose policy the check applied to the whole group.
+ */
+static int append_judged(struct resv_list *all, const struct resv_list *l, const char *device)
+{
+	if (!device)
+		return resv_list_append(all, l);
+	for (size_t i = 0; i < resv_list_count(l); i++) {
+		const struct resv_region *r = resv_list_region(l, i);
+		const char *dev, *origin = region_origin(l, r, &dev);
+		int rc = resv_list_add(all, r->start, r->last, r->type, r->prot, origin, device);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
 /* v6.6+ needs no IOMMU: any direct region blocks (SPEC §5). */
 static void verdict(struct checked *c, const struct resv_machine *m, unsigned int kernel)
 {
@@ -575,21 +595,21 @@ int cmd_check(int argc, char **argv)
 		 * the group applies to the whole group (strict wins).
 		 */
 		unsigned int gflags = flags;
+		const char *policy_dev = NULL;	/* whose policy rules the group */
 
 		if (strcmp(c->regions_source, "sysfs") == 0) {
-			bool matched = false, st = false;
-
 			for (int p = 0; p < npol; p++)
 				for (size_t k = 0; k < c->group->ndevices; k++)
-					if (strcmp(pol[p].device, c->group->devices[k].name) == 0) {
-						matched = true;
-						st |= pol[p].strict;
-					}
-			if (matched)
-				gflags = st ? RESV_CHECK_STRICT : 0;
+					if (strcmp(pol[p].device, c->group->devices[k].name) == 0 &&
+					    (!policy_dev || pol[p].strict))
+						policy_dev = pol[p].device;
+			for (int p = 0; policy_dev && p < npol; p++)
+				if (pol[p].device == policy_dev)
+					gflags = pol[p].strict ? RESV_CHECK_STRICT : 0;
 		}
 		if (resv_guest_check(&c->conflicts, g.layout, c->resolved, c->aperture, gflags, pol,
-				     (size_t)npol) < 0 || resv_list_append(all, c->resolved) < 0)
+				     (size_t)npol) < 0 ||
+		    append_judged(all, c->resolved, policy_dev) < 0)
 			goto nomem;
 		errors += !c->assignable + c->usable_empty;
 		for (size_t k = 0; k < c->conflicts->count; k++) {
