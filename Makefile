@@ -7,7 +7,8 @@
 #   make bench   build, run the benchmark (prints figures; not a test)
 
 DEBIAN_PACKAGES := meson ninja-build pkg-config gcc libc6-dev libcmocka-dev \
-		   libpci-dev libsmartcols-dev python3
+		   libpci-dev libsmartcols-dev libjson-c-dev python3 python3-jsonschema \
+		   valgrind
 BUILD := build
 DEV := build-dev
 EXAMPLE := examples/intel-server

@@ -110,6 +110,16 @@ void errtryhelp(const char *cmd);
 void usage_common_options(FILE *f);
 void print_size(char *buf, size_t size, uint64_t start, uint64_t last);
 
+/* guest-file.c: the SIZE of guest specs; --guest @FILE */
+int guest_size_parse(const char *s, size_t len, uint64_t *out);
+/*
+ * The JSON guest layout file @path ("-": standard input): a preset (*@preset,
+ * @cfg, *@amd_set when the file says "amd") or explicit ranges (*@layout).
+ * Return: 0; -EINVAL after saying why on standard error; -ENOMEM.
+ */
+int guest_file_read(const char *path, struct resv_guest_config *cfg, bool *preset,
+		    bool *amd_set, struct resv_guest_layout **layout);
+
 /* commands */
 int output_view(const struct opts *o, struct table *t, const struct resv_group *g,
 		const struct resv_list *view, const struct resv_range_list *usable);

@@ -32,6 +32,9 @@ static void usage_check(FILE *f)
 	      "  cloud-hypervisor:SIZE      cloud-hypervisor x86_64\n"
 	      "  firecracker:SIZE           Firecracker x86_64\n"
 	      "  ram=START-LAST[,mmio=START-LAST]...   explicit ranges\n"
+	      "  @FILE                      a JSON layout file (@-: standard input): a preset\n"
+	      "                             {\"vmm\", \"ram_size\", ...} or {\"ranges\": [...]}\n"
+	      "                             as -J prints them (docs/json.md)\n"
 	      "  SIZE: bytes, or a number with K, M, G or T (binary units), e.g. 16G.\n"
 	      "  amd: an AMD vCPU (QEMU moves RAM above 4G to 1 TiB when the 64-bit PCI hole\n"
 	      "  would reach the HyperTransport hole); default: on when the host's IOMMU is\n"
@@ -67,36 +70,16 @@ struct guest {
 	struct resv_guest_layout *layout;
 };
 
-/* SIZE: bytes or a number with a binary unit. */
-static int parse_size(const char *s, size_t len, uint64_t *out)
-{
-	char buf[32], *end;
-	uint64_t v, mul = 1;
-
-	if (!len || len >= sizeof(buf) || *s < '0' || *s > '9')
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	errno = 0;
-	v = strtoull(buf, &end, 0);
-	if (errno)
-		return -EINVAL;
-	switch (*end) {
-	case 'K': case 'k': mul = 1ull << 10; end++; break;
-	case 'M': case 'm': mul = 1ull << 20; end++; break;
-	case 'G': case 'g': mul = 1ull << 30; end++; break;
-	case 'T': case 't': mul = 1ull << 40; end++; break;
-	}
-	if (*end || (v && v > UINT64_MAX / mul) || !v)
-		return -EINVAL;
-	*out = v * mul;
-	return 0;
-}
-
 static int parse_guest(struct guest *g)
 {
 	const char *s = g->spec, *colon = strchr(s, ':');
 
+	/* The file's errors are its own: -EBADMSG, said already. */
+	if (*s == '@') {
+		int rc = guest_file_read(s + 1, &g->cfg, &g->preset, &g->amd_set, &g->layout);
+
+		return rc == -EINVAL ? -EBADMSG : rc;
+	}
 	if (strncmp(s, "ram=", 4) == 0 || strncmp(s, "mmio=", 5) == 0) {
 		if (resv_guest_layout_new(&g->layout) < 0)
 			return -ENOMEM;
@@ -128,7 +111,7 @@ static int parse_guest(struct guest *g)
 	s = colon + 1;
 	size_t len = strcspn(s, ",");
 
-	if (parse_size(s, len, &g->cfg.ram_size) < 0)
+	if (guest_size_parse(s, len, &g->cfg.ram_size) < 0)
 		return -EINVAL;
 	for (s += len; *s == ','; s += len) {
 		bool qemu_x86 = g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC;
@@ -143,7 +126,7 @@ static int parse_guest(struct guest *g)
 			g->cfg.amd = false;
 			g->amd_set = true;
 		} else if (strncmp(s, "max-ram-below-4g=", 17) == 0 && len > 17) {
-			if (parse_size(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
+			if (guest_size_parse(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
 				return -EINVAL;
 		} else {
 			return -EINVAL;
@@ -214,6 +197,26 @@ static int group_regions(struct checked *c, const struct resv_machine *m, bool n
 			return rc;
 	}
 	return resv_list_resolved_view(&c->resolved, c->kview);
+}
+
+/*
+ * The suggestions judge the regions of every group together, each by the
+ * policy of its device. sysfs regions name no device, so the copy they see
+ * names @device, whose policy the check applied to the whole group.
+ */
+static int append_judged(struct resv_list *all, const struct resv_list *l, const char *device)
+{
+	if (!device)
+		return resv_list_append(all, l);
+	for (size_t i = 0; i < resv_list_count(l); i++) {
+		const struct resv_region *r = resv_list_region(l, i);
+		const char *dev, *origin = region_origin(l, r, &dev);
+		int rc = resv_list_add(all, r->start, r->last, r->type, r->prot, origin, device);
+
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
 }
 
 /* v6.6+ needs no IOMMU: any direct region blocks (SPEC §5). */
@@ -477,6 +480,8 @@ int cmd_check(int argc, char **argv)
 	rc = parse_guest(&g);
 	if (rc == -ENOMEM)
 		goto nomem;
+	if (rc == -EBADMSG)
+		goto out;
 	if (rc < 0) {
 		warnx_("check: bad --guest '%s'", g.spec);
 		goto usage;
@@ -593,21 +598,21 @@ int cmd_check(int argc, char **argv)
 		 * the group applies to the whole group (strict wins).
 		 */
 		unsigned int gflags = flags;
+		const char *policy_dev = NULL;	/* whose policy rules the group */
 
 		if (strcmp(c->regions_source, "sysfs") == 0) {
-			bool matched = false, st = false;
-
 			for (int p = 0; p < npol; p++)
 				for (size_t k = 0; k < c->group->ndevices; k++)
-					if (strcmp(pol[p].device, c->group->devices[k].name) == 0) {
-						matched = true;
-						st |= pol[p].strict;
-					}
-			if (matched)
-				gflags = st ? RESV_CHECK_STRICT : 0;
+					if (strcmp(pol[p].device, c->group->devices[k].name) == 0 &&
+					    (!policy_dev || pol[p].strict))
+						policy_dev = pol[p].device;
+			for (int p = 0; policy_dev && p < npol; p++)
+				if (pol[p].device == policy_dev)
+					gflags = pol[p].strict ? RESV_CHECK_STRICT : 0;
 		}
 		if (resv_guest_check(&c->conflicts, g.layout, c->resolved, c->aperture, gflags, pol,
-				     (size_t)npol) < 0 || resv_list_append(all, c->resolved) < 0)
+				     (size_t)npol) < 0 ||
+		    append_judged(all, c->resolved, policy_dev) < 0)
 			goto nomem;
 		errors += !c->assignable + c->usable_empty;
 		for (size_t k = 0; k < c->conflicts->count; k++) {

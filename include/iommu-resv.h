@@ -706,6 +706,16 @@ int resv_guest_layout_add(struct resv_guest_layout *layout, uint64_t start,
 			  const char *name);
 
 /**
+ * resv_guest_layout_overlap() - whether two ranges of @layout share an
+ * address (a VMM cannot map one guest-physical address twice). With several
+ * such pairs, the one that overlaps at the lowest address.
+ * Return: 1 with *@first < *@second their indices in @layout; 0 when no two
+ * ranges overlap; -ENOMEM.
+ */
+int resv_guest_layout_overlap(const struct resv_guest_layout *layout, size_t *first,
+			      size_t *second);
+
+/**
  * resv_guest_layout_preset() - the memory map @cfg's VMM builds for
  * @cfg->ram_size bytes of RAM: RAM below and above 4 GiB and, for QEMU x86,
  * the default 64-bit PCI hole. The rules and their source files are in

@@ -40,14 +40,29 @@
 #define AMD_ABOVE_1TB_START	0x10000000000ull
 /* QEMU hw/arm/virt.c base_memmap[VIRT_MEM]: RAM starts at 1 GiB. */
 #define VIRT_RAM_BASE		(1 * GiB)
-/* cloud-hypervisor arch/src/x86_64/layout.rs: MEM_32BIT_RESERVED_START
- * 0xc000_0000, RAM_64BIT_START 0x1_0000_0000 (arch_memory_regions puts RAM
- * below the reserved area, the rest at 4 GiB). */
+/*
+ * cloud-hypervisor arch/src/x86_64/layout.rs: MEM_32BIT_RESERVED_START
+ * 0xc000_0000, RAM_64BIT_START 0x1_0000_0000. x86_64/mod.rs
+ * arch_memory_regions gives RAM [0, 3 GiB) and [4 GiB, inf), which
+ * vmm/src/memory_manager.rs create_memory_regions_from_zones fills in order.
+ * RAM is not kept out of the AMD HyperTransport hole (layout.rs defines
+ * AMD_HYPER_TRANSPORT_HOLE_START, nothing uses it; PR #6094 closed unmerged),
+ * so a large guest on an AMD host conflicts with it, as check reports.
+ */
 #define CHV_RESERVED_START	0xc0000000ull
-/* Firecracker src/vmm/src/arch/x86_64/mod.rs: MMIO_MEM_START =
- * FIRST_ADDR_PAST_32BITS - MEM_32BIT_GAP_SIZE (768 MiB); arch_memory_regions
- * splits RAM there, the rest at 4 GiB. */
-#define FC_MMIO_MEM_START	(4 * GiB - 768 * MiB)
+/*
+ * Firecracker src/vmm/src/arch/x86_64/layout.rs: MMIO32_MEM_START =
+ * FIRST_ADDR_PAST_32BITS - MMIO32_MEM_SIZE (1 GiB), MMIO64_MEM_START 256 GiB,
+ * MMIO64_MEM_SIZE 256 GiB; x86_64/mod.rs arch_memory_regions cuts RAM at both
+ * gaps with arch/mod.rs arch_memory_regions_with_gap (RAM that ends exactly at
+ * a gap stays in one piece). So since commit 7c623e89 ("arch: define 64-bit
+ * capable MMIO memory regions", PR #5215, 2025); before it the only gap was
+ * 768 MiB below 4 GiB (MEM_32BIT_GAP_SIZE). Firecracker aarch64 (not a
+ * preset here) puts RAM at DRAM_MEM_START 2 GiB, with the same 64-bit gap.
+ */
+#define FC_MMIO32_START		(3 * GiB)
+#define FC_MMIO64_START		(256 * GiB)
+#define FC_MMIO64_END		(512 * GiB)
 /* libxl_dm.c libxl__domain_device_construct_rdm rounds the new end of low
  * RAM down to 2 MiB so the guest keeps its superpages; we do the same. */
 #define CUT_ALIGN		(2 * MiB)
@@ -121,6 +136,53 @@ RESV_EXPORT int resv_guest_layout_add(struct resv_guest_layout *l, uint64_t star
 	return 0;
 }
 
+struct span {
+	uint64_t start, last;
+	size_t index;
+};
+
+static int cmp_span(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+RESV_EXPORT int resv_guest_layout_overlap(const struct resv_guest_layout *l, size_t *first,
+					  size_t *second)
+{
+	struct span *v, reach;
+	int found = 0;
+
+	if (l->count < 2)
+		return 0;
+	v = malloc(l->count * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->count; i++)
+		v[i] = (struct span){ l->ranges[i].start, l->ranges[i].last, i };
+	qsort(v, l->count, sizeof(*v), cmp_span);
+	/*
+	 * In start order, the first range that starts at or before the
+	 * furthest end seen so far overlaps the range with that end, and no
+	 * overlap starts lower.
+	 */
+	reach = v[0];
+	for (size_t i = 1; i < l->count && !found; i++) {
+		if (v[i].start <= reach.last) {
+			*first = reach.index < v[i].index ? reach.index : v[i].index;
+			*second = reach.index < v[i].index ? v[i].index : reach.index;
+			found = 1;
+		} else {
+			reach = v[i];	/* it ends past reach, as it starts past it */
+		}
+	}
+	free(v);
+	return found;
+}
+
 /* Round @v up to @align (a power of two); false when that overflows. */
 static bool align_up(uint64_t v, uint64_t align, uint64_t *out)
 {
@@ -178,18 +240,42 @@ static int qemu_x86(struct resv_guest_layout *l, const struct resv_guest_config 
 	return add_sized(l, end, hole64, RESV_GUEST_MMIO, "pci-hole64");
 }
 
-/* RAM up to @split from 0, the rest from 4 GiB. */
-static int split_at(struct resv_guest_layout *l, uint64_t ram, uint64_t split)
+/* A hole in guest-physical space that RAM skips: [start, end). */
+struct gap {
+	uint64_t start, end;
+	const char *next;	/* the name of the RAM range past it */
+};
+
+/*
+ * @ram bytes of RAM from 0, cut at each gap in turn: RAM that reaches a gap
+ * resumes at its end, RAM that ends at or before it stops there.
+ */
+static int fill_around(struct resv_guest_layout *l, uint64_t ram, const struct gap *gaps,
+		       size_t ngaps)
 {
+	uint64_t pos = 0;
+	const char *name = "ram-below-4g";
 	int rc;
 
-	if (ram <= split)
-		return add_sized(l, 0, ram, RESV_GUEST_RAM, "ram-below-4g");
-	rc = add_sized(l, 0, split, RESV_GUEST_RAM, "ram-below-4g");
-	if (rc < 0)
-		return rc;
-	return add_sized(l, 4 * GiB, ram - split, RESV_GUEST_RAM, "ram-above-4g");
+	for (size_t i = 0; i < ngaps && ram > gaps[i].start - pos; i++) {
+		rc = add_sized(l, pos, gaps[i].start - pos, RESV_GUEST_RAM, name);
+		if (rc < 0)
+			return rc;
+		ram -= gaps[i].start - pos;
+		pos = gaps[i].end;
+		name = gaps[i].next;
+	}
+	return add_sized(l, pos, ram, RESV_GUEST_RAM, name);
 }
+
+static const struct gap chv_gaps[] = {
+	{ CHV_RESERVED_START, 4 * GiB, "ram-above-4g" },
+};
+
+static const struct gap fc_gaps[] = {
+	{ FC_MMIO32_START, 4 * GiB, "ram-above-4g" },
+	{ FC_MMIO64_START, FC_MMIO64_END, "ram-above-512g" },
+};
 
 RESV_EXPORT int resv_guest_layout_preset(struct resv_guest_layout **out,
 					 const struct resv_guest_config *c)
@@ -210,10 +296,10 @@ RESV_EXPORT int resv_guest_layout_preset(struct resv_guest_layout **out,
 		rc = add_sized(l, VIRT_RAM_BASE, c->ram_size, RESV_GUEST_RAM, "ram");
 		break;
 	case RESV_GUEST_CLOUD_HYPERVISOR:
-		rc = split_at(l, c->ram_size, CHV_RESERVED_START);
+		rc = fill_around(l, c->ram_size, chv_gaps, ARRAY_SIZE(chv_gaps));
 		break;
 	case RESV_GUEST_FIRECRACKER:
-		rc = split_at(l, c->ram_size, FC_MMIO_MEM_START);
+		rc = fill_around(l, c->ram_size, fc_gaps, ARRAY_SIZE(fc_gaps));
 		break;
 	}
 	if (rc < 0) {

@@ -80,18 +80,33 @@ static const struct preset_case presets[] = {
 	    { TiB + 2 * GiB, TiB + 34 * GiB - 1, MMIO, "pci-hole64" } } },
 	{ "virt: RAM from 1G", { RESV_GUEST_VIRT, 8 * GiB, 0, false }, false,
 	  { { GiB, 9 * GiB - 1, RAM, "ram" } } },
+	/* arch_memory_regions: RAM [0, 3G), then from 4G */
 	{ "cloud-hypervisor 3G fits", { RESV_GUEST_CLOUD_HYPERVISOR, 3 * GiB, 0, false }, false,
 	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" } } },
-	{ "cloud-hypervisor 4G splits at 3G", { RESV_GUEST_CLOUD_HYPERVISOR, 4 * GiB, 0, false },
+	{ "cloud-hypervisor 3G+1M splits at 3G",
+	  { RESV_GUEST_CLOUD_HYPERVISOR, 3 * GiB + MiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 4 * GiB + MiB - 1, RAM, "ram-above-4g" } } },
+	{ "cloud-hypervisor 1T stays contiguous above 4G", { RESV_GUEST_CLOUD_HYPERVISOR, TiB, 0, false },
 	  false,
 	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
-	    { 4 * GiB, 5 * GiB - 1, RAM, "ram-above-4g" } } },
-	{ "firecracker 0xd0000000 fits", { RESV_GUEST_FIRECRACKER, 0xd0000000, 0, false }, false,
-	  { { 0, 0xcfffffff, RAM, "ram-below-4g" } } },
-	{ "firecracker 4G splits below the 768M gap", { RESV_GUEST_FIRECRACKER, 4 * GiB, 0, false },
+	    { 4 * GiB, TiB + GiB - 1, RAM, "ram-above-4g" } } },
+	/* arch_memory_regions: gaps [3G, 4G) and [256G, 512G) */
+	{ "firecracker 3G fits", { RESV_GUEST_FIRECRACKER, 3 * GiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" } } },
+	{ "firecracker 3G+1M splits below the 1G gap",
+	  { RESV_GUEST_FIRECRACKER, 3 * GiB + MiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 4 * GiB + MiB - 1, RAM, "ram-above-4g" } } },
+	{ "firecracker 255G ends at the 64-bit MMIO gap", { RESV_GUEST_FIRECRACKER, 255 * GiB, 0, false },
 	  false,
-	  { { 0, 0xcfffffff, RAM, "ram-below-4g" },
-	    { 4 * GiB, 4 * GiB + 768 * MiB - 1, RAM, "ram-above-4g" } } },
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 256 * GiB - 1, RAM, "ram-above-4g" } } },
+	{ "firecracker 255G+1M resumes at 512G",
+	  { RESV_GUEST_FIRECRACKER, 255 * GiB + MiB, 0, false }, false,
+	  { { 0, 3 * GiB - 1, RAM, "ram-below-4g" },
+	    { 4 * GiB, 256 * GiB - 1, RAM, "ram-above-4g" },
+	    { 512 * GiB, 512 * GiB + MiB - 1, RAM, "ram-above-512g" } } },
 };
 
 static void test_presets(void **state)
@@ -124,18 +139,65 @@ static void test_preset_errors(void **state)
 	struct resv_guest_config zero = { RESV_GUEST_Q35, 0, 0, false };
 	struct resv_guest_config big = { RESV_GUEST_Q35, GiB, 5 * GiB, false };
 	struct resv_guest_config wrap = { RESV_GUEST_VIRT, UINT64_MAX, 0, false };
+	struct resv_guest_config fc_wrap = { RESV_GUEST_FIRECRACKER, UINT64_MAX, 0, false };
 	enum resv_guest_vmm v;
 
 	(void)state;
 	assert_int_equal(resv_guest_layout_preset(&l, &zero), -EINVAL);
 	assert_int_equal(resv_guest_layout_preset(&l, &big), -EINVAL);
 	assert_int_equal(resv_guest_layout_preset(&l, &wrap), -EINVAL);
+	assert_int_equal(resv_guest_layout_preset(&l, &fc_wrap), -EINVAL);
 	assert_null(l);
 	assert_int_equal(resv_guest_vmm_parse("cloud-hypervisor", 16, &v), 0);
 	assert_int_equal(v, RESV_GUEST_CLOUD_HYPERVISOR);
 	assert_int_equal(resv_guest_vmm_parse("q3", 2, &v), -EINVAL);
 	assert_string_equal(resv_guest_vmm_name(RESV_GUEST_FIRECRACKER), "firecracker");
 	assert_null(resv_guest_vmm_name(RESV_GUEST_VMM_COUNT));
+}
+
+struct overlap_case {
+	const char *name;
+	struct resv_range r[4];	/* last 0 ends (every test range has last > 0) */
+	int want;
+	size_t first, second;
+};
+
+static const struct overlap_case overlaps[] = {
+	{ "one range", { { 0, 0xfff } }, 0, 0, 0 },
+	{ "touching ranges do not overlap", { { 0, 0xfff }, { 0x1000, 0x1fff } }, 0, 0, 0 },
+	{ "a shared byte", { { 0, 0x1000 }, { 0x1000, 0x1fff } }, 1, 0, 1 },
+	{ "found out of order, indices in layout order", { { 0x5000, 0x5fff }, { 0, 0x5000 } }, 1,
+	  0, 1 },
+	{ "one inside another", { { 0, 0xffff }, { 0x20000, 0x2ffff }, { 0x100, 0x1ff } }, 1, 0, 2 },
+	{ "the lowest overlap wins", { { 0x9000, 0x9fff }, { 0x9800, 0xa7ff }, { 0, 0x7fff },
+				       { 0x7000, 0x7fff } }, 1, 2, 3 },
+	{ "a long range reaches past a short one", { { 0, 0xffff }, { 0x100, 0x1ff }, { 0x8000, 0x8fff } },
+	  1, 0, 1 },
+	{ "up to the top of the space", { { 0xfff, UINT64_MAX }, { UINT64_MAX, UINT64_MAX } }, 1, 0, 1 },
+};
+
+static void test_layout_overlap(void **state)
+{
+	(void)state;
+	for (size_t c = 0; c < sizeof(overlaps) / sizeof(overlaps[0]); c++) {
+		const struct overlap_case *o = &overlaps[c];
+		struct resv_guest_layout *l;
+		size_t a = 99, b = 99;
+
+		print_message("%s\n", o->name);
+		assert_int_equal(resv_guest_layout_new(&l), 0);
+		for (size_t i = 0; i < 4 && o->r[i].last; i++)
+			assert_int_equal(resv_guest_layout_add(l, o->r[i].start, o->r[i].last,
+							       i % 2 ? MMIO : RAM, NULL), 0);
+		assert_int_equal(resv_guest_layout_overlap(l, &a, &b), o->want);
+		if (o->want) {
+			assert_int_equal(a, o->first);
+			assert_int_equal(b, o->second);
+		} else {
+			assert_int_equal(a, 99);
+		}
+		resv_guest_layout_free(l);
+	}
 }
 
 /* xl.cfg(5) rdm_mem_boundary example: two IGD RMRRs, memory=2800. */
@@ -318,6 +380,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_preset_errors),
+		cmocka_unit_test(test_layout_overlap),
 		cmocka_unit_test(test_check_policy),
 		cmocka_unit_test(test_check_kinds),
 		cmocka_unit_test(test_fit_and_suggest),
