@@ -749,7 +749,7 @@ int cmd_check(int argc, char **argv)
 	} else {
 		char sz[32];
 
-		printf("Guest %s", g.spec);
+		printf("Guest %s", esc(g.spec));
 		if (g.preset && (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
 			printf(" (%s vCPU%s)", g.cfg.amd ? "AMD" : "non-AMD",
 			       g.amd_set ? "" : g.cfg.amd ? ": the host IOMMU is AMD-Vi" : "");
@@ -763,7 +763,7 @@ int cmd_check(int argc, char **argv)
 
 			printf("\nGroup %ld:", c->group->id);
 			for (size_t k = 0; k < c->group->ndevices; k++)
-				printf(" %s", c->group->devices[k].name);
+				printf(" %s", esc(c->group->devices[k].name));
 			printf("\n  regions from %s%s\n", c->regions_source,
 			       strcmp(c->regions_source, "sysfs") == 0 ?
 				       " reserved_regions (no firmware tables: provenance is the file)" :
@@ -779,7 +779,7 @@ int cmd_check(int argc, char **argv)
 				printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
 				       " from %s (device %s); %s\n",
 				       resv_type_name(c->blocker->type), c->blocker->start,
-				       c->blocker->last, origin, dev ? dev : "?", c->reason);
+				       c->blocker->last, esc(origin), esc(dev ? dev : "?"), esc(c->reason));
 			}
 			if (c->usable_empty)
 				printf("  error    no usable IOVA: the regions cover the whole aperture\n");
@@ -797,8 +797,8 @@ int cmd_check(int argc, char **argv)
 				const char *origin = region_origin(c->resolved, r, &dev);
 
 				printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
-				       resv_type_name(r->type), r->start, r->last, origin,
-				       dev ? " device " : "", dev ? dev : "");
+				       resv_type_name(r->type), r->start, r->last, esc(origin),
+				       dev ? " device " : "", esc(dev ? dev : ""));
 			}
 			if (c->assignable && !c->usable_empty && !c->conflicts->count)
 				printf("  ok       no conflict\n");

@@ -112,7 +112,8 @@ printf '0x00000000000e8000 0x00000000000e8fff direct\033]0;pwned\007\n' \
 	>>"$h/sys/kernel/iommu_groups/18/reserved_regions"
 mkdir "$h/sys/firmware/memmap/$evil" 2>/dev/null || mkdir -p "$h/sys/firmware/memmap/$evil"
 for args in "groups" "groups -r" "groups -J" "groups 18 -o group,devices,source" \
-	    "predict --compare" "predict 18" "explain 01:00.0" "tables" "iova -J"; do
+	    "predict --compare" "predict 18" "explain 01:00.0" "tables" "iova -J" \
+	    "check --guest q35:4G" "check --guest q35:4G -J"; do
 	# shellcheck disable=SC2086
 	"$cli" $args --sysroot "$h" >"$tmp/out" 2>"$tmp/err"
 	if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$tmp/out" "$tmp/err" ||
