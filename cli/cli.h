@@ -119,6 +119,10 @@ int guest_size_parse(const char *s, size_t len, uint64_t *out);
  */
 int guest_file_read(const char *path, struct resv_guest_config *cfg, bool *preset,
 		    bool *amd_set, struct resv_guest_layout **layout);
+/* The same from @len bytes of @text, which need not be NUL-terminated; @name for messages. */
+int guest_file_parse(const char *name, const char *text, size_t len,
+		     struct resv_guest_config *cfg, bool *preset, bool *amd_set,
+		     struct resv_guest_layout **layout);
 
 /* commands */
 int output_view(const struct opts *o, struct table *t, const struct resv_group *g,

@@ -379,31 +379,40 @@ static int parse_text(const struct file *f, const char *buf, size_t len,
 int guest_file_read(const char *path, struct resv_guest_config *cfg, bool *preset,
 		    bool *amd_set, struct resv_guest_layout **layout)
 {
-	const struct file f = { strcmp(path, "-") == 0 ? "<stdin>" : path };
-	struct json_object *root = NULL, *vmm = NULL, *size = NULL, *below = NULL, *amd = NULL,
-			   *ranges = NULL;
-	char *raw, *buf, q[200];
+	const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	char *raw;
 	size_t len;
 	int rc = read_file(path, &raw, &len);
 
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0) {
-		warnx_("check: cannot read guest layout %s: %s", f.name, strerror(-rc));
+		warnx_("check: cannot read guest layout %s: %s", name, strerror(-rc));
 		return -EINVAL;
 	}
-	if (len > LAYOUT_FILE_MAX) {
-		free(raw);
-		return bad(&f, "%zu bytes: a layout file is at most %u", len, LAYOUT_FILE_MAX);
-	}
-	buf = malloc(len + 1);
-	if (!buf) {
-		free(raw);
-		return -ENOMEM;
-	}
-	memcpy(buf, raw, len);
-	buf[len] = '\0';
+	rc = guest_file_parse(name, raw, len, cfg, preset, amd_set, layout);
 	free(raw);
+	return rc;
+}
+
+int guest_file_parse(const char *name, const char *text, size_t len,
+		     struct resv_guest_config *cfg, bool *preset, bool *amd_set,
+		     struct resv_guest_layout **layout)
+{
+	const struct file f = { name };
+	struct json_object *root = NULL, *vmm = NULL, *size = NULL, *below = NULL, *amd = NULL,
+			   *ranges = NULL;
+	char *buf, q[200];
+	int rc;
+
+	if (len > LAYOUT_FILE_MAX)
+		return bad(&f, "%zu bytes: a layout file is at most %u", len, LAYOUT_FILE_MAX);
+	/* json-c reads a C string; a NUL inside is found by parse_text(). */
+	buf = malloc(len + 1);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	rc = parse_text(&f, buf, len, &root);
 	free(buf);
 	if (rc < 0)
