@@ -280,7 +280,7 @@ int cmd_snapshot(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (!realpath(sysroot ? sysroot : "/", source)) {
-		warnx_("sysroot '%s' does not exist", sysroot);
+		warnx_("sysroot '%s' does not exist", sysroot ? sysroot : "/");
 		return EXIT_FAIL;
 	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", dir);
