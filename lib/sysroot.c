@@ -77,6 +77,15 @@ static bool path_beneath(const char *path, const char *beneath)
 	return n == 0 || (strncmp(path, beneath, n) == 0 && (path[n] == '\0' || path[n] == '/'));
 }
 
+/* @path may be looked up on the way to @beneath: it is inside, or above it. */
+static bool path_on_way(const char *path, const char *beneath)
+{
+	size_t n = strlen(path);
+
+	return path_beneath(path, beneath) ||
+	       (strncmp(beneath, path, n) == 0 && beneath[n] == '/');
+}
+
 /* Open the directory @path (relative, no links) again from the root. */
 static int reopen_path(const struct sysroot *sys, const char *path)
 {
@@ -195,7 +204,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 		memcpy(w->path + plen, c, clen + 1);
 		plen += clen;
 		w->in_link = from_link;
-		if (!path_beneath(w->path, w->beneath)) {
+		if (!path_on_way(w->path, w->beneath)) {
 			rc = -EXDEV;
 			goto fail;
 		}
@@ -281,6 +290,11 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			continue;
 		}
 		if (last) {
+			if (!path_beneath(w->path, w->beneath)) {
+				close(fd);
+				rc = -EXDEV;
+				goto fail;
+			}
 			rc = open_final(cur, c, fd, &st, want);
 			close(cur);
 			if (rc < 0)

@@ -24,8 +24,8 @@ void sysroot_close(struct sysroot *sys);
  * changes under us.
  */
 struct sysroot_walk {
-	/* In: every object looked up lies under this relative path ("sys");
-	 * NULL or "" for the whole root. */
+	/* In: every object looked up lies under this relative path ("sys"),
+	 * or above it on the way there; NULL or "" for the whole root. */
 	const char *beneath;
 	/* In, optional: called for each link met, with its path (relative,
 	 * no links) and its text; a negative return stops the walk with it. */

@@ -206,6 +206,15 @@ static void test_host_root(void **state)
 	snprintf(rel, sizeof(rel), "%s/sys/abs", root + 1);
 	assert_int_equal(sysroot_walk(&sr, rel, SYSROOT_DIR, &w), -EXDEV);
 	assert_string_equal(w.path, "etc");
+	/* Above it on the way there is fine; the object must be below it. */
+	snprintf(rel, sizeof(rel), "%s/sys/a/file", root + 1);
+	fd = sysroot_walk(&sr, rel, SYSROOT_FILE, &w);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(rel, sizeof(rel), "%s/proc/cmdline", root + 1);
+	assert_int_equal(sysroot_walk(&sr, rel, SYSROOT_FILE, &w), -EXDEV);
+	snprintf(rel, sizeof(rel), "%s", root + 1);
+	assert_int_equal(sysroot_walk(&sr, rel, SYSROOT_DIR, &w), -EXDEV);
 	sysroot_close(&sr);
 }
 
