@@ -134,5 +134,6 @@ int cmd_tables(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_snapshot(int argc, char **argv);
 
 #endif

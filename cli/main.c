@@ -16,6 +16,7 @@ static const struct command {
 	{ "predict", cmd_predict, "each group's regions predicted from the firmware" },
 	{ "explain", cmd_explain, "a device's regions, where they come from, can it be assigned" },
 	{ "check", cmd_check, "does a guest memory layout fit the groups of the devices to assign" },
+	{ "snapshot", cmd_snapshot, "copy what the commands read into a directory, for --sysroot" },
 };
 
 static void usage(FILE *f)

@@ -823,6 +823,38 @@ int resv_guest_relocate(struct resv_guest_layout **out,
 			unsigned int flags, const struct resv_device_policy *policies,
 			size_t npolicies);
 
+/* -------------------------------------------------------------------------- */
+/* Snapshots                                                                   */
+
+/**
+ * resv_snapshot_write() - copy from @sysroot (NULL means "/") into the
+ * directory @dirfd what the readers of this library read there, at the same
+ * relative paths, so that the directory reproduces every result as a sysroot:
+ * sys/kernel/iommu_groups/N/{type,reserved_regions,devices/},
+ * sys/bus/pci/devices/NAME/{class,vendor,device,config,iommu_group,iommu},
+ * sys/firmware/acpi/tables/{DMAR,IVRS,IORT}, sys/firmware/memmap/N/{start,
+ * end,type}, sys/class/iommu/UNIT/{intel-iommu,amd-iommu}/ (and the same
+ * directories under a device's iommu link), proc/sys/kernel/osrelease and
+ * proc/cmdline.
+ *
+ * Links are recreated as links, relative, when the walk through them stays
+ * under sys/ (proc/ for the proc files), and what they lead to is copied. A
+ * link that leaves it, dangles or loops, and an object of the wrong kind (a
+ * FIFO for a file) are not copied and each becomes a warning diagnostic:
+ * SNAPSHOT_LINK_OUTSIDE, SNAPSHOT_LINK_DANGLING, SNAPSHOT_LINK_LOOP,
+ * SNAPSHOT_NOT_COPIED. Files absent from the source (IVRS on an Intel
+ * machine) are left out silently. Files are read to their end (sysfs sizes
+ * say nothing), at most 1 MiB each. Nothing is written outside @dirfd's
+ * directory and no link in it is followed. It should be empty and the
+ * caller's own (mkdtemp()); nothing is cleaned up after a failure.
+ * Return: the number of files and links written; -ENOENT if @sysroot does
+ * not exist; -ENOMEM; another negative errno, with a SNAPSHOT_FAILED error
+ * diagnostic naming the file, when a file that is there cannot be read
+ * (-EACCES: the ACPI tables are root's; -EFBIG; -EIO) or the copy cannot be
+ * written.
+ */
+int resv_snapshot_write(int dirfd, const char *sysroot, struct resv_diags *diags);
+
 /** resv_version() - the library version, e.g. "0.1.0". */
 const char *resv_version(void);
 

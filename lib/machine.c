@@ -291,10 +291,15 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 	size_t n;
 	int rc = sysroot_list(sr, "sys/firmware/memmap", &names, &n);
 
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc < 0)
-		return 0;
+	if (rc == -ENOMEM || rc == -ENOENT)
+		return rc == -ENOENT ? 0 : rc;	/* ENOENT: no memory map, no check */
+	if (rc < 0) {
+		char where[PATH_MAX + 64];
+
+		sysroot_display(sr, "sys/firmware/memmap", where, sizeof(where));
+		return diags_add(m->diags, "MEMMAP_BAD_ENTRY", RESV_SEV_WARNING, where, 0, -1,
+				 "%s %s; no memory map read", where, sysroot_strerror(rc));
+	}
 	free(m->memmap);
 	m->nmemmap = 0;
 	m->memmap = calloc(n ? n : 1, sizeof(*m->memmap));
@@ -317,6 +322,12 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 		}
 		if (rc == -ENOMEM)
 			goto next;
+		if (rc < 0) {	/* rel names the file that could not be read */
+			sysroot_display(sr, rel, where, sizeof(where));
+			rc = diags_add(m->diags, "MEMMAP_BAD_ENTRY", RESV_SEV_WARNING, where, 0, -1,
+				       "%s %s; entry ignored", where, sysroot_strerror(rc));
+			goto next;
+		}
 		ok = ok && parse_hex_line(text[0], &e.start) && parse_hex_line(text[1], &e.end) &&
 		     e.start <= e.end;
 		if (ok) {

@@ -101,10 +101,15 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 	int rc;
 
 	rc = sysroot_list(sr, "sys/bus/pci/devices", &names, &nnames);
-	if (rc == -ENOMEM)
-		return rc;
-	if (rc < 0)
-		return 0;	/* no PCI bus in this root */
+	if (rc == -ENOMEM || rc == -ENOENT)
+		return rc == -ENOENT ? 0 : rc;	/* ENOENT: no PCI bus in this root */
+	if (rc < 0) {
+		char where[PATH_MAX + 64];
+
+		sysroot_display(sr, "sys/bus/pci/devices", where, sizeof(where));
+		return diags_add(diags, "PCI_CONFIG", RESV_SEV_WARNING, where, 0, -1,
+				 "%s %s; no PCI function read", where, sysroot_strerror(rc));
+	}
 	for (size_t i = 0; i < nnames; i++) {
 		struct pci_dev d = { 0 };
 		char rel[PATH_MAX], where[PATH_MAX + 64];

@@ -143,16 +143,21 @@ static int load_aperture(struct resv_system *sys, struct resv_group *g)
 		if (!g->devices[i].pci)
 			continue;
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu", g->devices[i].name);
-		if (sysroot_resolve(&sys->sr, rel, path) < 0)
-			return 0;	/* no link: unknown */
-		unit = strrchr(path, '/') + 1;
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap",
-			 g->devices[i].name);
-		rc = sysroot_read(&sys->sr, rel, &buf, &len);
+		rc = sysroot_resolve(&sys->sr, rel, path);
+		if (rc == 0) {
+			unit = strrchr(path, '/') + 1;
+			snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap",
+				 g->devices[i].name);
+			rc = sysroot_read(&sys->sr, rel, &buf, &len);
+		}
 		if (rc == -ENOMEM)
 			return rc;
+		if (rc == -EXDEV || rc == -ELOOP) {	/* a snapshot's link, not followed */
+			g->complete = false;
+			return diag_file(sys, "SYSFS_INTEL_CAP", RESV_SEV_WARNING, rel, g->id, rc);
+		}
 		if (rc < 0)
-			return 0;	/* not Intel, or not recorded */
+			return 0;	/* no link, not Intel, or not recorded: unknown */
 		errno = 0;
 		cap = strtoull(buf, &end, 16);
 		if (errno || end == buf || !(*end == '\0' || (*end == '\n' && !end[1]))) {

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * Reading a root directory (/ or a snapshot) without leaving it: every path
- * is resolved and must stay under the resolved root, so a snapshot's links
- * cannot make us read the host's files. (Between the check and the open a
- * hostile snapshot could race us; the snapshot command will use openat2
- * RESOLVE_IN_ROOT.)
+ * Reading a root directory (/ or a snapshot) without leaving it. Paths are
+ * walked here, one component at a time: each is looked up with O_NOFOLLOW
+ * relative to the descriptor of the directory before it, and a link's text
+ * is spliced into the rest of the path and checked like the rest. ".." is
+ * taken on the path already walked, which holds no links, so it means the
+ * physical parent, as it does for the kernel. A hostile snapshot cannot make
+ * us read the host's files even by changing itself while we walk it: there
+ * is no check-then-open gap. (openat2() RESOLVE_BENEATH would do the same
+ * in the kernel, from Linux 5.6; this works everywhere and also tells where
+ * a walk failed, which the messages and the snapshot command need.)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,16 +25,24 @@
 
 /* Snapshot files are small; anything larger is not a sysfs file. */
 #define SYSFS_MAX_FILE (1u << 20)
+/* include/linux/namei.h MAXSYMLINKS: the kernel gives up after as many. */
+#define SYSROOT_MAX_LINKS 40
 
 int sysroot_open(struct sysroot *sys, const char *path)
 {
 	char root[PATH_MAX];
 
-	*sys = (struct sysroot){ 0 };
+	*sys = (struct sysroot){ .fd = -1 };
 	if (!path || !*path)
 		path = "/";
 	if (!realpath(path, root))
 		return errno == ENOMEM ? -ENOMEM : -ENOENT;
+	sys->fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (sys->fd < 0) {
+		int err = errno;
+
+		return err == ENOMEM || err == EMFILE || err == ENFILE ? -err : -ENOENT;
+	}
 	sys->root = strdup(root);
 	/* Messages show paths as the user wrote the root ("" for "/"). */
 	sys->display = strdup(strcmp(root, "/") == 0 ? "" : path);
@@ -44,30 +57,300 @@ int sysroot_open(struct sysroot *sys, const char *path)
 
 void sysroot_close(struct sysroot *sys)
 {
+	if (sys->fd >= 0)
+		close(sys->fd);
 	free(sys->root);
 	free(sys->display);
-	*sys = (struct sysroot){ 0 };
+	*sys = (struct sysroot){ .fd = -1 };
+}
+
+static bool is_host_root(const struct sysroot *sys)
+{
+	return strcmp(sys->root, "/") == 0;
+}
+
+/* @path (relative, no links) is @beneath or inside it. */
+static bool path_beneath(const char *path, const char *beneath)
+{
+	size_t n = beneath ? strlen(beneath) : 0;
+
+	return n == 0 || (strncmp(path, beneath, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
+/* @path may be looked up on the way to @beneath: it is inside, or above it. */
+static bool path_on_way(const char *path, const char *beneath)
+{
+	size_t n = strlen(path);
+
+	return path_beneath(path, beneath) ||
+	       (strncmp(beneath, path, n) == 0 && beneath[n] == '/');
+}
+
+/* Open the directory @path (relative, no links) again from the root. */
+static int reopen_path(const struct sysroot *sys, const char *path)
+{
+	char copy[PATH_MAX], *save = NULL;
+	int fd = fcntl(sys->fd, F_DUPFD_CLOEXEC, 3);
+
+	if (fd < 0)
+		return -errno;
+	snprintf(copy, sizeof(copy), "%s", path);
+	for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		int next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		close(fd);
+		if (next < 0)	/* it was a directory a moment ago */
+			return errno == ENOENT ? -ENOENT : -ESTALE;
+		fd = next;
+	}
+	return fd;
+}
+
+/* The object @fd (O_PATH, @st) named @name in @dir, opened as wanted. */
+static int open_final(int dir, const char *name, int fd, const struct stat *st,
+		      enum sysroot_want want)
+{
+	struct stat st2;
+	int rfd;
+
+	if (want == SYSROOT_ANY)
+		return fd;
+	if (want == SYSROOT_DIR && !S_ISDIR(st->st_mode)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	if (want == SYSROOT_FILE && !S_ISREG(st->st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (want == SYSROOT_DIR)
+		rfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	else
+		rfd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	close(fd);
+	if (rfd < 0)
+		return -errno;
+	/* Still the object we looked at, not something put there since. */
+	if (fstat(rfd, &st2) < 0 || st2.st_dev != st->st_dev || st2.st_ino != st->st_ino) {
+		close(rfd);
+		return -ESTALE;
+	}
+	return rfd;
+}
+
+int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want want,
+		 struct sysroot_walk *w)
+{
+	struct sysroot_walk local = { 0 };
+	char todo[PATH_MAX], next[PATH_MAX], *p;
+	size_t plen = 0, link_end = 0;	/* todo[0, link_end) came from links */
+	unsigned int links = 0;
+	bool stale = false;	/* cur is not the directory of w->path */
+	int cur, rc;
+
+	if (!w)
+		w = &local;
+	w->path[0] = w->link_at[0] = w->link_target[0] = '\0';
+	w->in_link = false;
+	if ((size_t)snprintf(todo, sizeof(todo), "%s", rel) >= sizeof(todo))
+		return -ENAMETOOLONG;
+	cur = fcntl(sys->fd, F_DUPFD_CLOEXEC, 3);
+	if (cur < 0)
+		return -errno;
+	p = todo;
+	for (;;) {
+		struct stat st;
+		size_t clen;
+		char *c;
+		bool last, from_link;
+		int fd;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		c = p;
+		clen = strcspn(c, "/");
+		p = c + clen;
+		from_link = (size_t)(c - todo) < link_end;
+		if (*p)
+			*p++ = '\0';
+		while (*p == '/')
+			p++;
+		last = !*p;
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			if (plen == 0) {
+				if (is_host_root(sys))
+					continue;	/* "/.." is "/" */
+				rc = -EXDEV;
+				w->in_link = from_link;
+				goto fail;
+			}
+			while (plen > 0 && w->path[plen - 1] != '/')
+				plen--;
+			plen = plen > 0 ? plen - 1 : 0;
+			w->path[plen] = '\0';
+			stale = true;
+			continue;
+		}
+		if (plen + 1 + clen >= sizeof(w->path)) {
+			rc = -ENAMETOOLONG;
+			goto fail;
+		}
+		if (plen)
+			w->path[plen++] = '/';
+		memcpy(w->path + plen, c, clen + 1);
+		plen += clen;
+		w->in_link = from_link;
+		if (!path_on_way(w->path, w->beneath)) {
+			rc = -EXDEV;
+			goto fail;
+		}
+		if (stale) {
+			char parent[PATH_MAX];
+
+			snprintf(parent, sizeof(parent), "%.*s", (int)(plen - clen - (plen > clen)),
+				 w->path);
+			close(cur);
+			cur = reopen_path(sys, parent);
+			if (cur < 0)
+				return cur;
+			stale = false;
+		}
+		fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			rc = -errno;
+			goto fail;
+		}
+		if (fstat(fd, &st) < 0) {
+			rc = -errno;
+			close(fd);
+			goto fail;
+		}
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t n;
+			size_t rest = strlen(p);
+
+			if (++links > SYSROOT_MAX_LINKS) {
+				close(fd);
+				rc = -ELOOP;
+				w->in_link = true;
+				goto fail;
+			}
+			n = readlinkat(fd, "", w->link_target, sizeof(w->link_target));
+			close(fd);
+			if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
+				rc = n < 0 ? -errno : -ENAMETOOLONG;
+				goto fail;
+			}
+			w->link_target[n] = '\0';
+			snprintf(w->link_at, sizeof(w->link_at), "%s", w->path);
+			w->in_link = true;
+			if (n == 0) {	/* the kernel's answer to an empty link */
+				rc = -ENOENT;
+				goto fail;
+			}
+			if (w->on_link) {
+				rc = w->on_link(w->arg, w->link_at, w->link_target);
+				if (rc < 0)
+					goto fail;
+			}
+			/* The link is replaced by its text, from its directory. */
+			while (plen > 0 && w->path[plen - 1] != '/')
+				plen--;
+			plen = plen > 0 ? plen - 1 : 0;
+			w->path[plen] = '\0';
+			if (w->link_target[0] == '/') {
+				/* An absolute link names the host's file, not the snapshot's. */
+				if (!is_host_root(sys)) {
+					rc = -EXDEV;
+					goto fail;
+				}
+				plen = 0;
+				w->path[0] = '\0';
+				stale = true;
+			}
+			if ((size_t)n + 1 + rest >= sizeof(next)) {
+				rc = -ENAMETOOLONG;
+				goto fail;
+			}
+			/* Bytes still to walk that came from earlier links stay so. */
+			size_t old_link = link_end > (size_t)(p - todo) ? link_end - (size_t)(p - todo) : 0;
+
+			memcpy(next, w->link_target, (size_t)n);
+			next[n] = '/';
+			memcpy(next + n + 1, p, rest + 1);
+			if (!rest)
+				next[n] = '\0';
+			memcpy(todo, next, (size_t)n + 2 + rest);
+			link_end = (size_t)n + (old_link ? 1 + old_link : 0);
+			p = todo;
+			continue;
+		}
+		if (last) {
+			if (!path_beneath(w->path, w->beneath)) {
+				close(fd);
+				rc = -EXDEV;
+				goto fail;
+			}
+			rc = open_final(cur, c, fd, &st, want);
+			close(cur);
+			if (rc < 0)
+				return rc;
+			w->in_link = false;
+			return rc;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			close(fd);
+			rc = -ENOTDIR;
+			goto fail;
+		}
+		close(cur);
+		cur = fd;
+	}
+	/* The path ended on a directory: the root, or after "..", "." or "/". */
+	w->in_link = false;
+	if (!path_beneath(w->path, w->beneath)) {
+		rc = -EXDEV;
+		goto fail;
+	}
+	if (stale) {
+		close(cur);
+		cur = reopen_path(sys, w->path);
+		if (cur < 0)
+			return cur;
+	}
+	if (want == SYSROOT_ANY)
+		return cur;
+	if (want == SYSROOT_FILE) {
+		rc = -EINVAL;
+		goto fail;
+	}
+	rc = openat(cur, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rc < 0)
+		rc = -errno;
+fail:
+	close(cur);
+	return rc;
 }
 
 /*
- * Resolve @rel (relative to the root) and check that the result is inside
- * the root. Return: 0; -ENOENT, -EACCES, ... from realpath(); -EXDEV when the
- * path leaves the root.
+ * @rel walked as sysroot_walk() does, as an absolute path (the root's, then
+ * the path inside it).
  */
 int sysroot_resolve(const struct sysroot *sys, const char *rel, char resolved[PATH_MAX])
 {
-	char path[PATH_MAX];
-	size_t rlen = strlen(sys->root);
+	struct sysroot_walk w = { 0 };
+	int fd = sysroot_walk(sys, rel, SYSROOT_ANY, &w);
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sys->root, rel) >= sizeof(path))
+	if (fd < 0)
+		return fd;
+	close(fd);
+	if ((size_t)snprintf(resolved, PATH_MAX, "%s/%s", is_host_root(sys) ? "" : sys->root,
+			     w.path) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	if (!realpath(path, resolved))
-		return -errno;
-	if (strcmp(sys->root, "/") == 0)
-		return 0;
-	if (strncmp(resolved, sys->root, rlen) != 0 ||
-	    (resolved[rlen] != '\0' && resolved[rlen] != '/'))
-		return -EXDEV;
 	return 0;
 }
 
@@ -76,24 +359,16 @@ void sysroot_display(const struct sysroot *sys, const char *rel, char *out, size
 	snprintf(out, size, "%s/%s", sys->display, rel);
 }
 
-int sysroot_read(const struct sysroot *sys, const char *rel, char **buf, size_t *len)
+int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot_walk *w,
+		      char **buf, size_t *len)
 {
-	char path[PATH_MAX];
-	struct stat st;
 	size_t n = 0, cap = 4096;
 	char *b;
 	int fd, rc;
 
-	rc = sysroot_resolve(sys, rel, path);
-	if (rc < 0)
-		return rc;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	fd = sysroot_walk(sys, rel, SYSROOT_FILE, w);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
+		return fd;
 	b = malloc(cap + 1);
 	if (!b) {
 		close(fd);
@@ -138,11 +413,20 @@ fail:
 	return rc;
 }
 
+int sysroot_read(const struct sysroot *sys, const char *rel, char **buf, size_t *len)
+{
+	return sysroot_read_walk(sys, rel, NULL, buf, len);
+}
+
 const char *sysroot_strerror(int rc)
 {
 	switch (rc) {
 	case -EXDEV:
 		return "resolves outside the sysroot (not followed)";
+	case -ELOOP:
+		return "goes through more than 40 links (a loop)";
+	case -ESTALE:
+		return "changed while it was read";
 	case -EFBIG:
 		return "is larger than 1 MiB, not a sysfs file";
 	case -EBADMSG:
@@ -159,22 +443,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted names of a directory's entries, without "." and "..". */
-int sysroot_list(const struct sysroot *sys, const char *rel, char ***names, size_t *count)
+int sysroot_list_walk(const struct sysroot *sys, const char *rel, struct sysroot_walk *w,
+		      char ***names, size_t *count)
 {
-	char path[PATH_MAX];
 	char **v = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
 	DIR *d;
-	int rc = sysroot_resolve(sys, rel, path);
+	int fd = sysroot_walk(sys, rel, SYSROOT_DIR, w);
 
-	if (rc < 0)
-		return rc;
-	d = opendir(path);
-	if (!d)
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
 		return -errno;
-	while ((de = readdir(d))) {
+	}
+	while ((errno = 0, de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (n == cap) {
@@ -191,6 +476,13 @@ int sysroot_list(const struct sysroot *sys, const char *rel, char ***names, size
 			goto nomem;
 		n++;
 	}
+	if (errno) {
+		int err = -errno;
+
+		closedir(d);
+		sysroot_free_names(v, n);
+		return err;
+	}
 	closedir(d);
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_str);
@@ -199,10 +491,14 @@ int sysroot_list(const struct sysroot *sys, const char *rel, char ***names, size
 	return 0;
 nomem:
 	closedir(d);
-	while (n)
-		free(v[--n]);
-	free(v);
+	sysroot_free_names(v, n);
 	return -ENOMEM;
+}
+
+/* Sorted names of a directory's entries, without "." and "..". */
+int sysroot_list(const struct sysroot *sys, const char *rel, char ***names, size_t *count)
+{
+	return sysroot_list_walk(sys, rel, NULL, names, count);
 }
 
 void sysroot_free_names(char **v, size_t n)
@@ -211,4 +507,3 @@ void sysroot_free_names(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
-
