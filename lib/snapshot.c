@@ -319,8 +319,10 @@ static int copy_files_in(struct snap *s, const char *rel)
 	if (rc != FETCHED)
 		return rc;
 	for (size_t i = 0; i < n && rc >= 0; i++) {
-		snprintf(sub, sizeof(sub), "%s/%s", rel, names[i]);
-		rc = copy_file(s, sub, "sys");
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", rel, names[i]) >= sizeof(sub))
+			rc = -ENAMETOOLONG;
+		else
+			rc = copy_file(s, sub, "sys");
 	}
 	sysroot_free_names(names, n);
 	return rc < 0 ? rc : 0;

@@ -134,7 +134,7 @@ static int load_aperture(struct resv_system *sys, struct resv_group *g)
 
 	for (size_t i = 0; i < g->ndevices; i++) {
 		char rel[PATH_MAX], path[PATH_MAX], *buf, *end;
-		const char *unit;
+		const char *unit = NULL;
 		size_t len;
 		unsigned long long cap;
 		unsigned int mgaw;

@@ -184,7 +184,7 @@ static void test_host_root(void **state)
 {
 	struct sysroot_walk w = { 0 };
 	struct sysroot sr;
-	char rel[PATH_MAX];
+	char rel[PATH_MAX + 64];
 	int fd;
 
 	(void)state;
@@ -199,7 +199,7 @@ static void test_host_root(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	/* Confined below one directory, "/" too: the absolute link leaves it. */
-	char beneath[PATH_MAX];
+	char beneath[PATH_MAX + 16];
 
 	snprintf(beneath, sizeof(beneath), "%s/sys", root + 1);
 	w.beneath = beneath;
