@@ -39,12 +39,16 @@ static bool hex_key(const char *key)
 	return false;
 }
 
-/* Firmware bytes, quoted, anything unprintable as \xNN. */
+/*
+ * Firmware bytes, quoted, anything unprintable as \xNN, and so are a quote
+ * and a backslash that would read as an escape; other backslashes stay, so
+ * ACPI paths print as iasl prints them ("\_SB.PCI0").
+ */
 static void print_escaped(const char *s)
 {
 	putchar('"');
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p < 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+		if (*p < 0x20 || *p >= 0x7f || *p == '"' || (*p == '\\' && p[1] == 'x'))
 			printf("\\x%02x", *p);
 		else
 			putchar(*p);

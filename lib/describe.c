@@ -3,6 +3,8 @@
  * The parsed models of DMAR, IVRS and IORT as value trees: one place where
  * the JSON names of every field are decided (docs/json.md).
  */
+#include <string.h>
+
 #include "describe.h"
 #include "value.h"
 
@@ -160,6 +162,15 @@ static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 			for (unsigned int k = 0; k < d->uid_length; k++)
 				vb_uint(b, NULL, d->uid[k]);
 			vb_end(b);
+			/* Format 2: the UID is a character string (as iasl shows it). */
+			if (d->uid_format == 2) {
+				char text[256];
+				size_t n = d->uid_length;
+
+				memcpy(text, d->uid, n);
+				text[n] = '\0';
+				vb_str(b, "uid_string", text);
+			}
 			break;
 		}
 		vb_end(b);

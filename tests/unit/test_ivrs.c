@@ -30,6 +30,7 @@ struct want {
 		size_t offset;
 		unsigned int type, devid, source, handle, variety, uid_length;
 		unsigned long ext;
+		char uid[64];	/* iasl's UID string, quotes removed */
 	} entry[512];
 };
 
@@ -96,6 +97,9 @@ static void read_dsl(const char *dsl, struct want *w)
 				e->ext = strtoul(x, NULL, 16);
 			else if ((x = iasl_value(line, "UID Length")))
 				e->uid_length = (unsigned int)strtoul(x, NULL, 16);
+			else if ((x = iasl_value(line, "UID")) && *x == '"')
+				snprintf(e->uid, sizeof(e->uid), "%.*s", (int)strcspn(x + 1, "\""),
+					 x + 1);
 		}
 	}
 }
@@ -127,7 +131,9 @@ static void compare(const char *path, const struct ivrs *v, const struct want *w
 			if (e->offset != x->offset || e->type != x->type || e->devid != x->devid ||
 			    e->source_devid != x->source || e->handle != x->handle ||
 			    e->variety != x->variety || e->ext_data != x->ext ||
-			    e->uid_length != x->uid_length)
+			    e->uid_length != x->uid_length ||
+			    (e->uid_format == 2 && (strlen(x->uid) > e->uid_length ||
+						     memcmp(e->uid, x->uid, strlen(x->uid)) != 0)))
 				fail_msg("%s: device entry at %zu type %#x devid %#x; iasl: %zu %#x %#x",
 					 path, e->offset, e->type, e->devid, w->entry[nent].offset,
 					 w->entry[nent].type, w->entry[nent].devid);
