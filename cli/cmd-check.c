@@ -46,7 +46,8 @@ static void usage_check(FILE *f)
 	      "                          direct-relaxable regions errors or warnings\n"
 	      "     --device <bdf>[,policy=<p>]  a device to assign, with its own policy\n"
 	      "                          (repeatable; Xen xl.cfg rdm_policy semantics)\n"
-	      "     --kernel-version <X.Y>  judge assignability for this kernel [newest]\n"
+	      "     --kernel-version <X.Y>  judge assignability for this kernel\n"
+	      "                           [the root's kernel, else the newest]\n"
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --table <file>       firmware tables for provenance (repeatable)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump\n"
@@ -473,6 +474,7 @@ int cmd_check(int argc, char **argv)
 		status = rc < 0 ? EXIT_OK : rc;
 		goto out;
 	}
+	default_kernel(&o);
 	if (!g.spec) {
 		warnx_("check: --guest is required, e.g. --guest q35:16G");
 		goto usage;

@@ -47,7 +47,8 @@ static void usage_explain(FILE *f)
 	      "\n"
 	      "Options:\n", f);
 	usage_machine_options(f);
-	fputs("     --kernel-version <X.Y>  the verdict for this kernel (default: the newest)\n", f);
+	fputs("     --kernel-version <X.Y>  the verdict for this kernel (default: the root's\n"
+	      "                           kernel, else both rules)\n", f);
 	usage_common_options(f);
 }
 
@@ -507,6 +508,7 @@ int cmd_explain(int argc, char **argv)
 		list_columns(stdout, EXPLAIN_COLUMNS);
 		return EXIT_OK;
 	}
+	default_kernel(&o);
 	if (o.nargs != 1) {
 		warnx_("explain: give one device, e.g. 0000:00:14.0");
 		errtryhelp("explain");

@@ -248,6 +248,18 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 }
 
 /* A whole file, or stdin for "-"; free() *buf. Return: 0 or -errno. */
+/*
+ * Without --kernel-version, the verdicts are for the root's own kernel: the
+ * running one, or the one a snapshot recorded. Unknown: the newest rules.
+ */
+void default_kernel(struct opts *o)
+{
+	unsigned int v;
+
+	if (!o->kernel && resv_kernel_version(o->sysroot, &v) == 0)
+		o->kernel = v;
+}
+
 int read_file(const char *path, char **buf, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

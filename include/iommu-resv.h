@@ -421,6 +421,18 @@ struct resv_system;
  */
 int resv_system_load(struct resv_system **out, const char *sysroot);
 
+/**
+ * resv_kernel_version() - the kernel a root runs or ran, from
+ * @sysroot/proc/sys/kernel/osrelease ("6.1.0-13-amd64": 6.1), which
+ * `iommu-resv snapshot` records; a NULL @sysroot means "/", the running
+ * kernel. *@version is major << 16 | minor << 8, as resv_assign_verdict()
+ * takes it.
+ * Return: 0; -ENOENT when the root or the file is missing (or the file is a
+ * link out of the root); -EBADMSG when it does not start with "X.Y";
+ * -ENOMEM.
+ */
+int resv_kernel_version(const char *sysroot, unsigned int *version);
+
 /** resv_system_free() - NULL is allowed. */
 void resv_system_free(struct resv_system *sys);
 

@@ -410,3 +410,39 @@ RESV_EXPORT const char *resv_version(void)
 {
 	return RESV_VERSION;
 }
+
+RESV_EXPORT int resv_kernel_version(const char *sysroot, unsigned int *version)
+{
+	struct sysroot sr;
+	unsigned int major = 0, minor = 0;
+	char *buf, *p;
+	size_t len;
+	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
+
+	if (rc < 0)
+		return rc;
+	rc = sysroot_read(&sr, "proc/sys/kernel/osrelease", &buf, &len);
+	sysroot_close(&sr);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return -ENOENT;
+	/* Digits, a dot, digits; what follows (".0-13-amd64", "-rc1") is not
+	 * the version the rules depend on. */
+	p = buf;
+	for (; *p >= '0' && *p <= '9' && major <= 255; p++)
+		major = major * 10 + (unsigned int)(*p - '0');
+	rc = p == buf || *p != '.' ? -EBADMSG : 0;
+	if (rc == 0) {
+		char *q = ++p;
+
+		for (; *p >= '0' && *p <= '9' && minor <= 255; p++)
+			minor = minor * 10 + (unsigned int)(*p - '0');
+		if (p == q || major > 255 || minor > 255)
+			rc = -EBADMSG;
+	}
+	free(buf);
+	if (rc == 0)
+		*version = major << 16 | minor << 8;
+	return rc;
+}
