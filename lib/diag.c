@@ -14,8 +14,12 @@ struct resv_diags {
 
 RESV_EXPORT int resv_diags_new(struct resv_diags **out)
 {
-	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	struct resv_diags *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	*out = d;
+	return 0;
 }
 
 RESV_EXPORT void resv_diags_free(struct resv_diags *diags)
