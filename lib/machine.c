@@ -49,7 +49,6 @@ RESV_EXPORT int resv_machine_new(struct resv_machine **out)
 {
 	struct resv_machine *m = calloc(1, sizeof(*m));
 
-	*out = NULL;
 	if (!m || resv_diags_new(&m->diags) < 0) {
 		free(m);
 		return -ENOMEM;
