@@ -333,7 +333,8 @@ int resv_diags_max_severity(const struct resv_diags *diags);
  * missing newline, stray bytes, NUL) becomes an error diagnostic naming
  * @where and the line, and is skipped. Lines that are not in kernel order
  * give a warning. @diags may be NULL.
- * Return: the number of bad lines (>= 0), or -ENOMEM.
+ * Return: the number of bad lines (>= 0), or -ENOMEM (then @list and @diags
+ * are unchanged).
  */
 int resv_parse_sysfs(struct resv_list *list, const char *buf, size_t len,
 		     const char *where, const char *device,
@@ -346,7 +347,8 @@ int resv_parse_sysfs(struct resv_list *list, const char *buf, size_t len,
  * comment; blank lines are allowed. The kernel's reserved_regions text is
  * valid input. Bad lines become error diagnostics and are skipped; origins
  * are "@where:LINE".
- * Return: the number of bad lines (>= 0), or -ENOMEM.
+ * Return: the number of bad lines (>= 0), or -ENOMEM (then @list and @diags
+ * are unchanged).
  */
 int resv_parse_regions(struct resv_list *list, const char *buf, size_t len,
 		       const char *where, struct resv_diags *diags);

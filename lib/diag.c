@@ -106,6 +106,12 @@ void diags_set_group(struct resv_diags *d, size_t first, long group)
 		d->v[i].group = group;
 }
 
+void diags_truncate(struct resv_diags *d, size_t n)
+{
+	while (d && d->n > n)
+		free(unconst(d->v[--d->n].where));
+}
+
 void diags_mark_table(struct resv_diags *d, size_t first, const char *signature)
 {
 	for (size_t i = first; d && i < d->n; i++) {
