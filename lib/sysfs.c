@@ -143,7 +143,10 @@ static int load_aperture(struct resv_system *sys, struct resv_group *g)
 		if (!g->devices[i].pci)
 			continue;
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu", g->devices[i].name);
-		if (sysroot_resolve(&sys->sr, rel, path) < 0)
+		rc = sysroot_resolve(&sys->sr, rel, path);
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc < 0)
 			return 0;	/* no link: unknown */
 		unit = strrchr(path, '/') + 1;
 		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap",
