@@ -182,6 +182,48 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	return 1;
 }
 
+/*
+ * What the machine held before a call that adds to it, so that a call
+ * failing half-way (-ENOMEM) can give back what it added.
+ */
+struct machine_mark {
+	size_t ntables, ndiags;
+	bool dmar, ivrs, iort;
+	enum resv_iommu iommu;
+};
+
+static struct machine_mark machine_mark(const struct resv_machine *m)
+{
+	return (struct machine_mark){
+		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
+		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .iommu = m->iommu,
+	};
+}
+
+static void machine_rollback(struct resv_machine *m, const struct machine_mark *mark)
+{
+	while (m->ntables > mark->ntables) {
+		m->ntables--;
+		value_free(m->bodies[m->ntables]);
+		free(unconst(m->tables[m->ntables].where));
+	}
+	/* A model parsed before its table failed to be added goes too. */
+	if (!mark->dmar) {
+		dmar_free(m->dmar);
+		m->dmar = NULL;
+	}
+	if (!mark->ivrs) {
+		ivrs_free(m->ivrs);
+		m->ivrs = NULL;
+	}
+	if (!mark->iort) {
+		iort_free(m->iort);
+		m->iort = NULL;
+	}
+	m->iommu = mark->iommu;
+	diags_truncate(m->diags, mark->ndiags);
+}
+
 /* acpidump text starts with a "SIG @ 0x" line (ACPICA acpidump apdump.c). */
 static bool is_acpidump_text(const uint8_t *buf, size_t len)
 {
@@ -211,6 +253,7 @@ static bool printable_signature(const uint8_t *buf, size_t len)
 RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf, size_t len,
 					const char *where)
 {
+	struct machine_mark mark = machine_mark(m);
 	struct acpidump_table *tables = NULL;
 	int n, added = 0, rc = 0;
 
@@ -219,9 +262,14 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			return -EBADMSG;
 		char sig[4 * 4 + 1], *p = sig;
 
-		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++)
-			if (memcmp(buf, our_signatures[i], 4) == 0)
-				return add_table(m, buf, len, where);
+		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++) {
+			if (memcmp(buf, our_signatures[i], 4) != 0)
+				continue;
+			rc = add_table(m, buf, len, where);
+			if (rc < 0)
+				machine_rollback(m, &mark);
+			return rc;
+		}
 		/* The bytes are printable but may be anything: keep to [A-Z0-9_]. */
 		for (size_t k = 0; k < 4; k++) {
 			uint8_t c = ((const uint8_t *)buf)[k];
@@ -237,8 +285,10 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 				 sig);
 	}
 	n = acpidump_parse(buf, len, &tables, m->diags, where);
-	if (n < 0)
+	if (n < 0) {
+		machine_rollback(m, &mark);
 		return n;
+	}
 	for (int i = 0; i < n && rc >= 0; i++) {
 		char name[PATH_MAX];
 
@@ -247,7 +297,11 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 		added += rc > 0;
 	}
 	acpidump_free(tables, (size_t)n);
-	return rc < 0 ? rc : added;
+	if (rc < 0) {
+		machine_rollback(m, &mark);
+		return rc;
+	}
+	return added;
 }
 
 /* ------------------------------------------------------------------------ */
