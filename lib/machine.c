@@ -307,6 +307,18 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 /* ------------------------------------------------------------------------ */
 /* PCI functions and the memory map                                         */
 
+/* m->devices from m->topo; m->devices has room for topo.n entries. */
+static void fill_devices(struct resv_machine *m)
+{
+	for (size_t i = 0; i < m->topo.n; i++) {
+		const struct pci_dev *d = &m->topo.devs[i];
+
+		m->devices[i] = (struct resv_device){ .name = d->name, .pci = true,
+						      .class = d->class, .vendor = d->vendor,
+						      .device = d->device };
+	}
+}
+
 static int refresh_devices(struct resv_machine *m)
 {
 	struct resv_device *v = realloc(m->devices, (m->topo.n ? m->topo.n : 1) * sizeof(*v));
@@ -314,12 +326,7 @@ static int refresh_devices(struct resv_machine *m)
 	if (!v)
 		return -ENOMEM;
 	m->devices = v;
-	for (size_t i = 0; i < m->topo.n; i++) {
-		const struct pci_dev *d = &m->topo.devs[i];
-
-		v[i] = (struct resv_device){ .name = d->name, .pci = true, .class = d->class,
-					     .vendor = d->vendor, .device = d->device };
-	}
+	fill_devices(m);
 	return 0;
 }
 
@@ -349,18 +356,18 @@ static bool parse_hex_line(const char *s, uint64_t *out)
  */
 static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 {
+	struct memmap_entry *v;
 	char **names;
-	size_t n;
+	size_t n, nv = 0;
 	int rc = sysroot_list(sr, "sys/firmware/memmap", &names, &n);
 
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc < 0)
 		return 0;
-	free(m->memmap);
-	m->nmemmap = 0;
-	m->memmap = calloc(n ? n : 1, sizeof(*m->memmap));
-	if (!m->memmap) {
+	/* Built aside: a failed load keeps the map the machine had. */
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
 		sysroot_free_names(names, n);
 		return -ENOMEM;
 	}
@@ -384,7 +391,7 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 		if (ok) {
 			e.reserved = strcmp(text[2], "Reserved\n") == 0 ||
 				     strcmp(text[2], "Reserved") == 0;
-			m->memmap[m->nmemmap++] = e;
+			v[nv++] = e;
 			rc = 0;
 		} else {
 			snprintf(rel, sizeof(rel), "sys/firmware/memmap/%s", names[i]);
@@ -398,11 +405,21 @@ next:
 			free(text[a]);
 	}
 	sysroot_free_names(names, n);
-	return rc < 0 ? rc : 0;
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	free(m->memmap);
+	m->memmap = v;
+	m->nmemmap = nv;
+	return 0;
 }
 
 RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int what)
 {
+	struct machine_mark mark = machine_mark(m);
+	struct pci_dev *devs = NULL;	/* the PCI functions before the scan */
+	size_t ndevs = m->topo.n;
 	struct sysroot sr;
 	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
 
@@ -434,6 +451,13 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 			goto out;
 	}
 	if (what & RESV_LOAD_PCI) {
+		devs = malloc((ndevs ? ndevs : 1) * sizeof(*devs));
+		if (!devs) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (ndevs)
+			memcpy(devs, m->topo.devs, ndevs * sizeof(*devs));
 		rc = pci_topology_scan(&m->topo, &sr, m->diags);
 		if (rc == 0)
 			rc = refresh_devices(m);
@@ -443,6 +467,17 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 	rc = what & RESV_LOAD_MEMMAP ? load_memmap(m, &sr) : 0;
 out:
 	sysroot_close(&sr);
+	if (rc < 0) {
+		/* The topology only grew, and m->devices has room for the old one. */
+		if (devs) {
+			if (ndevs)
+				memcpy(m->topo.devs, devs, ndevs * sizeof(*devs));
+			m->topo.n = ndevs;
+			fill_devices(m);
+		}
+		machine_rollback(m, &mark);
+	}
+	free(devs);
 	return rc < 0 ? rc : 0;
 }
 
