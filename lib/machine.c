@@ -793,6 +793,7 @@ static int lint_ivmd_devices(struct resv_machine *m)
 
 RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 {
+	size_t first = resv_diags_count(m->diags);
 	int rc = 0;
 
 	if (m->dmar && m->topo.n)
@@ -801,7 +802,11 @@ RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 		rc = lint_rmrr_memmap(m);
 	if (rc >= 0 && m->ivrs)
 		rc = lint_ivmd_devices(m);
-	return rc < 0 ? rc : 0;
+	if (rc < 0) {
+		diags_truncate(m->diags, first);	/* a failed lint adds nothing */
+		return rc;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */
