@@ -333,9 +333,18 @@ static int refresh_devices(struct resv_machine *m)
 RESV_EXPORT int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 				     uint8_t dev, uint8_t fn, const uint8_t *config, size_t len)
 {
-	int rc = pci_topology_add(&m->topo, segment, bus, dev, fn, config, len);
+	/* Room in m->devices first: a function must not be in topo without it. */
+	struct resv_device *v = realloc(m->devices, (m->topo.n + 1) * sizeof(*v));
+	int rc;
 
-	return rc < 0 ? rc : refresh_devices(m);
+	if (!v)
+		return -ENOMEM;
+	m->devices = v;
+	rc = pci_topology_add(&m->topo, segment, bus, dev, fn, config, len);
+	if (rc < 0)
+		return rc;
+	fill_devices(m);
+	return 0;
 }
 
 /* A sysfs memmap attribute: "0x..." and a newline. */
