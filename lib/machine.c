@@ -624,6 +624,8 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 				     unsigned int flags, struct resv_list *out)
 {
 	const struct pci_dev *dev = pci_find_name(&m->topo, device);
+	struct list_mark mark = list_mark(out);
+	int rc;
 
 	if (!dev)
 		return -ENOENT;
@@ -631,19 +633,26 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 	case RESV_IOMMU_INTEL:
 		if (!dmar_unit_for(m, dev))
 			return 1;
-		return predict_intel(out, m->dmar, &m->topo, dev, !(flags & RESV_PREDICT_NO_FLOPPY_WA));
+		rc = predict_intel(out, m->dmar, &m->topo, dev,
+				   !(flags & RESV_PREDICT_NO_FLOPPY_WA));
+		break;
 	case RESV_IOMMU_AMD: {
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
 
 		if (!ivhd_for(m->ivrs, dev->segment, devid))
 			return 1;
-		return predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
+		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
+		break;
 	}
 	case RESV_IOMMU_ARM:
-		return predict_arm(out, m->iort, dev);
+		rc = predict_arm(out, m->iort, dev);
+		break;
 	default:
 		return -ENODATA;
 	}
+	if (rc < 0)
+		list_rollback(out, &mark);	/* the regions added before the failure */
+	return rc;
 }
 
 RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, const char *device)
