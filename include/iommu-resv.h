@@ -11,7 +11,9 @@
  * - int resv_x_new(struct resv_x **out, ...): the caller owns *out and frees
  *   it with resv_x_free(), which accepts NULL. Pointers returned by getters
  *   are borrowed: valid until the object they came from is freed.
- * - On failure, outputs are left untouched and inputs are never modified.
+ * - On failure, outputs are left untouched and inputs are never modified. A
+ *   call that adds to a list, diagnostics or a machine and fails leaves it as
+ *   it was (tests/unit/test_alloc.c fails every allocation of every call).
  * - The library never prints and never exits.
  */
 #ifndef IOMMU_RESV_H
