@@ -437,7 +437,7 @@ static int add_lspci_function(void *ctx, uint16_t segment, uint8_t bus, uint8_t 
  */
 int load_machine(const struct opts *o, struct resv_machine **out)
 {
-	struct resv_machine *m;
+	struct resv_machine *m = NULL;
 	unsigned int what = RESV_LOAD_ALL;
 	int rc;
 

@@ -11,7 +11,9 @@
  * - int resv_x_new(struct resv_x **out, ...): the caller owns *out and frees
  *   it with resv_x_free(), which accepts NULL. Pointers returned by getters
  *   are borrowed: valid until the object they came from is freed.
- * - On failure, outputs are left untouched and inputs are never modified.
+ * - On failure, outputs are left untouched and inputs are never modified. A
+ *   call that adds to a list, diagnostics or a machine and fails leaves it as
+ *   it was (tests/unit/test_alloc.c fails every allocation of every call).
  * - The library never prints and never exits.
  */
 #ifndef IOMMU_RESV_H
@@ -345,7 +347,8 @@ int resv_diags_max_severity(const struct resv_diags *diags);
  * missing newline, stray bytes, NUL) becomes an error diagnostic naming
  * @where and the line, and is skipped. Lines that are not in kernel order
  * give a warning. @diags may be NULL.
- * Return: the number of bad lines (>= 0), or -ENOMEM.
+ * Return: the number of bad lines (>= 0), or -ENOMEM (then @list and @diags
+ * are unchanged).
  */
 int resv_parse_sysfs(struct resv_list *list, const char *buf, size_t len,
 		     const char *where, const char *device,
@@ -358,7 +361,8 @@ int resv_parse_sysfs(struct resv_list *list, const char *buf, size_t len,
  * comment; blank lines are allowed. The kernel's reserved_regions text is
  * valid input. Bad lines become error diagnostics and are skipped; origins
  * are "@where:LINE".
- * Return: the number of bad lines (>= 0), or -ENOMEM.
+ * Return: the number of bad lines (>= 0), or -ENOMEM (then @list and @diags
+ * are unchanged).
  */
 int resv_parse_regions(struct resv_list *list, const char *buf, size_t len,
 		       const char *where, struct resv_diags *diags);

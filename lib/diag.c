@@ -14,8 +14,12 @@ struct resv_diags {
 
 RESV_EXPORT int resv_diags_new(struct resv_diags **out)
 {
-	*out = calloc(1, sizeof(**out));
-	return *out ? 0 : -ENOMEM;
+	struct resv_diags *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	*out = d;
+	return 0;
 }
 
 RESV_EXPORT void resv_diags_free(struct resv_diags *diags)
@@ -101,6 +105,12 @@ void diags_set_group(struct resv_diags *d, size_t first, long group)
 {
 	for (size_t i = first; d && i < d->n; i++)
 		d->v[i].group = group;
+}
+
+void diags_truncate(struct resv_diags *d, size_t n)
+{
+	while (d && d->n > n)
+		free(unconst(d->v[--d->n].where));
 }
 
 void diags_mark_table(struct resv_diags *d, size_t first, const char *signature)

@@ -42,6 +42,15 @@ void list_push_region(struct resv_list *l, uint64_t start, uint64_t last,
 		      enum resv_type type, uint32_t prot, bool zero_length);
 void list_push_source(struct resv_list *l, uint32_t id);
 void list_fix_pointers(struct resv_list *l);
+/*
+ * A list's length and its pool's, so that a call failing half-way can give
+ * back what it appended (list_rollback); the capacity it grew is kept.
+ */
+struct list_mark {
+	size_t count, ncontrib, nsources;
+};
+struct list_mark list_mark(const struct resv_list *l);
+void list_rollback(struct resv_list *l, const struct list_mark *mark);
 
 /*
  * sort.c: sort by (start, key) ascending. The views pack their tie-breaks
@@ -82,6 +91,8 @@ int diags_add(struct resv_diags *d, const char *id, enum resv_severity sev,
 	      const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 void diags_set_group(struct resv_diags *d, size_t first, long group);
+/* Drop the diagnostics from @n on: what a failed call had added. */
+void diags_truncate(struct resv_diags *d, size_t n);
 /*
  * The table parsers give a finding's byte offset as its line; once a table
  * is parsed its findings from @first on are moved to table @signature (a

@@ -49,7 +49,6 @@ RESV_EXPORT int resv_machine_new(struct resv_machine **out)
 {
 	struct resv_machine *m = calloc(1, sizeof(*m));
 
-	*out = NULL;
 	if (!m || resv_diags_new(&m->diags) < 0) {
 		free(m);
 		return -ENOMEM;
@@ -183,6 +182,48 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	return 1;
 }
 
+/*
+ * What the machine held before a call that adds to it, so that a call
+ * failing half-way (-ENOMEM) can give back what it added.
+ */
+struct machine_mark {
+	size_t ntables, ndiags;
+	bool dmar, ivrs, iort;
+	enum resv_iommu iommu;
+};
+
+static struct machine_mark machine_mark(const struct resv_machine *m)
+{
+	return (struct machine_mark){
+		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
+		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .iommu = m->iommu,
+	};
+}
+
+static void machine_rollback(struct resv_machine *m, const struct machine_mark *mark)
+{
+	while (m->ntables > mark->ntables) {
+		m->ntables--;
+		value_free(m->bodies[m->ntables]);
+		free(unconst(m->tables[m->ntables].where));
+	}
+	/* A model parsed before its table failed to be added goes too. */
+	if (!mark->dmar) {
+		dmar_free(m->dmar);
+		m->dmar = NULL;
+	}
+	if (!mark->ivrs) {
+		ivrs_free(m->ivrs);
+		m->ivrs = NULL;
+	}
+	if (!mark->iort) {
+		iort_free(m->iort);
+		m->iort = NULL;
+	}
+	m->iommu = mark->iommu;
+	diags_truncate(m->diags, mark->ndiags);
+}
+
 /* acpidump text starts with a "SIG @ 0x" line (ACPICA acpidump apdump.c). */
 static bool is_acpidump_text(const uint8_t *buf, size_t len)
 {
@@ -212,6 +253,7 @@ static bool printable_signature(const uint8_t *buf, size_t len)
 RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf, size_t len,
 					const char *where)
 {
+	struct machine_mark mark = machine_mark(m);
 	struct acpidump_table *tables = NULL;
 	int n, added = 0, rc = 0;
 
@@ -220,17 +262,24 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			return -EBADMSG;
 		char sig[ACPI_SIGNATURE_TEXT];
 
-		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++)
-			if (memcmp(buf, our_signatures[i], 4) == 0)
-				return add_table(m, buf, len, where);
+		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++) {
+			if (memcmp(buf, our_signatures[i], 4) != 0)
+				continue;
+			rc = add_table(m, buf, len, where);
+			if (rc < 0)
+				machine_rollback(m, &mark);
+			return rc;
+		}
 		acpi_signature_text(buf, sig);
 		return diags_add(m->diags, "ACPI_TABLE_SKIPPED", RESV_SEV_INFO, where, 0, -1,
 				 "%s: signature \"%s\" is not DMAR, IVRS or IORT; skipped", where,
 				 sig);
 	}
 	n = acpidump_parse(buf, len, &tables, m->diags, where);
-	if (n < 0)
+	if (n < 0) {
+		machine_rollback(m, &mark);
 		return n;
+	}
 	for (int i = 0; i < n && rc >= 0; i++) {
 		char name[PATH_MAX];
 
@@ -239,11 +288,27 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 		added += rc > 0;
 	}
 	acpidump_free(tables, (size_t)n);
-	return rc < 0 ? rc : added;
+	if (rc < 0) {
+		machine_rollback(m, &mark);
+		return rc;
+	}
+	return added;
 }
 
 /* ------------------------------------------------------------------------ */
 /* PCI functions and the memory map                                         */
+
+/* m->devices from m->topo; m->devices has room for topo.n entries. */
+static void fill_devices(struct resv_machine *m)
+{
+	for (size_t i = 0; i < m->topo.n; i++) {
+		const struct pci_dev *d = &m->topo.devs[i];
+
+		m->devices[i] = (struct resv_device){ .name = d->name, .pci = true,
+						      .class = d->class, .vendor = d->vendor,
+						      .device = d->device };
+	}
+}
 
 static int refresh_devices(struct resv_machine *m)
 {
@@ -252,21 +317,25 @@ static int refresh_devices(struct resv_machine *m)
 	if (!v)
 		return -ENOMEM;
 	m->devices = v;
-	for (size_t i = 0; i < m->topo.n; i++) {
-		const struct pci_dev *d = &m->topo.devs[i];
-
-		v[i] = (struct resv_device){ .name = d->name, .pci = true, .class = d->class,
-					     .vendor = d->vendor, .device = d->device };
-	}
+	fill_devices(m);
 	return 0;
 }
 
 RESV_EXPORT int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 				     uint8_t dev, uint8_t fn, const uint8_t *config, size_t len)
 {
-	int rc = pci_topology_add(&m->topo, segment, bus, dev, fn, config, len);
+	/* Room in m->devices first: a function must not be in topo without it. */
+	struct resv_device *v = realloc(m->devices, (m->topo.n + 1) * sizeof(*v));
+	int rc;
 
-	return rc < 0 ? rc : refresh_devices(m);
+	if (!v)
+		return -ENOMEM;
+	m->devices = v;
+	rc = pci_topology_add(&m->topo, segment, bus, dev, fn, config, len);
+	if (rc < 0)
+		return rc;
+	fill_devices(m);
+	return 0;
 }
 
 /* A sysfs memmap attribute: "0x..." and a newline. */
@@ -287,8 +356,9 @@ static bool parse_hex_line(const char *s, uint64_t *out)
  */
 static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 {
+	struct memmap_entry *v;
 	char **names;
-	size_t n;
+	size_t n, nv = 0;
 	int rc = sysroot_list(sr, "sys/firmware/memmap", &names, &n);
 
 	if (rc == -ENOMEM || rc == -ENOENT)
@@ -300,10 +370,9 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 		return diags_add(m->diags, "MEMMAP_BAD_ENTRY", RESV_SEV_WARNING, where, 0, -1,
 				 "%s %s; no memory map read", where, sysroot_strerror(rc));
 	}
-	free(m->memmap);
-	m->nmemmap = 0;
-	m->memmap = calloc(n ? n : 1, sizeof(*m->memmap));
-	if (!m->memmap) {
+	/* Built aside: a failed load keeps the map the machine had. */
+	v = calloc(n ? n : 1, sizeof(*v));
+	if (!v) {
 		sysroot_free_names(names, n);
 		return -ENOMEM;
 	}
@@ -333,7 +402,7 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 		if (ok) {
 			e.reserved = strcmp(text[2], "Reserved\n") == 0 ||
 				     strcmp(text[2], "Reserved") == 0;
-			m->memmap[m->nmemmap++] = e;
+			v[nv++] = e;
 			rc = 0;
 		} else {
 			snprintf(rel, sizeof(rel), "sys/firmware/memmap/%s", names[i]);
@@ -347,11 +416,21 @@ next:
 			free(text[a]);
 	}
 	sysroot_free_names(names, n);
-	return rc < 0 ? rc : 0;
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	free(m->memmap);
+	m->memmap = v;
+	m->nmemmap = nv;
+	return 0;
 }
 
 RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int what)
 {
+	struct machine_mark mark = machine_mark(m);
+	struct pci_dev *devs = NULL;	/* the PCI functions before the scan */
+	size_t ndevs = m->topo.n;
 	struct sysroot sr;
 	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
 
@@ -383,6 +462,13 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 			goto out;
 	}
 	if (what & RESV_LOAD_PCI) {
+		devs = malloc((ndevs ? ndevs : 1) * sizeof(*devs));
+		if (!devs) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		if (ndevs)
+			memcpy(devs, m->topo.devs, ndevs * sizeof(*devs));
 		rc = pci_topology_scan(&m->topo, &sr, m->diags);
 		if (rc == 0)
 			rc = refresh_devices(m);
@@ -392,6 +478,17 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 	rc = what & RESV_LOAD_MEMMAP ? load_memmap(m, &sr) : 0;
 out:
 	sysroot_close(&sr);
+	if (rc < 0) {
+		/* The topology only grew, and m->devices has room for the old one. */
+		if (devs) {
+			if (ndevs)
+				memcpy(m->topo.devs, devs, ndevs * sizeof(*devs));
+			m->topo.n = ndevs;
+			fill_devices(m);
+		}
+		machine_rollback(m, &mark);
+	}
+	free(devs);
 	return rc < 0 ? rc : 0;
 }
 
@@ -529,6 +626,8 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 				     unsigned int flags, struct resv_list *out)
 {
 	const struct pci_dev *dev = pci_find_name(&m->topo, device);
+	struct list_mark mark = list_mark(out);
+	int rc;
 
 	if (!dev)
 		return -ENOENT;
@@ -536,19 +635,26 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 	case RESV_IOMMU_INTEL:
 		if (!dmar_unit_for(m, dev))
 			return 1;
-		return predict_intel(out, m->dmar, &m->topo, dev, !(flags & RESV_PREDICT_NO_FLOPPY_WA));
+		rc = predict_intel(out, m->dmar, &m->topo, dev,
+				   !(flags & RESV_PREDICT_NO_FLOPPY_WA));
+		break;
 	case RESV_IOMMU_AMD: {
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
 
 		if (!ivhd_for(m->ivrs, dev->segment, devid))
 			return 1;
-		return predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
+		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
+		break;
 	}
 	case RESV_IOMMU_ARM:
-		return predict_arm(out, m->iort, dev);
+		rc = predict_arm(out, m->iort, dev);
+		break;
 	default:
 		return -ENODATA;
 	}
+	if (rc < 0)
+		list_rollback(out, &mark);	/* the regions added before the failure */
+	return rc;
 }
 
 RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, const char *device)
@@ -707,6 +813,7 @@ static int lint_ivmd_devices(struct resv_machine *m)
 
 RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 {
+	size_t first = resv_diags_count(m->diags);
 	int rc = 0;
 
 	if (m->dmar && m->topo.n)
@@ -715,7 +822,11 @@ RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 		rc = lint_rmrr_memmap(m);
 	if (rc >= 0 && m->ivrs)
 		rc = lint_ivmd_devices(m);
-	return rc < 0 ? rc : 0;
+	if (rc < 0) {
+		diags_truncate(m->diags, first);	/* a failed lint adds nothing */
+		return rc;
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------------------ */

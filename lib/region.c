@@ -151,6 +151,19 @@ void list_fix_pointers(struct resv_list *l)
 		l->regions[i].sources = l->contrib + l->contrib_off[i];
 }
 
+struct list_mark list_mark(const struct resv_list *l)
+{
+	return (struct list_mark){ l->count, l->ncontrib, l->pool->count };
+}
+
+void list_rollback(struct resv_list *l, const struct list_mark *mark)
+{
+	while (l->pool->count > mark->nsources)
+		free(l->pool->v[--l->pool->count]);
+	l->count = mark->count;
+	l->ncontrib = mark->ncontrib;
+}
+
 /* Make room for @nregions more regions and @ncontrib more source ids. */
 int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib)
 {

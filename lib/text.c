@@ -143,6 +143,8 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 	bool have_prev = false, warned_order = false;
 	int bad = 0, rc;
 	char origin[4096], ex[200];
+	struct list_mark mark = list_mark(list);
+	size_t ndiags = resv_diags_count(diags);
 
 	for (size_t off = 0; off < len;) {
 		const char *s = buf + off;
@@ -163,7 +165,7 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 				       lineno, -1,
 				       "the file stops mid-line at 4095 bytes: the kernel cut the list at one page, so the regions from here on are missing");
 			if (rc < 0)
-				return rc;
+				goto fail;
 			bad++;
 			continue;
 		}
@@ -172,7 +174,7 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 			rc = diags_add(diags, "SYSFS_BAD_LINE", RESV_SEV_ERROR,
 				       where, lineno, -1, "%s: \"%s\"", why, ex);
 			if (rc < 0)
-				return rc;
+				goto fail;
 			bad++;
 			continue;
 		}
@@ -183,7 +185,7 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 				       where, lineno, -1,
 				       "out of (start, type) order: written by a kernel before v5.4, or not by a kernel");
 			if (rc < 0)
-				return rc;
+				goto fail;
 			warned_order = true;
 		}
 		have_prev = true;
@@ -192,9 +194,14 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
 		rc = resv_list_add(list, start, last, type, 0, origin, device);
 		if (rc < 0)
-			return rc;
+			goto fail;
 	}
 	return bad;
+fail:
+	/* Nothing of a failed parse stays: the caller may retry or go on. */
+	list_rollback(list, &mark);
+	diags_truncate(diags, ndiags);
+	return rc;
 }
 
 /* A number in hex (0x/0X) or decimal, no sign, no overflow. */
@@ -266,6 +273,8 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 	uint64_t lineno = 0;
 	int bad = 0, rc;
 	char origin[4096], ex[200];
+	struct list_mark mark = list_mark(list);
+	size_t ndiags = resv_diags_count(diags);
 
 	for (size_t off = 0; off < len;) {
 		const char *s = buf + off;
@@ -306,16 +315,21 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 				       field == 1 ? "START " : field == 2 ? "LAST " : "",
 				       why, ex);
 			if (rc < 0)
-				return rc;
+				goto fail;
 			bad++;
 			continue;
 		}
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
 		rc = resv_list_add(list, start, last, type, 0, origin, NULL);
 		if (rc < 0)
-			return rc;
+			goto fail;
 	}
 	return bad;
+fail:
+	/* Nothing of a failed parse stays: the caller may retry or go on. */
+	list_rollback(list, &mark);
+	diags_truncate(diags, ndiags);
+	return rc;
 }
 
 RESV_EXPORT int resv_format_sysfs(const struct resv_list *list, char **out,
