@@ -745,37 +745,6 @@ static void test_list_building(void **state)
 	uint64_t src_digest = digest_list(src), before;
 
 	(void)state;
-	{
-		struct inject inj = { "resv_list_new" };
-
-		while (inject_next(&inj)) {
-			struct resv_list *out = POISON;
-			int rc = resv_list_new(&out);
-
-			if (inject_failed(&inj, rc)) {
-				assert_ptr_equal(out, POISON);
-				continue;
-			}
-			assert_int_equal(rc, 0);
-			assert_int_equal(resv_list_count(out), 0);
-			resv_list_free(out);
-		}
-	}
-	{
-		struct inject inj = { "resv_diags_new" };
-
-		while (inject_next(&inj)) {
-			struct resv_diags *out = POISON;
-			int rc = resv_diags_new(&out);
-
-			if (inject_failed(&inj, rc)) {
-				assert_ptr_equal(out, POISON);
-				continue;
-			}
-			assert_int_equal(rc, 0);
-			resv_diags_free(out);
-		}
-	}
 	/* Adding to a list until every growth step has failed once. */
 	{
 		struct inject inj = { "resv_list_add, resv_list_add_length x 40" };
@@ -931,6 +900,35 @@ static void test_text(void **state)
 	}
 	free(ref);
 	resv_list_free(in);
+}
+
+/*
+ * A constructor fails with -ENOMEM and *out untouched, or gives an object.
+ */
+#define CHECK_CONSTRUCTOR(type, new_fn, free_fn)				\
+	do {									\
+		struct inject inj = { #new_fn };				\
+										\
+		while (inject_next(&inj)) {					\
+			type *out = POISON;					\
+			int rc = new_fn(&out);					\
+										\
+			if (inject_failed(&inj, rc)) {				\
+				assert_ptr_equal(out, POISON);			\
+				continue;					\
+			}							\
+			assert_int_equal(rc, 0);				\
+			free_fn(out);						\
+		}								\
+	} while (0)
+
+static void test_constructors(void **state)
+{
+	(void)state;
+	CHECK_CONSTRUCTOR(struct resv_list, resv_list_new, resv_list_free);
+	CHECK_CONSTRUCTOR(struct resv_diags, resv_diags_new, resv_diags_free);
+	CHECK_CONSTRUCTOR(struct resv_machine, resv_machine_new, resv_machine_free);
+	CHECK_CONSTRUCTOR(struct resv_guest_layout, resv_guest_layout_new, resv_guest_layout_free);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1307,21 +1305,6 @@ static void test_machine_load(void **state)
 			 empty ? "to an empty machine" : "to examples/intel-server");
 		inject_machine(&op);
 	}
-	{
-		struct inject inj = { "resv_machine_new" };
-
-		while (inject_next(&inj)) {
-			struct resv_machine *out = POISON;
-			int rc = resv_machine_new(&out);
-
-			if (inject_failed(&inj, rc)) {
-				assert_ptr_equal(out, POISON);
-				continue;
-			}
-			assert_int_equal(rc, 0);
-			resv_machine_free(out);
-		}
-	}
 }
 
 /* Every device's prediction, appended to a list that holds a region already. */
@@ -1429,21 +1412,6 @@ static bool same_config(const struct resv_guest_config *a, const struct resv_gue
 static void test_guest_layouts(void **state)
 {
 	(void)state;
-	{
-		struct inject inj = { "resv_guest_layout_new" };
-
-		while (inject_next(&inj)) {
-			struct resv_guest_layout *out = POISON;
-			int rc = resv_guest_layout_new(&out);
-
-			if (inject_failed(&inj, rc)) {
-				assert_ptr_equal(out, POISON);
-				continue;
-			}
-			assert_int_equal(rc, 0);
-			resv_guest_layout_free(out);
-		}
-	}
 	{
 		struct inject inj = { "resv_guest_layout_add x 10" };
 		struct resv_guest_layout *l;
@@ -1643,6 +1611,7 @@ int main(void)
 		cmocka_unit_test_setup(test_index, disarm),
 		cmocka_unit_test_setup(test_list_building, disarm),
 		cmocka_unit_test_setup(test_text, disarm),
+		cmocka_unit_test_setup(test_constructors, disarm),
 		cmocka_unit_test_setup(test_system, disarm),
 		cmocka_unit_test_setup(test_kernel_version, disarm),
 		cmocka_unit_test_setup(test_snapshot, disarm),
