@@ -104,7 +104,20 @@ static int parse_guest(struct guest *g)
 			if (*s == ',' && !*++s)
 				return -EINVAL;
 		}
-		return 0;
+		/* A VMM cannot map one guest-physical address twice. */
+		size_t x, y;
+		int rc = resv_guest_layout_overlap(g->layout, &x, &y);
+
+		if (rc > 0) {
+			const struct resv_guest_range *a = &g->layout->ranges[x],
+						      *b = &g->layout->ranges[y];
+
+			warnx_("check: bad --guest: range %zu 0x%" PRIx64 "-0x%" PRIx64
+			       " and range %zu 0x%" PRIx64 "-0x%" PRIx64 " overlap",
+			       x + 1, a->start, a->last, y + 1, b->start, b->last);
+			return -EBADMSG;
+		}
+		return rc;
 	}
 	if (!colon || resv_guest_vmm_parse(s, (size_t)(colon - s), &g->cfg.vmm) < 0)
 		return -EINVAL;
