@@ -8,17 +8,7 @@
 # Besides the recorded cases, for every example snapshot and every group,
 # `groups N --view kernel --format sysfs` must equal the group's own
 # reserved_regions file byte for byte: parsing and printing lose nothing.
-set -u
-cli=$1
-src=$2
-cd "$src" || exit 2
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/common.sh"
 
 for ex in examples/*/; do
 	ex=${ex%/}
@@ -132,5 +122,4 @@ for args in "groups" "groups -r" "groups -J" "groups 18 -o group,devices,source"
 	fi
 done
 
-echo "golden: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish golden

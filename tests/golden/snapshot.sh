@@ -11,17 +11,7 @@
 #  - the live system, when run as root.
 #
 #   snapshot.sh CLI SRCDIR
-set -u
-cli=$1
-src=$2
-cd "$src" || exit 2
-pass=0
-fail=0
-tmp=$(mktemp -d) || exit 2
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-bad() { fail=$((fail + 1)); echo "FAIL $1"; }
+. "$(dirname "$0")/common.sh"
 
 # Run the CLI: stdout, "--- stderr", stderr, "--- exit N", with @ROOT@ for $1.
 run() {
@@ -284,5 +274,4 @@ else
 	echo "skip live system: not root"
 fi
 
-echo "snapshot: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish snapshot
