@@ -413,7 +413,9 @@ void print_size(char *buf, size_t size, uint64_t start, uint64_t last)
 	for (u = 0; u < 6 && full / div >= 1024; u++)
 		div *= 1024;
 	whole = full / div;
-	tenths = (full % div) / (div / 10);
+	/* Scale the remainder, not the divisor: div / 10 truncates and made
+	 * 10239 bytes "9.10K". full % div < 2^60, so * 10 cannot wrap. */
+	tenths = (full % div) * 10 / div;
 	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths, units[u]);
 }
 
