@@ -175,20 +175,15 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 		case OPT_LSPCI: o->lspci = optarg; break;
 		case OPT_COMPARE: o->compare = true; break;
 		case OPT_NO_FLOPPY_WA: o->no_floppy_wa = true; break;
-		case OPT_KERNEL_VERSION: {
-			unsigned int major, minor;
-			char tail;
-
-			if (sscanf(optarg, "%u.%u%c", &major, &minor, &tail) != 2 || major > 255 ||
-			    minor > 255) {
-				warnx_("%s: bad --kernel-version '%s': expected X.Y, e.g. 6.5", cmd,
+		case OPT_KERNEL_VERSION:
+			if (resv_parse_kernel_version(optarg, &o->kernel) < 0) {
+				warnx_("%s: bad --kernel-version '%s': expected X.Y or a release "
+				       "as uname -r prints it, e.g. 6.5 or 6.1.0-57-amd64", cmd,
 				       optarg);
 				errtryhelp(cmd);
 				return EXIT_FAIL;
 			}
-			o->kernel = major << 16 | minor << 8;
 			break;
-		}
 		case OPT_VIEW:
 			o->view_set = true;
 			if (strcmp(optarg, "kernel") == 0)

@@ -426,13 +426,22 @@ struct resv_system;
 int resv_system_load(struct resv_system **out, const char *sysroot);
 
 /**
+ * resv_parse_kernel_version() - "X.Y" at the start of a kernel release string
+ * as `uname -r` prints it ("6.1", "6.1.0-57-amd64", "6.6.0-rc1",
+ * "7.2.13+deb14-amd64"): *@version = major << 16 | minor << 8. After X.Y
+ * only the end of the string or one of ". - + _ ~" and a newline may follow.
+ * Return: 0; -EBADMSG otherwise (*@version untouched).
+ */
+int resv_parse_kernel_version(const char *s, unsigned int *version);
+
+/**
  * resv_kernel_version() - the kernel a root runs or ran, from
  * @sysroot/proc/sys/kernel/osrelease ("6.1.0-13-amd64": 6.1), which
  * `iommu-resv snapshot` records; a NULL @sysroot means "/", the running
  * kernel. *@version is major << 16 | minor << 8, as resv_assign_verdict()
  * takes it.
  * Return: 0; -ENOENT when the root or the file is missing (or the file is a
- * link out of the root); -EBADMSG when it does not start with "X.Y";
+ * link out of the root); -EBADMSG when resv_parse_kernel_version() refuses it;
  * -ENOMEM.
  */
 int resv_kernel_version(const char *sysroot, unsigned int *version);

@@ -411,11 +411,32 @@ RESV_EXPORT const char *resv_version(void)
 	return RESV_VERSION;
 }
 
+RESV_EXPORT int resv_parse_kernel_version(const char *s, unsigned int *version)
+{
+	unsigned int major = 0, minor = 0;
+	const char *p = s, *q;
+
+	for (; *p >= '0' && *p <= '9' && major <= 255; p++)
+		major = major * 10 + (unsigned int)(*p - '0');
+	if (p == s || *p != '.' || major > 255)
+		return -EBADMSG;
+	q = ++p;
+	for (; *p >= '0' && *p <= '9' && minor <= 255; p++)
+		minor = minor * 10 + (unsigned int)(*p - '0');
+	if (p == q || minor > 255)
+		return -EBADMSG;
+	/* What may follow X.Y in a release string: ".0-13-amd64" (Debian),
+	 * "-rc1", "+deb14-amd64", "_1", "~bpo12"; a newline ends osrelease. */
+	if (*p && !strchr(".-+_~\n", *p))
+		return -EBADMSG;
+	*version = major << 16 | minor << 8;
+	return 0;
+}
+
 RESV_EXPORT int resv_kernel_version(const char *sysroot, unsigned int *version)
 {
 	struct sysroot sr;
-	unsigned int major = 0, minor = 0;
-	char *buf, *p;
+	char *buf;
 	size_t len;
 	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
 
@@ -427,22 +448,8 @@ RESV_EXPORT int resv_kernel_version(const char *sysroot, unsigned int *version)
 		return rc;
 	if (rc < 0)
 		return -ENOENT;
-	/* Digits, a dot, digits; what follows (".0-13-amd64", "-rc1") is not
-	 * the version the rules depend on. */
-	p = buf;
-	for (; *p >= '0' && *p <= '9' && major <= 255; p++)
-		major = major * 10 + (unsigned int)(*p - '0');
-	rc = p == buf || *p != '.' ? -EBADMSG : 0;
-	if (rc == 0) {
-		char *q = ++p;
-
-		for (; *p >= '0' && *p <= '9' && minor <= 255; p++)
-			minor = minor * 10 + (unsigned int)(*p - '0');
-		if (p == q || major > 255 || minor > 255)
-			rc = -EBADMSG;
-	}
+	/* sysroot_read() NUL-terminates; an embedded NUL ends the string. */
+	rc = resv_parse_kernel_version(buf, version);
 	free(buf);
-	if (rc == 0)
-		*version = major << 16 | minor << 8;
 	return rc;
 }

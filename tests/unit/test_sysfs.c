@@ -254,11 +254,46 @@ static void test_no_groups(void **state)
 	resv_system_free(NULL);
 }
 
+/* Release strings as uname -r and osrelease give them, and what is refused. */
+static void test_parse_kernel_version(void **state)
+{
+	static const struct {
+		const char *s;
+		int rc;
+		unsigned int version;
+	} cases[] = {
+		{ "6.1", 0, 0x060100 },
+		{ "6.1.0-57-amd64", 0, 0x060100 },
+		{ "6.6.0-rc1", 0, 0x060600 },
+		{ "6.6-rc1", 0, 0x060600 },
+		{ "7.2.13+deb14-amd64", 0, 0x070200 },
+		{ "5.10.0-32-amd64\n", 0, 0x050a00 },
+		{ "255.255", 0, 0xffff00 },
+		{ "6", -EBADMSG, 0 },
+		{ "6.", -EBADMSG, 0 },
+		{ ".1", -EBADMSG, 0 },
+		{ "6.1x", -EBADMSG, 0 },
+		{ "256.1", -EBADMSG, 0 },
+		{ "6.256", -EBADMSG, 0 },
+		{ "v6.1", -EBADMSG, 0 },
+		{ "", -EBADMSG, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned int v = 0xdead;
+
+		assert_int_equal(resv_parse_kernel_version(cases[i].s, &v), cases[i].rc);
+		assert_int_equal(v, cases[i].rc == 0 ? cases[i].version : 0xdead);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_no_groups),
+		cmocka_unit_test(test_parse_kernel_version),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
