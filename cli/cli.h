@@ -111,6 +111,7 @@ void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void errtryhelp(const char *cmd);
 void usage_common_options(FILE *f);
 void print_size(char *buf, size_t size, uint64_t start, uint64_t last);
+bool parse_bdf(const char *arg, size_t len, char name[13], const char **why);
 
 /* guest-file.c: the SIZE of guest specs; --guest @FILE */
 int guest_size_parse(const char *s, size_t len, uint64_t *out);

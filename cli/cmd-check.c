@@ -460,15 +460,17 @@ int cmd_check(int argc, char **argv)
 			size_t len = strcspn(val, ",");
 			const char *p = val + len;
 
-			if (ndevs == MAX_DEVICES || len < 7 || len > 12) {
-				warnx_("check: bad --device '%s'", val);
+			const char *why;
+
+			if (ndevs == MAX_DEVICES) {
+				warnx_("check: at most %d --device options", MAX_DEVICES);
 				goto usage;
 			}
 			memset(d, 0, sizeof(*d));
-			snprintf(d->name, sizeof(d->name), "%s%.*s", len == 7 ? "0000:" : "",
-				 (int)len, val);
-			for (char *c = d->name; *c; c++)
-				*c = (char)(*c >= 'A' && *c <= 'F' ? *c + 32 : *c);
+			if (!parse_bdf(val, len, d->name, &why)) {
+				warnx_("check: bad --device '%s': %s", val, why);
+				goto usage;
+			}
 			if (*p) {
 				if (strcmp(p, ",policy=strict") && strcmp(p, ",policy=relaxed")) {
 					warnx_("check: bad --device '%s': expected BDF[,policy=strict|relaxed]",

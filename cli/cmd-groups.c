@@ -47,32 +47,70 @@ static void usage_iova(FILE *f)
 	usage_common_options(f);
 }
 
-/* The groups named on the command line, or all; NULL entries are missing. */
+/* The group holding the device @name, or NULL. */
+static const struct resv_group *group_of_device(const struct resv_system *sys, const char *name)
+{
+	for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+		const struct resv_group *g = resv_system_group(sys, i);
+
+		for (size_t d = 0; d < g->ndevices; d++)
+			if (strcmp(g->devices[d].name, name) == 0)
+				return g;
+	}
+	return NULL;
+}
+
+/*
+ * The groups named on the command line by number or by a member's BDF, each
+ * once and in the order first named, or all. An argument that names no group
+ * is reported and sets *missing.
+ */
 static int select_groups(const struct opts *o, const struct resv_system *sys,
 			 const struct resv_group ***out, size_t *n, bool *missing)
 {
-	size_t count = o->nargs ? (size_t)o->nargs : resv_system_group_count(sys);
+	size_t count = o->nargs ? (size_t)o->nargs : resv_system_group_count(sys), kept = 0;
 	const struct resv_group **v = calloc(count ? count : 1, sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
 	*missing = false;
 	for (size_t i = 0; i < count; i++) {
+		const struct resv_group *g;
+		const char *arg = o->args ? o->args[i] : NULL, *why = NULL;
+		char name[13];
+
 		if (!o->nargs) {
-			v[i] = resv_system_group(sys, i);
+			v[kept++] = resv_system_group(sys, i);
 			continue;
 		}
-		char *end;
-		long id = strtol(o->args[i], &end, 10);
+		if (*arg && strspn(arg, "0123456789") == strlen(arg)) {
+			char *end;
+			long id = strtol(arg, &end, 10);
 
-		v[i] = *o->args[i] && !*end && id >= 0 ? resv_system_find_group(sys, id) : NULL;
-		if (!v[i]) {
-			warnx_("no IOMMU group '%s'", o->args[i]);
-			*missing = true;
+			g = resv_system_find_group(sys, id);
+			if (!g)
+				warnx_("no IOMMU group %s", arg);
+		} else if (parse_bdf(arg, strlen(arg), name, &why)) {
+			g = group_of_device(sys, name);
+			if (!g)
+				warnx_("%s is in no IOMMU group", name);
+		} else {
+			g = NULL;
+			warnx_("'%s' is neither a group number nor a PCI address: %s", arg, why);
 		}
+		if (!g) {
+			*missing = true;
+			continue;
+		}
+		bool seen = false;
+
+		for (size_t k = 0; k < kept && !seen; k++)
+			seen = v[k] == g;
+		if (!seen)
+			v[kept++] = g;
 	}
 	*out = v;
-	*n = count;
+	*n = kept;
 	return 0;
 }
 
@@ -171,7 +209,9 @@ static int run(int argc, char **argv, const char *cmd)
 		}
 		if (build_view(&go, g->regions, &view, &usable, where) < 0)
 			goto nomem;
-		if (o.format == FORMAT_SYSFS && n > 1)
+		/* Headers when more than one group is asked for, so that a script
+		 * gets the same shape whether or not an argument named nothing. */
+		if (o.format == FORMAT_SYSFS && (o.nargs ? o.nargs > 1 : n > 1))
 			printf("# group %ld\n", g->id);
 		if (t)
 			table_begin_group(t, g, o.view == VIEW_USABLE ? json_aperture : NULL,

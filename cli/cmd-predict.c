@@ -496,7 +496,8 @@ int cmd_explain(int argc, char **argv)
 	const struct resv_device *dev = NULL;
 	struct table *t = NULL;
 	struct opts o;
-	char name[32];
+	char name[13];
+	const char *why;
 	int rc, status;
 
 	rc = parse_options(&o, argc, argv, "explain",
@@ -514,9 +515,11 @@ int cmd_explain(int argc, char **argv)
 		errtryhelp("explain");
 		return EXIT_FAIL;
 	}
-	snprintf(name, sizeof(name), "%s%s", strlen(o.args[0]) == 7 ? "0000:" : "", o.args[0]);
-	for (size_t i = 0; name[i]; i++)
-		name[i] = (char)(name[i] >= 'A' && name[i] <= 'F' ? name[i] + 32 : name[i]);
+	if (!parse_bdf(o.args[0], strlen(o.args[0]), name, &why)) {
+		warnx_("explain: bad device '%s': %s", o.args[0], why);
+		errtryhelp("explain");
+		return EXIT_FAIL;
+	}
 	status = load_machine(&o, &m);
 	if (status)
 		return status;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* What the commands share: options, diagnostics, views, the system. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -497,4 +498,54 @@ nomem:
 fail:
 	resv_machine_free(m);
 	return EXIT_FAIL;
+}
+
+/*
+ * [DDDD:]BB:DD.F as lspci and sysfs write it (hex; the domain defaults to
+ * 0000) into @name, lowercase, as sysfs names the device. On a malformed
+ * argument, *@why says which part is wrong.
+ */
+bool parse_bdf(const char *arg, size_t len, char name[13], const char **why)
+{
+	unsigned int part[4] = { 0 }, width[4] = { 4, 2, 2, 1 };
+	unsigned int first = 0, k;
+	const char *p = arg, *end = arg + len;
+	size_t colons = 0;
+
+	for (size_t i = 0; i < len; i++)
+		colons += arg[i] == ':';
+	first = colons == 1;	/* BB:DD.F: domain 0000 */
+	for (k = first; k < 4; k++) {
+		unsigned int digits = 0;
+
+		for (; p < end && isxdigit((unsigned char)*p); p++, digits++)
+			part[k] = part[k] * 16 + (unsigned int)(isdigit((unsigned char)*p) ?
+				  *p - '0' : (*p | 0x20) - 'a' + 10);
+		if (digits != width[k] && !(k == 3 && digits == 1)) {
+			*why = k == 3 ? "expected one hex digit of function"
+				      : digits > width[k] ? "a field is too long"
+				      : "expected [DDDD:]BB:DD.F, each field in full (00:1f.0)";
+			return false;
+		}
+		if (k < 3 && (p == end || *p != (k == 2 ? '.' : ':'))) {
+			*why = "expected [DDDD:]BB:DD.F";
+			return false;
+		}
+		if (k < 3)
+			p++;
+	}
+	if (p != end) {
+		*why = "trailing characters after the function";
+		return false;
+	}
+	if (part[2] > 0x1f) {
+		*why = "device number above 1f";
+		return false;
+	}
+	if (part[3] > 7) {
+		*why = "function number above 7";
+		return false;
+	}
+	snprintf(name, 13, "%04x:%02x:%02x.%x", part[0], part[1], part[2], part[3]);
+	return true;
 }
