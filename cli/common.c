@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "lspci.h"
@@ -161,7 +162,24 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 		case 'r': o->raw = true; break;
 		case 'n': o->noheadings = true; break;
 		case 'b': o->bytes = true; break;
-		case OPT_SYSROOT: o->sysroot = optarg; break;
+		case OPT_SYSROOT: {
+			struct stat st;
+
+			/* An empty path would read the live system unnoticed. */
+			if (!*optarg) {
+				warnx_("%s: --sysroot: empty path", cmd);
+				return EXIT_FAIL;
+			}
+			int err = stat(optarg, &st) < 0 ? errno :
+				  S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+
+			if (err) {
+				warnx_("%s: --sysroot '%s': %s", cmd, optarg, strerror(err));
+				return EXIT_FAIL;
+			}
+			o->sysroot = optarg;
+			break;
+		}
 		case OPT_STRICT: o->strict = true; break;
 		case OPT_LIST_COLUMNS:
 			o->list_columns = true;
@@ -262,8 +280,16 @@ int read_file(const char *path, char **buf, size_t *len)
 	size_t cap = 4096, n = 0;
 	char *b;
 
+	struct stat st;
+
 	if (!f)
 		return -errno;
+	/* fopen() opens a directory; fread() would then fail with EISDIR. */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (f != stdin)
+			fclose(f);
+		return -EISDIR;
+	}
 	b = malloc(cap);
 	while (b) {
 		size_t r = fread(b + n, 1, cap - n, f);

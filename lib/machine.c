@@ -368,7 +368,7 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 
 		sysroot_display(sr, "sys/firmware/memmap", where, sizeof(where));
 		return diags_add(m->diags, "MEMMAP_BAD_ENTRY", RESV_SEV_WARNING, where, 0, -1,
-				 "%s %s; no memory map read", where, sysroot_strerror(rc));
+				 "%s: %s; no memory map read", where, sysroot_strerror(rc));
 	}
 	/* Built aside: a failed load keeps the map the machine had. */
 	v = calloc(n ? n : 1, sizeof(*v));
@@ -394,7 +394,7 @@ static int load_memmap(struct resv_machine *m, const struct sysroot *sr)
 		if (rc < 0) {	/* rel names the file that could not be read */
 			sysroot_display(sr, rel, where, sizeof(where));
 			rc = diags_add(m->diags, "MEMMAP_BAD_ENTRY", RESV_SEV_WARNING, where, 0, -1,
-				       "%s %s; entry ignored", where, sysroot_strerror(rc));
+				       "%s: %s; entry ignored", where, sysroot_strerror(rc));
 			goto next;
 		}
 		ok = ok && parse_hex_line(text[0], &e.start) && parse_hex_line(text[1], &e.end) &&
@@ -450,7 +450,7 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 			goto out;
 		if (rc < 0) {
 			rc = diags_add(m->diags, "ACPI_TABLE_UNREADABLE", RESV_SEV_WARNING, where, 0,
-				       -1, "%s %s%s", where, sysroot_strerror(rc),
+				       -1, "%s: %s%s", where, sysroot_strerror(rc),
 				       rc == -EACCES ? " (the tables are readable by root only)" : "");
 			if (rc < 0)
 				goto out;

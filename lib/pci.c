@@ -108,7 +108,7 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 
 		sysroot_display(sr, "sys/bus/pci/devices", where, sizeof(where));
 		return diags_add(diags, "PCI_CONFIG", RESV_SEV_WARNING, where, 0, -1,
-				 "%s %s; no PCI function read", where, sysroot_strerror(rc));
+				 "%s: %s; no PCI function read", where, sysroot_strerror(rc));
 	}
 	for (size_t i = 0; i < nnames; i++) {
 		struct pci_dev d = { 0 };
@@ -132,12 +132,12 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 				continue;	/* given before, e.g. from an lspci dump */
 		}
 		if (rc < 0) {
-			const char *why = rc == -EINVAL ? "is shorter than the 64-byte header" :
+			const char *why = rc == -EINVAL ? "shorter than the 64-byte header" :
 							  sysroot_strerror(rc);
 
 			sysroot_display(sr, rel, where, sizeof(where));
 			rc = diags_add(diags, "PCI_CONFIG", RESV_SEV_WARNING, where, 0, -1,
-				       "%s %s; the device is left out of the topology", where, why);
+				       "%s: %s; the device is left out of the topology", where, why);
 			if (rc < 0)
 				goto out;
 		}

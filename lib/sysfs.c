@@ -55,7 +55,7 @@ static int diag_file(struct resv_system *sys, const char *id,
 	char where[PATH_MAX + 64];
 
 	sysroot_display(&sys->sr, rel, where, sizeof(where));
-	return diags_add(sys->diags, id, sev, where, 0, group, "%s %s",
+	return diags_add(sys->diags, id, sev, where, 0, group, "%s: %s",
 			 where, sysroot_strerror(err));
 }
 
