@@ -75,7 +75,8 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 	d.vendor = (uint16_t)(c[0] | c[1] << 8);
 	d.device = (uint16_t)(c[2] | c[3] << 8);
 	d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
-	d.bridge = (c[0x0e] & 0x7f) == 1;
+	d.header_type = c[0x0e] & 0x7f;
+	d.bridge = d.header_type == 1;
 	if (d.bridge) {
 		d.secondary = c[0x19];
 		d.subordinate = c[0x1a];
@@ -169,14 +170,47 @@ const struct pci_dev *pci_find_name(const struct pci_topology *t, const char *na
 	return parse_name(name, &key) ? pci_find(t, key.segment, key.bus, key.dev, key.fn) : NULL;
 }
 
+bool pci_is_root_bus(const struct pci_topology *t, uint16_t segment, uint8_t bus)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pci_dev *d = &t->devs[i];
+
+		if (d->segment == segment && d->bridge && d->secondary == bus && d->secondary > d->bus)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * dmar.c dmar_match_pci_path, the same in v5.10, v6.1, v6.12 and v7.x: the device's
+ * path is built from its root bus down (dmar_alloc_pci_notify_info), so a
+ * scope matches only from the device's root bus; a start bus that is some
+ * bridge's secondary bus matches nothing, except through the one-element
+ * workaround.
+ */
 const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t segment,
-					const struct dmar_scope *scope, char *why,
-					size_t why_size)
+					const struct dmar_scope *scope, enum dmar_match *how,
+					char *why, size_t why_size)
 {
 	uint8_t bus = scope->start_bus;
+	enum dmar_match dummy;
 
+	how = how ? how : &dummy;
+	*how = DMAR_MATCH_NONE;
 	if (scope->npath == 0) {
 		snprintf(why, why_size, "the scope has no path");
+		return NULL;
+	}
+	if (!pci_is_root_bus(t, segment, bus)) {
+		const struct pci_dev *d = pci_find(t, segment, bus, scope->path[0].device,
+						   scope->path[0].function);
+
+		if (scope->npath == 1 && d) {
+			*how = DMAR_MATCH_FALLBACK;
+			return d;
+		}
+		snprintf(why, why_size, "start bus %02x is not a root bus, and the kernel matches "
+			 "a %zu-element path only from the device's root bus", bus, scope->npath);
 		return NULL;
 	}
 	for (size_t i = 0; i < scope->npath; i++) {
@@ -188,15 +222,26 @@ const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t s
 				 segment, bus, p->device, p->function, i);
 			return NULL;
 		}
-		if (i + 1 == scope->npath)
+		if (i + 1 == scope->npath) {
+			*how = DMAR_MATCH_PATH;
 			return d;
-		if (!d->bridge) {
+		}
+		if (!d->bridge || d->secondary <= d->bus) {
 			snprintf(why, why_size, "%s (path element %zu) is not a bridge", d->name, i);
 			return NULL;
 		}
 		bus = d->secondary;
 	}
 	return NULL;
+}
+
+bool dmar_scope_type_mismatch(const struct dmar_scope *scope, const struct pci_dev *dev)
+{
+	if (scope->type == DMAR_SCOPE_ENDPOINT)
+		return dev->header_type != 0;
+	if (scope->type == DMAR_SCOPE_BRIDGE)
+		return dev->header_type == 0 && dev->class >> 16 != 0x06;
+	return false;
 }
 
 bool pci_is_downstream(const struct pci_dev *bridge, const struct pci_dev *dev)
