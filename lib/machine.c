@@ -674,7 +674,7 @@ RESV_EXPORT const char *resv_machine_iommu_off(const struct resv_machine *m)
  */
 static long ivhd_type_head(const struct ivrs *ivrs)
 {
-	long last = -1;
+	long last = ivrs->nheads ? 0 : -1;	/* the first subtable's type, whatever it is */
 
 	for (size_t i = 0; i < ivrs->nheads; i++) {
 		if (ivrs->heads[i].type > IVRS_IVHD_40)
