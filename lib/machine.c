@@ -492,6 +492,7 @@ out:
 			if (ndevs)
 				memcpy(m->topo.devs, devs, ndevs * sizeof(*devs));
 			m->topo.n = ndevs;
+			pci_topology_reindex(&m->topo);
 			fill_devices(m);
 		}
 		machine_rollback(m, &mark);

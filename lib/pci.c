@@ -43,6 +43,29 @@ static int cmp_key(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn, const
 	return cmp_dev(&x, y);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool leads_down(const struct pci_dev *d)
+{
+	return d->bridge && d->secondary > d->bus;
+}
+
+void pci_topology_reindex(struct pci_topology *t)
+{
+	t->nchild = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (leads_down(&t->devs[i]))
+			t->child_buses[t->nchild++] = (uint32_t)t->devs[i].segment << 8 |
+						      t->devs[i].secondary;
+	if (t->nchild)
+		qsort(t->child_buses, t->nchild, sizeof(*t->child_buses), cmp_u32);
+}
+
 int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
 		     uint8_t fn, const uint8_t *c, size_t len)
 {
@@ -71,6 +94,14 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 		t->devs = v;
 		t->cap = cap;
 	}
+	if (t->child_cap < t->cap) {	/* room for every function being a bridge */
+		uint32_t *v = realloc(t->child_buses, t->cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->child_buses = v;
+		t->child_cap = t->cap;
+	}
 	snprintf(d.name, sizeof(d.name), "%04x:%02x:%02x.%u", segment, bus, dev, fn);
 	d.vendor = (uint16_t)(c[0] | c[1] << 8);
 	d.device = (uint16_t)(c[2] | c[3] << 8);
@@ -84,6 +115,17 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 	memmove(&t->devs[lo + 1], &t->devs[lo], (t->n - lo) * sizeof(*t->devs));
 	t->devs[lo] = d;
 	t->n++;
+	if (leads_down(&d)) {
+		uint32_t key = (uint32_t)segment << 8 | d.secondary;
+		size_t at = 0;
+
+		while (at < t->nchild && t->child_buses[at] < key)
+			at++;
+		memmove(&t->child_buses[at + 1], &t->child_buses[at],
+			(t->nchild - at) * sizeof(*t->child_buses));
+		t->child_buses[at] = key;
+		t->nchild++;
+	}
 	return 0;
 }
 
@@ -152,6 +194,7 @@ out:
 void pci_topology_free(struct pci_topology *t)
 {
 	free(t->devs);
+	free(t->child_buses);
 	*t = (struct pci_topology){ 0 };
 }
 
@@ -172,13 +215,10 @@ const struct pci_dev *pci_find_name(const struct pci_topology *t, const char *na
 
 bool pci_is_root_bus(const struct pci_topology *t, uint16_t segment, uint8_t bus)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		const struct pci_dev *d = &t->devs[i];
+	uint32_t key = (uint32_t)segment << 8 | bus;
 
-		if (d->segment == segment && d->bridge && d->secondary == bus && d->secondary > d->bus)
-			return false;
-	}
-	return true;
+	return !t->nchild ||
+	       !bsearch(&key, t->child_buses, t->nchild, sizeof(*t->child_buses), cmp_u32);
 }
 
 /*

@@ -21,6 +21,10 @@ struct pci_dev {
 struct pci_topology {
 	size_t n, cap;
 	struct pci_dev *devs;	/* sorted by (segment, bus, dev, fn) */
+	/* segment << 8 | secondary bus of each bridge leading to a higher bus,
+	 * sorted: which buses are not root buses, in O(log n). */
+	size_t nchild, child_cap;
+	uint32_t *child_buses;
 };
 
 /*
@@ -44,6 +48,9 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
 		      struct resv_diags *diags);
 void pci_topology_free(struct pci_topology *t);
+
+/* Rebuild the bus index after t->devs was cut back to fewer functions (no allocation). */
+void pci_topology_reindex(struct pci_topology *t);
 const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
 			       uint8_t bus, uint8_t dev, uint8_t fn);
 
