@@ -249,8 +249,14 @@ const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t s
 			*how = DMAR_MATCH_FALLBACK;
 			return d;
 		}
-		snprintf(why, why_size, "start bus %02x is not a root bus, and the kernel matches "
-			 "a %zu-element path only from the device's root bus", bus, scope->npath);
+		if (scope->npath == 1)
+			snprintf(why, why_size, "start bus %02x is not a root bus, and no "
+				 "%04x:%02x:%02x.%x exists for the kernel's one-element workaround",
+				 bus, segment, bus, scope->path[0].device, scope->path[0].function);
+		else
+			snprintf(why, why_size, "start bus %02x is not a root bus, and the kernel "
+				 "matches a %zu-element path only from the device's root bus", bus,
+				 scope->npath);
 		return NULL;
 	}
 	for (size_t i = 0; i < scope->npath; i++) {

@@ -332,6 +332,55 @@ static void test_scope_type_mismatch(void **state)
 	resv_machine_free(m);
 }
 
+static void put_satc(struct buf *t, const struct scope *s, size_t n)
+{
+	put(t, 5, 2);
+	put(t, 8 + scopes_len(s, n), 2);
+	put(t, 1, 1);		/* ATC_REQUIRED */
+	put(t, 0, 1);
+	put(t, 0, 2);		/* segment */
+	put_scopes(t, s, n);
+}
+
+/* dmar_iommu_notify_scope_dev walks SATC scopes from v5.12; v5.10 has no SATC. */
+static void test_satc_by_version(void **state)
+{
+	static const struct scope endpoint_bridge[] = { { 1, 0, { { 6, 0 } }, 1 } };
+	struct buf t;
+	struct resv_machine *m;
+
+	(void)state;
+	table_start(&t, "DMAR");
+	put_drhd(&t, 1, 0xfed90000, NULL, 0);
+	put_satc(&t, endpoint_bridge, 1);
+	table_end(&t);
+	m = intel_machine(&t);	/* the newest rules */
+	assert_non_null(resv_machine_iommu_off(m));
+	resv_machine_set_kernel(m, 0x050a00);
+	assert_null(resv_machine_iommu_off(m));
+	resv_machine_set_kernel(m, 0x060100);
+	assert_non_null(resv_machine_iommu_off(m));
+	resv_machine_free(m);
+}
+
+/* A one-element scope from a non-root bus naming nothing: no workaround either. */
+static void test_scope_not_root_absent(void **state)
+{
+	static const struct scope one[] = { { 1, 3, { { 5, 0 } }, 1 } };
+	struct buf t;
+	struct resv_machine *m;
+
+	(void)state;
+	table_start(&t, "DMAR");
+	put_drhd(&t, 1, 0xfed90000, NULL, 0);
+	put_rmrr(&t, 0x7f000000, 0x7f0fffff, one, 1);
+	table_end(&t);
+	m = intel_machine(&t);
+	assert_int_equal(count_id(m, "DMAR_SCOPE_NOT_ROOT_BUS", NULL), 1);
+	assert_int_equal(count_id(m, "DMAR_SCOPE_FALLBACK", NULL), 0);
+	resv_machine_free(m);
+}
+
 /* intel/iommu.c: length = end - base + 1; end = base - 1 is zero-length. */
 static void test_rmrr_zero_length(void **state)
 {
@@ -370,6 +419,7 @@ static struct resv_machine *amd_machine(const struct buf *ivrs, unsigned int ker
 /* amd/init.c get_highest_supported_ivhd_type walks IVMDs as IVHDs. */
 static void test_ivmd_iommu_id(void **state)
 {
+	static const uint8_t first_unknown[] = { 0x51, 0, 8, 0, 0x02, 0, 0, 0 };
 	struct buf t;
 	struct resv_machine *m;
 	enum resv_severity sev;
@@ -397,6 +447,16 @@ static void test_ivmd_iommu_id(void **state)
 	assert_null(resv_machine_iommu_off(m));
 	assert_int_equal(count_id(m, "IVRS_IVHD_TYPE_UNSUPPORTED", NULL), 0);
 	expect_regions(m, "0000:00:03.0", "0x000000001ffe0000 0x000000001ffe0fff direct\n" MSI HT);
+	resv_machine_free(m);
+
+	/* The first subtable's type is taken even when the walk stops there (0x51 > 0x40). */
+	table_start(&t, "IVRS");
+	memcpy(t.b + t.n, first_unknown, sizeof(first_unknown));
+	t.n += sizeof(first_unknown);
+	put_ivhd10(&t, 0x0002);
+	table_end(&t);
+	m = amd_machine(&t, 0);
+	assert_non_null(resv_machine_iommu_off(m));
 	resv_machine_free(m);
 }
 
@@ -463,6 +523,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scope_root_bus),
 		cmocka_unit_test(test_scope_type_mismatch),
+		cmocka_unit_test(test_satc_by_version),
+		cmocka_unit_test(test_scope_not_root_absent),
 		cmocka_unit_test(test_rmrr_zero_length),
 		cmocka_unit_test(test_ivmd_iommu_id),
 		cmocka_unit_test(test_ivmd_zero_length),
