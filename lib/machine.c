@@ -1003,14 +1003,25 @@ static int lint_ivmd_devices(struct resv_machine *m)
 	if (amd_driver_off(m->ivrs)) {
 		const struct ivrs_head *h = &m->ivrs->heads[head];
 
-		rc = diags_add(m->diags, "IVRS_IVHD_TYPE_UNSUPPORTED", RESV_SEV_ERROR, where,
-			       h->offset, -1,
-			       "the subtable at offset 0x%zx (type 0x%02x) has the device ID %02x:%02x.%u "
-			       "of the first IVHD, so the kernel takes its type as the IVHD type to use "
-			       "(amd/init.c get_highest_supported_ivhd_type walks every subtable of type "
-			       "0x40 or below as an IVHD); it logs \"AMD-Vi: Unsupported IVHD type "
-			       "%#x\" and AMD-Vi does not start: no IOMMU groups", h->offset, h->type,
-			       h->devid >> 8, h->devid >> 3 & 31, h->devid & 7, h->type);
+		if (head == 0)
+			rc = diags_add(m->diags, "IVRS_IVHD_TYPE_UNSUPPORTED", RESV_SEV_ERROR, where,
+				       h->offset, -1,
+				       "the first subtable, at offset 0x%zx, has type 0x%02x, which the "
+				       "kernel takes as the IVHD type to use (amd/init.c "
+				       "get_highest_supported_ivhd_type starts from the first "
+				       "subtable); it logs \"AMD-Vi: Unsupported IVHD type %#x\" and "
+				       "AMD-Vi does not start: no IOMMU groups", h->offset, h->type,
+				       h->type);
+		else
+			rc = diags_add(m->diags, "IVRS_IVHD_TYPE_UNSUPPORTED", RESV_SEV_ERROR, where,
+				       h->offset, -1,
+				       "the subtable at offset 0x%zx (type 0x%02x) has the device ID "
+				       "%02x:%02x.%u of the first IVHD, so the kernel takes its type as "
+				       "the IVHD type to use (amd/init.c get_highest_supported_ivhd_type "
+				       "walks every subtable of type 0x40 or below as an IVHD); it logs "
+				       "\"AMD-Vi: Unsupported IVHD type %#x\" and AMD-Vi does not start: "
+				       "no IOMMU groups", h->offset, h->type, h->devid >> 8,
+				       h->devid >> 3 & 31, h->devid & 7, h->type);
 	}
 	for (size_t i = 0; i < m->ivrs->nblocks && rc >= 0; i++) {
 		const struct ivrs_block *b = &m->ivrs->blocks[i];
