@@ -203,6 +203,8 @@ const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
 {
 	struct pci_dev key = { .segment = segment, .bus = bus, .dev = dev, .fn = fn };
 
+	if (!t->n)	/* no array yet: bsearch must not see a NULL base */
+		return NULL;
 	return bsearch(&key, t->devs, t->n, sizeof(*t->devs), cmp_dev);
 }
 

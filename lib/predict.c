@@ -26,7 +26,7 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 		  const struct pci_topology *t, const struct pci_dev *dev, bool floppy_wa)
 {
 	enum resv_type type = rmrr_relaxable(dev) ? RESV_TYPE_DIRECT_RELAXABLE : RESV_TYPE_DIRECT;
-	char origin[128], why[128];
+	char origin[192], why[160];
 	int rc;
 
 	for (size_t i = 0; i < dmar->nentries; i++) {
@@ -37,14 +37,17 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 		for (size_t s = 0; s < e->nscopes; s++) {
 			const struct dmar_scope *sc = &e->scopes[s];
 			const struct pci_dev *target;
+			enum dmar_match how;
 
 			if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
 				continue;
-			target = dmar_scope_target(t, e->segment, sc, NULL, why, sizeof(why));
+			target = dmar_scope_target(t, e->segment, sc, &how, why, sizeof(why));
 			if (!target || (target != dev && !pci_is_downstream(target, dev)))
 				continue;
-			snprintf(origin, sizeof(origin), "DMAR RMRR #%u @0x%zx scope %s%s", e->index,
-				 e->offset, target->name, target != dev ? " (bridge)" : "");
+			snprintf(origin, sizeof(origin), "DMAR RMRR #%u @0x%zx scope %s%s%s", e->index,
+				 e->offset, target->name, target != dev ? " (bridge)" : "",
+				 how == DMAR_MATCH_FALLBACK ? " (by the kernel's workaround for a "
+							      "broken one-element scope)" : "");
 			/*
 			 * intel/iommu.c (dmar_parse_one_rmrr, v5.10-v7.x): length
 			 * = end - base + 1 in 64 bits. end = base - 1 makes it 0: a

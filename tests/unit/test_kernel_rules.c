@@ -29,7 +29,7 @@ static void put(struct buf *t, uint64_t v, size_t bytes)
 {
 	assert_true(t->n + bytes <= sizeof(t->b));
 	for (size_t i = 0; i < bytes; i++)
-		t->b[t->n++] = (uint8_t)(v >> (8 * i));
+		t->b[t->n++] = i < 8 ? (uint8_t)(v >> (8 * i)) : 0;
 }
 
 /* ACPI header (36 bytes) and the 12 bytes DMAR and IVRS have after it. */
