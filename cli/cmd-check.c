@@ -191,7 +191,9 @@ static int group_regions(struct checked *c, const struct resv_machine *m, bool n
 				resv_list_free(pred);
 				return -ENOMEM;
 			}
-			ok = rc >= 0;
+			/* 1: the tables put the device behind no IOMMU (or the driver
+			 * would not start), yet sysfs has its group: trust sysfs. */
+			ok = rc == 0;
 		}
 		if (ok) {
 			rc = resv_list_kernel_view(&c->kview, pred, NULL);

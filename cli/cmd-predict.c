@@ -29,6 +29,8 @@ static void usage_predict(FILE *f)
 	usage_machine_options(f);
 	fputs("     --compare            diff each prediction against the group's\n"
 	      "                          reserved_regions; exit 0 only if all are identical\n"
+	      "     --kernel-version <X.Y>  follow this kernel's rules (default: the root's\n"
+	      "                          kernel, else the newest)\n"
 	      "     --view <view>        kernel (default), resolved or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
@@ -221,8 +223,30 @@ static void json_lines(struct json *j, const char *key, char **v, size_t n)
 	json_close(j, ']');
 }
 
+/*
+ * What made group @id's side incomplete when both texts print the same: the
+ * findings about its files (lines not read, devices not known), so that a
+ * group said to differ always shows why.
+ */
+static void print_unread(const struct resv_system *sys, long id, bool predicted_incomplete)
+{
+	const struct resv_diags *d = resv_system_diags(sys);
+
+	if (predicted_incomplete)
+		printf(" ? the prediction is incomplete: a device of the group is not in the PCI "
+		       "topology (see the warnings above)\n");
+	for (size_t i = 0; i < resv_diags_count(d); i++) {
+		const struct resv_diag *g = resv_diags_get(d, i);
+
+		if (g->group == id && g->severity >= RESV_SEV_WARNING)
+			printf(" ! %s:%" PRIu64 ": %s: %s\n", esc(g->where ? g->where : ""), g->line,
+			       g->id, esc(g->message));
+	}
+}
+
 /* --compare: byte-exact, group by group. Return: exit status. */
-static int compare(const struct opts *o, struct pgroup *v, size_t n)
+static int compare(const struct opts *o, const struct resv_system *sys, struct pgroup *v,
+		   size_t n)
 {
 	size_t same = 0;
 	struct json j;
@@ -270,6 +294,8 @@ static int compare(const struct opts *o, struct pgroup *v, size_t n)
 			       !pg->g.complete ? "differs (prediction incomplete)" : "differs");
 			if (!identical && print_diff(wl, nw, gl, ng) < 0)
 				goto nomem;
+			if (!identical && glen == wlen && memcmp(got, want, glen) == 0)
+				print_unread(sys, pg->g.id, !pg->g.complete);
 		}
 		free(wl);
 		free(gl);
@@ -295,6 +321,87 @@ nomem:
 	return same == n ? EXIT_OK : EXIT_FAIL;
 }
 
+/*
+ * The kernel's driver would not start on these tables: it makes no IOMMU
+ * group. Plain predict says so and exits as for "no IOMMU" (32); --compare
+ * is identical when sysfs has no group either, and otherwise shows every
+ * sysfs group as one the kernel should not have made.
+ */
+static int predict_off(const struct opts *o, const struct resv_machine *m,
+		       const struct resv_system *sys)
+{
+	const char *off = resv_machine_iommu_off(m);
+	size_t n = resv_system_group_count(sys);
+	struct json j;
+
+	if (!o->compare) {
+		warnx_("%s: the kernel makes no IOMMU group", off);
+		return EXIT_NO_IOMMU;
+	}
+	if (o->json) {
+		json_open(&j, stdout, '{');
+		json_key(&j, "iommu_off");
+		json_str(&j, off);
+		json_key(&j, "groups");
+		json_open(&j, NULL, '[');
+	} else {
+		printf("no IOMMU group predicted: %s\n", off);
+	}
+	for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+		const struct resv_group *g = resv_system_group(sys, i);
+		char *text = NULL, **lines = NULL;
+		size_t len = 0, nl = 0;
+		bool wanted = o->nargs == 0;
+
+		for (int a = 0; a < o->nargs && !wanted; a++)
+			wanted = strtol(o->args[a], NULL, 10) == g->id;
+		if (!wanted) {
+			n--;
+			continue;
+		}
+		if (g->regions && resv_format_sysfs(g->regions, &text, &len) < 0)
+			goto nomem;
+		if (text) {
+			nl = split_lines(text, &lines);
+			if (nl == SIZE_MAX) {
+				free(text);
+				goto nomem;
+			}
+		}
+		if (o->json) {
+			json_open(&j, NULL, '{');
+			json_key(&j, "group");
+			json_u64(&j, (uint64_t)g->id);
+			json_key(&j, "identical");
+			json_bool(&j, false);
+			json_key(&j, "complete");
+			json_bool(&j, g->complete);
+			json_lines(&j, "predicted", NULL, 0);
+			json_lines(&j, "actual", lines, nl);
+			json_close(&j, '}');
+		} else {
+			printf("group %ld: differs (the kernel should have made no group)\n", g->id);
+			for (size_t k = 0; k < nl; k++)
+				printf(" - %s\n", esc(lines[k]));
+		}
+		free(lines);
+		free(text);
+	}
+	if (o->json) {
+		json_close(&j, ']');
+		json_close(&j, '}');
+	} else if (n) {
+		printf("0 of %zu groups identical\n", n);
+	} else {
+		printf("none under %s/sys/kernel/iommu_groups either: identical\n",
+		       o->sysroot ? o->sysroot : "");
+	}
+	return n ? EXIT_FAIL : EXIT_OK;
+nomem:
+	warnx_("out of memory");
+	return EXIT_FAIL;
+}
+
 static int run_predict(int argc, char **argv)
 {
 	static const enum column defaults[] = { COL_GROUP, COL_DEVICES, COL_START, COL_LAST,
@@ -310,7 +417,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,list-columns", usage_predict);
+			   "format,kernel-version,list-columns", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
@@ -327,6 +434,10 @@ static int run_predict(int argc, char **argv)
 	if (rc < 0)
 		goto nomem;
 	print_diags(resv_machine_diags(m));
+	if (resv_machine_iommu_off(m)) {
+		status = predict_off(&o, m, sys);
+		goto out;
+	}
 	if (o.compare && resv_system_group_count(sys) == 0) {
 		warnx_("--compare: no IOMMU groups under %s/sys/kernel/iommu_groups to compare with",
 		       o.sysroot ? o.sysroot : "");
@@ -344,7 +455,7 @@ static int run_predict(int argc, char **argv)
 		}
 	}
 	if (o.compare) {
-		status = compare(&o, v, n);
+		status = compare(&o, sys, v, n);
 		goto out;
 	}
 	if (o.format == FORMAT_TABLE) {
@@ -568,10 +679,14 @@ int cmd_explain(int argc, char **argv)
 
 	resv_assign_verdict(kview, iommu, o.kernel, &now);
 	resv_assign_verdict(kview, iommu, 0x060500, &old);
+	const char *off = resv_machine_iommu_off(m);
+
 	if (!behind)
 		now = old = (struct resv_verdict){
-			.reason = "the firmware puts the device behind no IOMMU, so it has no IOMMU "
-				  "group, and VFIO needs one",
+			.reason = off ? "the kernel's IOMMU driver does not start on these tables, so "
+					"the device has no IOMMU group, and VFIO needs one" :
+					"the firmware puts the device behind no IOMMU, so it has no "
+					"IOMMU group, and VFIO needs one",
 		};
 	if (o.json) {
 		struct json j;
@@ -591,6 +706,11 @@ int cmd_explain(int argc, char **argv)
 		json_str(&j, resv_iommu_name(iommu));
 		json_key(&j, "behind_iommu");
 		json_bool(&j, behind);
+		json_key(&j, "iommu_off");
+		if (off)
+			json_str(&j, off);
+		else
+			json_raw(&j, "null");
 		json_key(&j, "relaxable_rule");
 		json_str(&j, rule);
 		json_regions(&j, "regions", mine);
@@ -624,7 +744,7 @@ int cmd_explain(int argc, char **argv)
 	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", esc(dev->name),
 	       class_name(dev->class), dev->class, dev->vendor, dev->device);
 	printf("  IOMMU      %s: %s\n", resv_iommu_name(iommu),
-	       behind ? "the firmware puts the device behind it" :
+	       off ? off : behind ? "the firmware puts the device behind it" :
 			"the firmware puts the device behind no IOMMU: no regions, no assignment");
 	printf("  Rule       %s\n", rule);
 	if (g) {

@@ -507,6 +507,12 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 		warnx_("sysroot '%s' does not exist", o->sysroot ? o->sysroot : "/");
 		goto fail;
 	}
+	/* The rules of --kernel-version, else of the root's kernel, else the newest. */
+	unsigned int kernel = o->kernel;
+
+	if (!kernel && resv_kernel_version(o->sysroot, &kernel) < 0)
+		kernel = 0;
+	resv_machine_set_kernel(m, kernel);
 	if (rc < 0 || resv_machine_lint(m) < 0)
 		goto nomem;
 	if (resv_machine_table_count(m) == 0) {

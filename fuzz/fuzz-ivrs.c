@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (describe_ivrs(&v, ivrs) == 0)
 		fuzz_walk_value(v);
 	for (size_t i = 0; i < t->n; i++)
-		FUZZ_CHECK(predict_amd(l, ivrs, &t->devs[i], i & 1) == 0);
+		FUZZ_CHECK(predict_amd(l, ivrs, &t->devs[i], i & 1, i & 2 ? 0x050a00 : 0) == 0);
 	fuzz_check_list(l);
 out:
 	fuzz_check_diags(d, size);

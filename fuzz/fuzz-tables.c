@@ -27,10 +27,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	resv_machine_add_pci(m, 0, 0, 0x1c, 0, bridge, sizeof(bridge));
 	resv_machine_add_pci(m, 0, 0, 0x14, 0, usb, sizeof(usb));
 	resv_machine_add_pci(m, 0, 1, 0, 0, usb, sizeof(usb));
+	resv_machine_set_kernel(m, size & 1 ? 0x050a00 : 0);
 	if (resv_machine_add_tables(m, data, size, "fuzz") >= 0 && resv_machine_lint(m) == 0 &&
 	    resv_list_new(&l) == 0) {
+		const char *off = resv_machine_iommu_off(m);
+
 		for (size_t i = 0; i < resv_machine_device_count(m); i++)
-			resv_machine_predict(m, resv_machine_device(m, i)->name, 0, l);
+			FUZZ_CHECK(resv_machine_predict(m, resv_machine_device(m, i)->name, 0, l) !=
+				   0 || !off);
 		for (size_t i = 0; i < resv_machine_table_count(m); i++)
 			FUZZ_CHECK(resv_machine_table(m, i)->body != NULL);
 		resv_list_free(l);

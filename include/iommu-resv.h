@@ -576,9 +576,14 @@ int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int 
 /**
  * resv_machine_lint() - the checks that need more than one table: RMRRs
  * against the e820 map (DMAR_RMRR_NOT_RESERVED, when a memory map was
- * loaded), scopes naming absent PCI functions (DMAR_SCOPE_ABSENT, when PCI
- * functions were loaded), IVMDs for device IDs no IVHD lists
- * (IVRS_IVMD_UNKNOWN_DEVICE). Call once, after loading.
+ * loaded); device scopes as the kernel matches them, when PCI functions
+ * were loaded: naming absent functions (DMAR_SCOPE_ABSENT), starting from a
+ * bus that is not a root bus (DMAR_SCOPE_NOT_ROOT_BUS, or
+ * DMAR_SCOPE_FALLBACK for the kernel's one-element workaround), naming a
+ * device of the wrong kind (DMAR_SCOPE_TYPE_MISMATCH); IVMDs for device IDs
+ * no IVHD lists (IVRS_IVMD_UNKNOWN_DEVICE) or with a reversed device range
+ * (IVRS_IVMD_REVERSED_RANGE); an IVHD type the AMD driver cannot read
+ * (IVRS_IVHD_TYPE_UNSUPPORTED). Call once, after loading.
  * Return: 0 or -ENOMEM.
  */
 int resv_machine_lint(struct resv_machine *m);
@@ -588,6 +593,26 @@ const struct resv_diags *resv_machine_diags(const struct resv_machine *m);
 
 /** resv_machine_iommu() - which IOMMU the loaded tables describe. */
 enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
+
+/**
+ * resv_machine_set_kernel() - follow the rules of kernel @kernel (major <<
+ * 16 | minor << 8, as resv_kernel_version() gives it; 0, the default, for
+ * the newest) where they changed: which DMAR subtables' scopes the Intel
+ * driver checks (SATC from v5.12), whether an IVMD serves only its own PCI
+ * segment (v6.0). Call before resv_machine_lint() and predicting.
+ */
+void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
+
+/**
+ * resv_machine_iommu_off() - why the kernel's IOMMU driver would not start
+ * on these tables, one static sentence naming the kernel function and the
+ * diagnostic id that says where (DMAR_SCOPE_TYPE_MISMATCH: a device scope
+ * whose type does not match its device; IVRS_IVHD_TYPE_UNSUPPORTED: the
+ * IVHD type the AMD driver picks is not one it can read); NULL when it
+ * starts. When it does not, resv_machine_predict() puts every device behind
+ * no IOMMU (returns 1): the kernel makes no IOMMU groups.
+ */
+const char *resv_machine_iommu_off(const struct resv_machine *m);
 
 /** resv_machine_table_count() - DMAR, IVRS and IORT tables loaded. */
 size_t resv_machine_table_count(const struct resv_machine *m);
@@ -612,9 +637,10 @@ const struct resv_device *resv_machine_device(const struct resv_machine *m, size
  * driver reports for PCI function @device ("dddd:bb:dd.f"), each with its
  * provenance (the table entry, the scope, the rule) as its source's origin
  * and @device as its device (SPEC §4).
- * Return: 0; 1 when the firmware puts @device behind no IOMMU (nothing is
- * appended); -ENOENT for an unknown @device; -ENODATA when no DMAR, IVRS
- * or IORT was loaded; -ENOMEM.
+ * Return: 0; 1 when the firmware puts @device behind no IOMMU, or the
+ * kernel's driver would not start on these tables (resv_machine_iommu_off();
+ * nothing is appended); -ENOENT for an unknown @device; -ENODATA when no
+ * DMAR, IVRS or IORT was loaded; -ENOMEM.
  */
 int resv_machine_predict(const struct resv_machine *m, const char *device,
 			 unsigned int flags, struct resv_list *out);

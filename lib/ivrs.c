@@ -13,7 +13,7 @@ struct parse {
 	struct ivrs *ivrs;
 	struct resv_diags *diags;
 	const char *where;
-	size_t cap;
+	size_t cap, heads_cap;
 	unsigned int nivhd, nivmd;
 };
 
@@ -34,6 +34,7 @@ void ivrs_free(struct ivrs *ivrs)
 	for (size_t i = 0; i < ivrs->nblocks; i++)
 		block_clear(&ivrs->blocks[i]);
 	free(ivrs->blocks);
+	free(ivrs->heads);
 	free(ivrs);
 }
 
@@ -138,7 +139,8 @@ static int check_ivmd(struct parse *p, const struct ivrs_block *b)
 
 	if (b->mem_length == 0)
 		rc = DIAG(p, "IVRS_IVMD_ZERO_LENGTH", RESV_SEV_WARNING, b->offset,
-			  "IVMD #%u at offset 0x%zx has length 0", b->index, b->offset);
+			  "IVMD #%u at offset 0x%zx has length 0: the kernel keeps a zero-length unity map, which reserved_regions prints as start and start - 1",
+			  b->index, b->offset);
 	else if (b->mem_length - 1 > UINT64_MAX - b->start)
 		rc = DIAG(p, "IVRS_IVMD_OVERFLOW", RESV_SEV_ERROR, b->offset,
 			  "IVMD #%u at offset 0x%zx: start 0x%llx + length 0x%llx passes 2^64",
@@ -161,9 +163,24 @@ static int on_block(void *ctx, unsigned int type, struct cursor *c)
 	struct parse *p = ctx;
 	struct ivrs_block b = { .type = (uint8_t)type, .offset = c->origin,
 				.length = (uint16_t)c->len };
+	struct ivrs_head h = { .offset = c->origin, .type = (uint8_t)type,
+			       .length = (uint16_t)c->len };
+	uint64_t devid = 0;
 	size_t fixed;
 	int rc;
 
+	if (p->ivrs->nheads == p->heads_cap) {
+		size_t cap = p->heads_cap ? p->heads_cap * 2 : 8;
+		struct ivrs_head *v = realloc(p->ivrs->heads, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		p->ivrs->heads = v;
+		p->heads_cap = cap;
+	}
+	if (cur_peek(c, 4, 2, &devid) == 0)
+		h.devid = (uint16_t)devid;
+	p->ivrs->heads[p->ivrs->nheads++] = h;
 	if (!is_ivhd(type) && !is_ivmd(type)) {
 		rc = DIAG(p, "IVRS_UNKNOWN_BLOCK", RESV_SEV_INFO, b.offset,
 			  "block type 0x%02x at offset 0x%zx is not known here; skipped by its length",
@@ -183,10 +200,13 @@ static int on_block(void *ctx, unsigned int type, struct cursor *c)
 	cur_skip(c, 2);
 	cur_u16(c, &b.devid);
 	if (is_ivmd(type)) {
-		uint64_t reserved;
+		uint64_t segment = 0;
 
+		/* Offset 8: the PCI segment (IVRS rev 2+; read from v6.0), 6 reserved. */
 		cur_u16(c, &b.aux);
-		cur_u64(c, &reserved);
+		cur_uint(c, 2, &segment);
+		cur_skip(c, 6);
+		b.ivmd_segment = (uint16_t)segment;
 		cur_u64(c, &b.start);
 		cur_u64(c, &b.mem_length);
 		rc = check_ivmd(p, &b);

@@ -63,8 +63,17 @@ struct ivrs_block {
 	struct ivrs_device_entry *entries;
 	/* IVMD */
 	uint16_t aux;		/* 0x22: last device of the range */
+	uint16_t ivmd_segment;	/* PCI segment (offset 8, reserved before IVRS rev 2) */
 	uint64_t start;
 	uint64_t mem_length;
+};
+
+/* Every subtable header walked, known type or not (amd/init.c walks them all). */
+struct ivrs_head {
+	size_t offset;
+	uint8_t type;
+	uint16_t length;
+	uint16_t devid;		/* bytes 4-5; 0 when the subtable is shorter */
 };
 
 struct ivrs {
@@ -72,6 +81,8 @@ struct ivrs {
 	uint32_t ivinfo;
 	size_t nblocks;
 	struct ivrs_block *blocks;	/* in table order */
+	size_t nheads;
+	struct ivrs_head *heads;	/* in table order */
 };
 
 /*

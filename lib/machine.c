@@ -33,7 +33,10 @@ struct resv_machine {
 	struct resv_device *devices;	/* topo.n entries, names into topo */
 	struct memmap_entry *memmap;
 	size_t nmemmap;
+	unsigned int kernel;	/* whose rules: major << 16 | minor << 8; 0 the newest */
 };
+
+#define KERNEL(a, b) ((a) << 16 | (b) << 8)
 
 RESV_EXPORT const char *resv_iommu_name(enum resv_iommu iommu)
 {
@@ -83,6 +86,11 @@ RESV_EXPORT const struct resv_diags *resv_machine_diags(const struct resv_machin
 RESV_EXPORT enum resv_iommu resv_machine_iommu(const struct resv_machine *m)
 {
 	return m->iommu;
+}
+
+RESV_EXPORT void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel)
+{
+	m->kernel = kernel;
 }
 
 RESV_EXPORT size_t resv_machine_table_count(const struct resv_machine *m)
@@ -484,6 +492,7 @@ out:
 			if (ndevs)
 				memcpy(m->topo.devs, devs, ndevs * sizeof(*devs));
 			m->topo.n = ndevs;
+			pci_topology_reindex(&m->topo);
 			fill_devices(m);
 		}
 		machine_rollback(m, &mark);
@@ -515,7 +524,8 @@ static const struct dmar_entry *dmar_unit_for(const struct resv_machine *m,
 		for (size_t s = 0; s < e->nscopes; s++) {
 			const struct pci_dev *t;
 
-			t = dmar_scope_target(&m->topo, e->segment, &e->scopes[s], why, sizeof(why));
+			t = dmar_scope_target(&m->topo, e->segment, &e->scopes[s], NULL, why,
+					      sizeof(why));
 			if (t && (t == dev || pci_is_downstream(t, dev)))
 				return e;
 		}
@@ -523,26 +533,178 @@ static const struct dmar_entry *dmar_unit_for(const struct resv_machine *m,
 	return all;
 }
 
+static bool amd_driver_off(const struct ivrs *ivrs);
+
+/* A device scope the kernel refuses (dmar.c dmar_insert_dev_scope). */
+struct scope_refusal {
+	const struct dmar_entry *entry;
+	const struct dmar_scope *scope;
+	const struct pci_dev *dev;
+};
+
+static const struct pci_dev *scope_dev(const struct resv_machine *m, const struct dmar_entry *e,
+				       const struct dmar_scope *sc)
+{
+	char why[128];
+
+	if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
+		return NULL;
+	return dmar_scope_target(&m->topo, e->segment, sc, NULL, why, sizeof(why));
+}
+
+/* Does a scope of @e before @sc name @dev? */
+static bool named_before(const struct resv_machine *m, const struct dmar_entry *e,
+			 const struct dmar_scope *sc, const struct pci_dev *dev)
+{
+	for (const struct dmar_scope *p = e->scopes; p < sc; p++)
+		if (scope_dev(m, e, p) == dev)
+			return true;
+	return false;
+}
+
+/* Does @e take part in the kernel's scope walk for a device of its segment? */
+static bool walked_kind(const struct resv_machine *m, const struct dmar_entry *e)
+{
+	switch (e->type) {
+	case DMAR_DRHD:
+	case DMAR_ATSR:
+		return !(e->flags & 1);	/* INCLUDE_PCI_ALL / ALL_PORTS: no scopes walked */
+	case DMAR_RMRR:
+		return true;
+	case DMAR_SATC:		/* dmar_iommu_notify_scope_dev walks SATCs from v5.12 */
+		return m->kernel == 0 || m->kernel >= KERNEL(5, 12);
+	default:
+		return false;
+	}
+}
+
 /*
- * The IVHD type the kernel uses (amd/init.c get_highest_supported_ivhd_type):
- * the highest of 0x10, 0x11, 0x40 present for the first IVHD's IOMMU.
+ * Does the kernel reach scope @sc of @e when it adds the device @sc names?
+ * dmar_pci_bus_add_dev walks the scoped DRHDs, newest-registered first
+ * (list_add_rcu: reverse table order), and stops at the first scope that
+ * names the device; then dmar_iommu_notify_scope_dev walks every RMRR, and
+ * the ATSRs and SATCs (each list in reverse table order) until one names
+ * it. Within an entry the first scope naming the device decides.
  */
+static bool scope_reached(const struct resv_machine *m, const struct dmar_entry *e,
+			  const struct dmar_scope *sc, const struct pci_dev *dev)
+{
+	if (named_before(m, e, sc, dev))
+		return false;
+	if (e->type == DMAR_RMRR)
+		return true;
+	for (const struct dmar_entry *o = e + 1; o < m->dmar->entries + m->dmar->nentries; o++) {
+		if (o->type != e->type || o->segment != dev->segment || !walked_kind(m, o))
+			continue;
+		for (size_t s = 0; s < o->nscopes; s++)
+			if (scope_dev(m, o, &o->scopes[s]) == dev)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * The scopes the kernel refuses: a scope it reaches whose type does not
+ * match the device it names ("DMAR: Device scope type does not match for
+ * %s", -EINVAL). @fn is called for each (lint) or, with NULL, the first
+ * one is returned. Return: 1 when there is one, 0, or what @fn returned.
+ */
+static int intel_scope_refusals(const struct resv_machine *m,
+				int (*fn)(struct resv_machine *, const struct scope_refusal *),
+				struct resv_machine *mm)
+{
+	if (!m->dmar)
+		return 0;
+	for (size_t i = 0; i < m->dmar->nentries; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[i];
+
+		if (!walked_kind(m, e))
+			continue;
+		for (size_t s = 0; s < e->nscopes; s++) {
+			const struct dmar_scope *sc = &e->scopes[s];
+			const struct pci_dev *dev = scope_dev(m, e, sc);
+			struct scope_refusal r = { e, sc, dev };
+			int rc;
+
+			if (!dev || !dmar_scope_type_mismatch(sc, dev) ||
+			    !scope_reached(m, e, sc, dev))
+				continue;
+			if (!fn)
+				return 1;
+			rc = fn(mm, &r);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+RESV_EXPORT const char *resv_machine_iommu_off(const struct resv_machine *m)
+{
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		/* dmar_pci_bus_add_dev records the error in dmar_dev_scope_status;
+		 * dmar_dev_scope_init returns it and intel_iommu_init gives up
+		 * (goto out_free_dmar), the same in v5.10, v6.1, v6.12 and v7.x. */
+		if (intel_scope_refusals(m, NULL, NULL) > 0)
+			return "the Intel VT-d driver does not start: a DMAR device scope's type does "
+			       "not match the device it names, so dmar_dev_scope_init() fails and "
+			       "intel_iommu_init() gives up (DMAR_SCOPE_TYPE_MISMATCH)";
+		return NULL;
+	case RESV_IOMMU_AMD:
+		if (amd_driver_off(m->ivrs))
+			return "the AMD-Vi driver does not start: the IVHD type it picks "
+			       "(get_highest_supported_ivhd_type) is not 0x10, 0x11 or 0x40, so "
+			       "\"AMD-Vi: Unsupported IVHD type\" and early_amd_iommu_init() fails "
+			       "(IVRS_IVHD_TYPE_UNSUPPORTED)";
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * amd/init.c get_highest_supported_ivhd_type (v4.7 "Use the most
+ * comprehensive IVHD type" to v7.x): from the first subtable after the
+ * header, while the type is at most 0x40 (and, in later kernels, the length
+ * is not 0), the type of the last subtable whose device-ID field (bytes
+ * 4-5) equals the first subtable's. IVMDs (0x20-0x22) and unknown types up
+ * to 0x40 are walked as if they were IVHDs, so an IVMD naming the IOMMU's
+ * own ID sets the type. Return: the index in ivrs->heads of the subtable
+ * that set it, or -1 when there is none.
+ */
+static long ivhd_type_head(const struct ivrs *ivrs)
+{
+	long last = ivrs->nheads ? 0 : -1;	/* the first subtable's type, whatever it is */
+
+	for (size_t i = 0; i < ivrs->nheads; i++) {
+		if (ivrs->heads[i].type > IVRS_IVHD_40)
+			break;
+		if (ivrs->heads[i].devid == ivrs->heads[0].devid)
+			last = (long)i;
+	}
+	return last;
+}
+
 static uint8_t ivhd_type_used(const struct ivrs *ivrs)
 {
-	uint8_t best = 0;
-	int first = -1;
+	long i = ivhd_type_head(ivrs);
 
-	for (size_t i = 0; i < ivrs->nblocks; i++) {
-		const struct ivrs_block *b = &ivrs->blocks[i];
+	return i < 0 ? 0 : ivrs->heads[i].type;
+}
 
-		if (b->type != IVRS_IVHD_10 && b->type != IVRS_IVHD_11 && b->type != IVRS_IVHD_40)
-			continue;
-		if (first < 0)
-			first = b->devid;
-		if (b->devid == first && b->type > best)
-			best = b->type;
-	}
-	return best;
+/*
+ * Only 0x10, 0x11 and 0x40 have a header size (get_ivhd_header_size); for
+ * any other type find_last_devid_from_ivhd logs "Unsupported IVHD type
+ * %#x" and early_amd_iommu_init fails (v5.10 through find_last_devid_acpi;
+ * v6.0+ through init_iommu_all -> alloc_pci_segment): AMD-Vi stays off.
+ */
+static bool amd_driver_off(const struct ivrs *ivrs)
+{
+	uint8_t type = ivhd_type_used(ivrs);
+
+	return ivrs->nheads && type != IVRS_IVHD_10 && type != IVRS_IVHD_11 &&
+	       type != IVRS_IVHD_40;
 }
 
 /*
@@ -631,6 +793,8 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 
 	if (!dev)
 		return -ENOENT;
+	if (resv_machine_iommu_off(m))
+		return 1;	/* the driver does not start: no device is behind it */
 	switch (m->iommu) {
 	case RESV_IOMMU_INTEL:
 		if (!dmar_unit_for(m, dev))
@@ -643,7 +807,7 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 
 		if (!ivhd_for(m->ivrs, dev->segment, devid))
 			return 1;
-		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs));
+		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs), m->kernel);
 		break;
 	}
 	case RESV_IOMMU_ARM:
@@ -690,35 +854,85 @@ RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, co
 /* ------------------------------------------------------------------------ */
 /* Checks across tables, topology and memory map                            */
 
-static int lint_scopes(struct resv_machine *m)
+static const char *dmar_entry_name(enum dmar_type type)
 {
 	static const char *const names[DMAR_NTYPES] = {
 		[DMAR_DRHD] = "DRHD", [DMAR_RMRR] = "RMRR", [DMAR_ATSR] = "ATSR",
 		[DMAR_SATC] = "SATC", [DMAR_SIDP] = "SIDP",
 	};
+
+	return (unsigned int)type < DMAR_NTYPES && names[type] ? names[type] : "subtable";
+}
+
+static int lint_refusal(struct resv_machine *m, const struct scope_refusal *r)
+{
+	const struct pci_dev *d = r->dev;
+
+	return diags_add(m->diags, "DMAR_SCOPE_TYPE_MISMATCH", RESV_SEV_ERROR,
+			 table_file(m, "DMAR"), r->scope->offset, -1,
+			 "%s #%u scope at offset 0x%zx: %s scope names %s, %s (header type %u, "
+			 "class 0x%06x): the kernel logs \"DMAR: Device scope type does not match "
+			 "for %s\", dmar_dev_scope_init() fails and the Intel VT-d driver does not "
+			 "start: no IOMMU groups (dmar.c dmar_insert_dev_scope, intel_iommu_init)",
+			 dmar_entry_name(r->entry->type), r->entry->index, r->scope->offset,
+			 r->scope->type == DMAR_SCOPE_ENDPOINT ? "an endpoint" : "a bridge", d->name,
+			 d->header_type == 1 ? "a PCI-to-PCI bridge" :
+			 d->header_type == 2 ? "a CardBus bridge" :
+			 d->header_type == 0 ? "not a bridge" : "an unknown header type",
+			 d->header_type, d->class, d->name);
+}
+
+static int lint_scopes(struct resv_machine *m)
+{
 	const char *where = table_file(m, "DMAR");
 	size_t first = resv_diags_count(m->diags);
-	char why[128];
+	char why[160];
 	int rc = 0;
 
 	for (size_t i = 0; i < m->dmar->nentries && rc >= 0; i++) {
 		const struct dmar_entry *e = &m->dmar->entries[i];
+		const char *name = dmar_entry_name(e->type);
 
 		for (size_t s = 0; s < e->nscopes && rc >= 0; s++) {
 			const struct dmar_scope *sc = &e->scopes[s];
+			const struct pci_dev *d;
+			enum dmar_match how;
 
 			if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
 				continue;
-			if (dmar_scope_target(&m->topo, e->segment, sc, why, sizeof(why)))
+			d = dmar_scope_target(&m->topo, e->segment, sc, &how, why, sizeof(why));
+			if (how == DMAR_MATCH_FALLBACK) {
+				rc = diags_add(m->diags, "DMAR_SCOPE_FALLBACK", RESV_SEV_WARNING, where,
+					       sc->offset, -1,
+					       "%s #%u scope at offset 0x%zx: start bus %02x is not a "
+					       "root bus; the kernel matches this one-element path to %s "
+					       "by the device's own bus, and logs \"[Firmware Bug]: RMRR "
+					       "entry for device %02x:%02x.%x is broken - applying "
+					       "workaround\" (dmar.c dmar_match_pci_path)", name, e->index,
+					       sc->offset, sc->start_bus, d->name, sc->start_bus,
+					       sc->path[0].device, sc->path[0].function);
 				continue;
+			}
+			if (d)
+				continue;
+			if (sc->npath && !pci_is_root_bus(&m->topo, e->segment, sc->start_bus)) {
+				rc = diags_add(m->diags, "DMAR_SCOPE_NOT_ROOT_BUS", RESV_SEV_WARNING,
+					       where, sc->offset, -1,
+					       "%s #%u scope at offset 0x%zx: %s; it names no device "
+					       "(dmar.c dmar_match_pci_path)%s", name, e->index,
+					       sc->offset, why,
+					       e->type == DMAR_RMRR ? ", so its region goes to none" : "");
+				continue;
+			}
 			/* An RMRR for a device that is not there maps nothing; a unit's scope may
 			 * name an empty slot or a disabled device. */
 			rc = diags_add(m->diags, "DMAR_SCOPE_ABSENT",
 				       e->type == DMAR_RMRR ? RESV_SEV_WARNING : RESV_SEV_INFO, where,
-				       sc->offset, -1, "%s #%u scope: %s",
-				       names[e->type] ? names[e->type] : "subtable", e->index, why);
+				       sc->offset, -1, "%s #%u scope: %s", name, e->index, why);
 		}
 	}
+	if (rc >= 0)
+		rc = intel_scope_refusals(m, lint_refusal, m);
 	diags_mark_table(m->diags, first, "DMAR");
 	return rc;
 }
@@ -782,8 +996,33 @@ static int lint_ivmd_devices(struct resv_machine *m)
 {
 	const char *where = table_file(m, "IVRS");
 	size_t first = resv_diags_count(m->diags);
+	bool by_segment = m->kernel == 0 || m->kernel >= KERNEL(6, 0);
+	long head = ivhd_type_head(m->ivrs);
 	int rc = 0;
 
+	if (amd_driver_off(m->ivrs)) {
+		const struct ivrs_head *h = &m->ivrs->heads[head];
+
+		if (head == 0)
+			rc = diags_add(m->diags, "IVRS_IVHD_TYPE_UNSUPPORTED", RESV_SEV_ERROR, where,
+				       h->offset, -1,
+				       "the first subtable, at offset 0x%zx, has type 0x%02x, which the "
+				       "kernel takes as the IVHD type to use (amd/init.c "
+				       "get_highest_supported_ivhd_type starts from the first "
+				       "subtable); it logs \"AMD-Vi: Unsupported IVHD type %#x\" and "
+				       "AMD-Vi does not start: no IOMMU groups", h->offset, h->type,
+				       h->type);
+		else
+			rc = diags_add(m->diags, "IVRS_IVHD_TYPE_UNSUPPORTED", RESV_SEV_ERROR, where,
+				       h->offset, -1,
+				       "the subtable at offset 0x%zx (type 0x%02x) has the device ID "
+				       "%02x:%02x.%u of the first IVHD, so the kernel takes its type as "
+				       "the IVHD type to use (amd/init.c get_highest_supported_ivhd_type "
+				       "walks every subtable of type 0x40 or below as an IVHD); it logs "
+				       "\"AMD-Vi: Unsupported IVHD type %#x\" and AMD-Vi does not start: "
+				       "no IOMMU groups", h->offset, h->type, h->devid >> 8,
+				       h->devid >> 3 & 31, h->devid & 7, h->type);
+	}
 	for (size_t i = 0; i < m->ivrs->nblocks && rc >= 0; i++) {
 		const struct ivrs_block *b = &m->ivrs->blocks[i];
 		uint32_t last;
@@ -792,20 +1031,35 @@ static int lint_ivmd_devices(struct resv_machine *m)
 		if (b->type != IVRS_IVMD_ONE && b->type != IVRS_IVMD_RANGE)
 			continue;
 		last = b->type == IVRS_IVMD_RANGE ? b->aux : b->devid;
+		if (last < b->devid) {
+			rc = diags_add(m->diags, "IVRS_IVMD_REVERSED_RANGE", RESV_SEV_WARNING, where,
+				       b->offset, -1,
+				       "IVMD type 0x22 at offset 0x%zx: its last device ID %02x:%02x.%u is "
+				       "below its first %02x:%02x.%u; the kernel keeps the range as given "
+				       "and no device ID lies in it, so its region goes to no device "
+				       "(amd/init.c init_unity_map_range, amd/iommu.c "
+				       "amd_iommu_get_resv_regions)", b->offset, b->aux >> 8,
+				       b->aux >> 3 & 31, b->aux & 7, b->devid >> 8, b->devid >> 3 & 31,
+				       b->devid & 7);
+			continue;
+		}
 		for (uint32_t id = b->devid; id <= last && !known; id++)
 			for (size_t k = 0; k < m->ivrs->nblocks && !known; k++) {
 				const struct ivrs_block *h = &m->ivrs->blocks[k];
 
 				known = (h->type == IVRS_IVHD_10 || h->type == IVRS_IVHD_11 ||
-					 h->type == IVRS_IVHD_40) && ivhd_covers(h, (uint16_t)id);
+					 h->type == IVRS_IVHD_40) &&
+					(!by_segment || h->segment == b->ivmd_segment) &&
+					ivhd_covers(h, (uint16_t)id);
 			}
 		if (!known)
 			rc = diags_add(m->diags, "IVRS_IVMD_UNKNOWN_DEVICE", RESV_SEV_WARNING, where,
 				       b->offset, -1,
-				       "IVMD type 0x%02x names device ID%s %02x:%02x.%u%s that no IVHD "
-				       "lists; no IOMMU will map it", b->type,
-				       last != b->devid ? "s" : "", b->devid >> 8, b->devid >> 3 & 31,
-				       b->devid & 7, last != b->devid ? " and on" : "");
+				       "IVMD type 0x%02x names device ID%s %04x:%02x:%02x.%u%s that no IVHD "
+				       "%slists; no IOMMU will map it", b->type,
+				       last != b->devid ? "s" : "", b->ivmd_segment, b->devid >> 8,
+				       b->devid >> 3 & 31, b->devid & 7, last != b->devid ? " and on" : "",
+				       by_segment ? "of its segment " : "");
 	}
 	diags_mark_table(m->diags, first, "IVRS");
 	return rc;
@@ -831,8 +1085,6 @@ RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 
 /* ------------------------------------------------------------------------ */
 /* Verdicts                                                                 */
-
-#define KERNEL(a, b) ((a) << 16 | (b) << 8)
 
 RESV_EXPORT int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
 				    unsigned int kernel, struct resv_verdict *out)

@@ -43,6 +43,29 @@ static int cmp_key(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn, const
 	return cmp_dev(&x, y);
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static bool leads_down(const struct pci_dev *d)
+{
+	return d->bridge && d->secondary > d->bus;
+}
+
+void pci_topology_reindex(struct pci_topology *t)
+{
+	t->nchild = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (leads_down(&t->devs[i]))
+			t->child_buses[t->nchild++] = (uint32_t)t->devs[i].segment << 8 |
+						      t->devs[i].secondary;
+	if (t->nchild)
+		qsort(t->child_buses, t->nchild, sizeof(*t->child_buses), cmp_u32);
+}
+
 int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
 		     uint8_t fn, const uint8_t *c, size_t len)
 {
@@ -71,11 +94,20 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 		t->devs = v;
 		t->cap = cap;
 	}
+	if (t->child_cap < t->cap) {	/* room for every function being a bridge */
+		uint32_t *v = realloc(t->child_buses, t->cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->child_buses = v;
+		t->child_cap = t->cap;
+	}
 	snprintf(d.name, sizeof(d.name), "%04x:%02x:%02x.%u", segment, bus, dev, fn);
 	d.vendor = (uint16_t)(c[0] | c[1] << 8);
 	d.device = (uint16_t)(c[2] | c[3] << 8);
 	d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
-	d.bridge = (c[0x0e] & 0x7f) == 1;
+	d.header_type = c[0x0e] & 0x7f;
+	d.bridge = d.header_type == 1;
 	if (d.bridge) {
 		d.secondary = c[0x19];
 		d.subordinate = c[0x1a];
@@ -83,6 +115,17 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 	memmove(&t->devs[lo + 1], &t->devs[lo], (t->n - lo) * sizeof(*t->devs));
 	t->devs[lo] = d;
 	t->n++;
+	if (leads_down(&d)) {
+		uint32_t key = (uint32_t)segment << 8 | d.secondary;
+		size_t at = 0;
+
+		while (at < t->nchild && t->child_buses[at] < key)
+			at++;
+		memmove(&t->child_buses[at + 1], &t->child_buses[at],
+			(t->nchild - at) * sizeof(*t->child_buses));
+		t->child_buses[at] = key;
+		t->nchild++;
+	}
 	return 0;
 }
 
@@ -151,6 +194,7 @@ out:
 void pci_topology_free(struct pci_topology *t)
 {
 	free(t->devs);
+	free(t->child_buses);
 	*t = (struct pci_topology){ 0 };
 }
 
@@ -159,6 +203,8 @@ const struct pci_dev *pci_find(const struct pci_topology *t, uint16_t segment,
 {
 	struct pci_dev key = { .segment = segment, .bus = bus, .dev = dev, .fn = fn };
 
+	if (!t->n)	/* no array yet: bsearch must not see a NULL base */
+		return NULL;
 	return bsearch(&key, t->devs, t->n, sizeof(*t->devs), cmp_dev);
 }
 
@@ -169,14 +215,50 @@ const struct pci_dev *pci_find_name(const struct pci_topology *t, const char *na
 	return parse_name(name, &key) ? pci_find(t, key.segment, key.bus, key.dev, key.fn) : NULL;
 }
 
+bool pci_is_root_bus(const struct pci_topology *t, uint16_t segment, uint8_t bus)
+{
+	uint32_t key = (uint32_t)segment << 8 | bus;
+
+	return !t->nchild ||
+	       !bsearch(&key, t->child_buses, t->nchild, sizeof(*t->child_buses), cmp_u32);
+}
+
+/*
+ * dmar.c dmar_match_pci_path, the same in v5.10, v6.1, v6.12 and v7.x: the device's
+ * path is built from its root bus down (dmar_alloc_pci_notify_info), so a
+ * scope matches only from the device's root bus; a start bus that is some
+ * bridge's secondary bus matches nothing, except through the one-element
+ * workaround.
+ */
 const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t segment,
-					const struct dmar_scope *scope, char *why,
-					size_t why_size)
+					const struct dmar_scope *scope, enum dmar_match *how,
+					char *why, size_t why_size)
 {
 	uint8_t bus = scope->start_bus;
+	enum dmar_match dummy;
 
+	how = how ? how : &dummy;
+	*how = DMAR_MATCH_NONE;
 	if (scope->npath == 0) {
 		snprintf(why, why_size, "the scope has no path");
+		return NULL;
+	}
+	if (!pci_is_root_bus(t, segment, bus)) {
+		const struct pci_dev *d = pci_find(t, segment, bus, scope->path[0].device,
+						   scope->path[0].function);
+
+		if (scope->npath == 1 && d) {
+			*how = DMAR_MATCH_FALLBACK;
+			return d;
+		}
+		if (scope->npath == 1)
+			snprintf(why, why_size, "start bus %02x is not a root bus, and no "
+				 "%04x:%02x:%02x.%x exists for the kernel's one-element workaround",
+				 bus, segment, bus, scope->path[0].device, scope->path[0].function);
+		else
+			snprintf(why, why_size, "start bus %02x is not a root bus, and the kernel "
+				 "matches a %zu-element path only from the device's root bus", bus,
+				 scope->npath);
 		return NULL;
 	}
 	for (size_t i = 0; i < scope->npath; i++) {
@@ -188,15 +270,26 @@ const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t s
 				 segment, bus, p->device, p->function, i);
 			return NULL;
 		}
-		if (i + 1 == scope->npath)
+		if (i + 1 == scope->npath) {
+			*how = DMAR_MATCH_PATH;
 			return d;
-		if (!d->bridge) {
+		}
+		if (!d->bridge || d->secondary <= d->bus) {
 			snprintf(why, why_size, "%s (path element %zu) is not a bridge", d->name, i);
 			return NULL;
 		}
 		bus = d->secondary;
 	}
 	return NULL;
+}
+
+bool dmar_scope_type_mismatch(const struct dmar_scope *scope, const struct pci_dev *dev)
+{
+	if (scope->type == DMAR_SCOPE_ENDPOINT)
+		return dev->header_type != 0;
+	if (scope->type == DMAR_SCOPE_BRIDGE)
+		return dev->header_type == 0 && dev->class >> 16 != 0x06;
+	return false;
 }
 
 bool pci_is_downstream(const struct pci_dev *bridge, const struct pci_dev *dev)

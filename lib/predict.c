@@ -26,7 +26,7 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 		  const struct pci_topology *t, const struct pci_dev *dev, bool floppy_wa)
 {
 	enum resv_type type = rmrr_relaxable(dev) ? RESV_TYPE_DIRECT_RELAXABLE : RESV_TYPE_DIRECT;
-	char origin[128], why[128];
+	char origin[192], why[160];
 	int rc;
 
 	for (size_t i = 0; i < dmar->nentries; i++) {
@@ -37,18 +37,34 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 		for (size_t s = 0; s < e->nscopes; s++) {
 			const struct dmar_scope *sc = &e->scopes[s];
 			const struct pci_dev *target;
+			enum dmar_match how;
 
 			if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
 				continue;
-			target = dmar_scope_target(t, e->segment, sc, why, sizeof(why));
+			target = dmar_scope_target(t, e->segment, sc, &how, why, sizeof(why));
 			if (!target || (target != dev && !pci_is_downstream(target, dev)))
 				continue;
-			snprintf(origin, sizeof(origin), "DMAR RMRR #%u @0x%zx scope %s%s", e->index,
-				 e->offset, target->name, target != dev ? " (bridge)" : "");
-			rc = resv_list_add(out, e->address, e->end, type,
-					   RESV_PROT_READ | RESV_PROT_WRITE, origin, dev->name);
-			if (rc == -EINVAL)	/* end below base: kept by the kernel, not representable */
+			snprintf(origin, sizeof(origin), "DMAR RMRR #%u @0x%zx scope %s%s%s", e->index,
+				 e->offset, target->name, target != dev ? " (bridge)" : "",
+				 how == DMAR_MATCH_FALLBACK ? " (by the kernel's workaround for a "
+							      "broken one-element scope)" : "");
+			/*
+			 * intel/iommu.c (dmar_parse_one_rmrr, v5.10-v7.x): length
+			 * = end - base + 1 in 64 bits. end = base - 1 makes it 0: a
+			 * zero-length region the kernel prints as "base base-1" (so
+			 * does base 0, end 2^64-1). Any other end below base wraps
+			 * to a region past 2^64, which a closed range cannot hold:
+			 * left out (the parser reports DMAR_RMRR_END_BEFORE_BASE).
+			 */
+			if (e->end + 1 == e->address)
+				rc = resv_list_add_length(out, e->address, 0, type,
+							  RESV_PROT_READ | RESV_PROT_WRITE, origin,
+							  dev->name);
+			else if (e->end < e->address)
 				continue;
+			else
+				rc = resv_list_add(out, e->address, e->end, type,
+						   RESV_PROT_READ | RESV_PROT_WRITE, origin, dev->name);
 			if (rc < 0)
 				return rc;
 		}
@@ -65,19 +81,21 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 			     dev->name);
 }
 
-/* amd/init.c: PAGE_ALIGN rounds up to 4 KiB. */
-static bool page_align(uint64_t v, uint64_t *out)
+/* amd/init.c PAGE_ALIGN: up to 4 KiB, in 64 bits, so it wraps to 0 near 2^64. */
+static uint64_t page_align(uint64_t v)
 {
-	if (v > UINT64_MAX - 0xfff)
-		return false;
-	*out = (v + 0xfff) & ~0xfffull;
-	return true;
+	return (v + 0xfff) & ~0xfffull;
 }
 
+#define KERNEL(a, b) ((a) << 16 | (b) << 8)
+
 int predict_amd(struct resv_list *out, const struct ivrs *ivrs, const struct pci_dev *dev,
-		bool ht_ignore)
+		bool ht_ignore, unsigned int kernel)
 {
 	uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+	/* v6.0 ("iommu/amd: Introduce per PCI segment unity map list"): an IVMD
+	 * serves the devices of its own segment only; before, every segment. */
+	bool by_segment = kernel == 0 || kernel >= KERNEL(6, 0);
 	char origin[128];
 	int rc;
 
@@ -94,23 +112,36 @@ int predict_amd(struct resv_list *out, const struct ivrs *ivrs, const struct pci
 			covers = devid == b->devid;
 			break;
 		case IVRS_IVMD_RANGE:
+			/* A reversed range (last < first) serves no device: the
+			 * kernel keeps [first, last] as given and tests
+			 * devid_start <= devid <= devid_end (amd/iommu.c). */
 			covers = devid >= b->devid && devid <= b->aux;
 			break;
 		default:
 			continue;
 		}
-		if (!covers || !(b->flags & (IVMD_UNITY | IVMD_EXCL)))
+		if (!covers || !(b->flags & (IVMD_UNITY | IVMD_EXCL)) ||
+		    (by_segment && b->ivmd_segment != dev->segment))
 			continue;
-		if (!page_align(b->start, &start) || !page_align(b->mem_length, &len) || len == 0 ||
-		    len - 1 > UINT64_MAX - start)
-			continue;	/* diagnosed by the parser */
+		/*
+		 * amd/init.c init_unity_map_range (v5.10-v7.x): start =
+		 * PAGE_ALIGN(range_start), end = start + PAGE_ALIGN(range_length);
+		 * amd_iommu_get_resv_regions reports length end - start. A
+		 * length of 0 (or one that rounds to 2^64) is a zero-length
+		 * region, printed "start start-1". One that runs past 2^64
+		 * cannot be held in a closed range: left out (IVRS_IVMD_OVERFLOW).
+		 */
+		start = page_align(b->start);
+		len = page_align(b->mem_length);
+		if (len != 0 && len - 1 > UINT64_MAX - start)
+			continue;
 		snprintf(origin, sizeof(origin), "IVRS IVMD type 0x%02x @0x%zx%s", b->type, b->offset,
 			 b->flags & IVMD_EXCL ? " (exclusion range, a r/w unity map since v5.6)" : "");
 		/* v5.6 (Adrian Huang): exclusion ranges become r/w unity maps. */
-		rc = resv_list_add(out, start, start + len - 1, RESV_TYPE_DIRECT,
-				   b->flags & IVMD_EXCL ? RESV_PROT_READ | RESV_PROT_WRITE :
-							  (b->flags >> 1) & 3u,
-				   origin, dev->name);
+		rc = resv_list_add_length(out, start, len, RESV_TYPE_DIRECT,
+					  b->flags & IVMD_EXCL ? RESV_PROT_READ | RESV_PROT_WRITE :
+								 (b->flags >> 1) & 3u,
+					  origin, dev->name);
 		if (rc < 0)
 			return rc;
 	}

@@ -22,12 +22,14 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
  * Append to @out what the AMD-Vi driver reports for @dev (amd/iommu.c
  * amd_iommu_get_resv_regions; IVMDs as amd/init.c init_unity_map_range
  * reads them): each IVMD with the unity or exclusion flag that covers the
- * device's id, start rounded up to 4 KiB and length rounded up, direct, prot
- * from IR/IW; the MSI window; the HyperTransport hole unless @ht_ignore.
+ * device's id (and, from v6.0, its segment), start rounded up to 4 KiB and
+ * length rounded up (0 stays a zero-length region), direct, prot from
+ * IR/IW; the MSI window; the HyperTransport hole unless @ht_ignore.
+ * @kernel: major << 16 | minor << 8, 0 for the newest.
  * Return: 0 or -ENOMEM.
  */
 int predict_amd(struct resv_list *out, const struct ivrs *ivrs, const struct pci_dev *dev,
-		bool ht_ignore);
+		bool ht_ignore, unsigned int kernel);
 
 /*
  * Append to @out what the Arm SMMU drivers report for PCI function @dev

@@ -129,8 +129,17 @@ static const char *check_sysfs_line(const char *s, size_t len, uint64_t *start,
 	if (resv_type_parse(s + 38, len - 38, type) < 0 ||
 	    *type == RESV_TYPE_SW_MSI)
 		return "unknown region type (expected direct, direct-relaxable, reserved or msi)";
-	if (*start > *last)
-		return "start is above last (the kernel prints that only for a zero-length region)";
+	/*
+	 * iommu.c iommu_get_group_resv_regions prints start and start +
+	 * length - 1: a zero-length region (RMRR end = base - 1, IVMD length
+	 * 0) comes out as last = start - 1, which is valid. Start 0 and last
+	 * 2^64 - 1 is read as the whole space: the kernel's size_t length
+	 * cannot hold 2^64, so that line is a length of 0 too, but VFIO
+	 * (vfio_iommu_resv_exclude) computes the same end and excludes
+	 * everything, and the line prints the same either way.
+	 */
+	if (*start > *last && *last != *start - 1)
+		return "start is above last (the kernel prints that only for a zero-length region, as last = start - 1)";
 	return NULL;
 }
 
@@ -192,7 +201,10 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		prev_start = start;
 		prev_type = type;
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
-		rc = resv_list_add(list, start, last, type, 0, origin, device);
+		if (start > last)	/* last = start - 1: zero length */
+			rc = resv_list_add_length(list, start, 0, type, 0, origin, device);
+		else
+			rc = resv_list_add(list, start, last, type, 0, origin, device);
 		if (rc < 0)
 			goto fail;
 	}

@@ -58,7 +58,7 @@ static void check_example(const char *name, bool intel)
 					dev = &topo.devs[k2];
 			assert_non_null(dev);
 			assert_int_equal(intel ? predict_intel(list, dmar, &topo, dev, true) :
-						 predict_amd(list, ivrs, dev, false), 0);
+						 predict_amd(list, ivrs, dev, false, 0), 0);
 		}
 		assert_int_equal(resv_list_kernel_view(&k, list, NULL), 0);
 		assert_int_equal(resv_format_sysfs(k, &got, &glen), 0);
@@ -123,12 +123,12 @@ static void test_scope_paths(void **state)
 	assert_int_equal(sysroot_open(&sr, path), 0);
 	assert_int_equal(pci_topology_load(&topo, &sr, NULL), 0);
 	/* 00:03.0 -> bus 04, 04:00.0 (switch) -> 05, 05:01.0 -> 06, 06:00.1. */
-	d = dmar_scope_target(&topo, 0, &four, why, sizeof(why));
+	d = dmar_scope_target(&topo, 0, &four, NULL, why, sizeof(why));
 	assert_non_null(d);
 	assert_string_equal(d->name, "0000:06:00.1");
-	assert_null(dmar_scope_target(&topo, 0, &gone, why, sizeof(why)));
+	assert_null(dmar_scope_target(&topo, 0, &gone, NULL, why, sizeof(why)));
 	assert_non_null(strstr(why, "does not exist"));
-	assert_null(dmar_scope_target(&topo, 0, &leaf, why, sizeof(why)));
+	assert_null(dmar_scope_target(&topo, 0, &leaf, NULL, why, sizeof(why)));
 	assert_non_null(strstr(why, "is not a bridge"));
 	/* The switch's downstream port covers bus 06 only. */
 	assert_true(pci_is_downstream(pci_find(&topo, 0, 5, 1, 0), pci_find(&topo, 0, 6, 0, 1)));

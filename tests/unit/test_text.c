@@ -56,8 +56,12 @@ static const struct parse_case sysfs_cases[] = {
 	{ "unknown type", L("0000000008000000", "00000000080fffff", "direct-relaxed"), 0, 1, 0,
 	  "SYSFS_BAD_LINE", 1 },
 	{ "missing type", "0x0000000008000000 0x00000000080fffff \n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
-	{ "inverted range", L("0000000080000000", "000000007fffffff", "direct"), 0, 1, 0,
+	{ "inverted range", L("0000000080000000", "000000007ffffffe", "direct"), 0, 1, 0,
 	  "SYSFS_BAD_LINE", 1 },
+	{ "zero length: the kernel prints last = start - 1",
+	  L("000000001ffe5000", "000000001ffe4fff", "direct"), 0, 0, 1, NULL, 0 },
+	{ "zero length at 0 prints as the whole space", L("0000000000000000", "ffffffffffffffff",
+	  "direct"), 0, 0, 1, NULL, 0 },
 	{ "no final newline", "0x00000000fee00000 0x00000000feefffff msi", 0, 1, 0,
 	  "SYSFS_BAD_LINE", 1 },
 	{ "blank line", "\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
@@ -169,6 +173,13 @@ static const char *const samples[] = {
 	"0x000000fd00000000 0x000000ffffffffff reserved\n",
 	/* Intel NIC, no RMRR (4) */
 	"0x00000000fee00000 0x00000000feefffff msi\n",
+	/* Linux 6.12 under QEMU (the bench), a zero-length IVMD at 0x1ffe4800 */
+	"0x000000001ffe5000 0x000000001ffe4fff direct\n"
+	"0x00000000fee00000 0x00000000feefffff msi\n"
+	"0x000000fd00000000 0x000000ffffffffff reserved\n",
+	/* a zero-length region inside a direct one of the same start */
+	"0x000000001ffe5000 0x000000001ffe4fff direct\n"
+	"0x000000001ffe5000 0x000000001ffe5fff direct-relaxable\n",
 };
 
 static void test_sysfs_round_trip(void **state)
