@@ -46,8 +46,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (describe_iort(&v, iort) == 0)
 		fuzz_walk_value(v);
-	for (size_t i = 0; i < t->n; i++)
-		FUZZ_CHECK(predict_arm(l, iort, &t->devs[i]) >= 0);
+	for (size_t i = 0; i < t->n; i++) {
+		struct arm_streams s;
+		bool named;
+
+		if (arm_streams(iort, t, &t->devs[i], &s) == 0)
+			FUZZ_CHECK(predict_arm(l, iort, &s, &t->devs[i], i & 1, &named) == 0);
+	}
 	fuzz_check_list(l);
 out:
 	fuzz_check_diags(d, size);

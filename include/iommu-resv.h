@@ -598,13 +598,90 @@ const struct resv_device *resv_machine_device(const struct resv_machine *m, size
 /* resv_machine_predict() options. */
 #define RESV_PREDICT_NO_FLOPPY_WA	(1u << 0)	/* kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA */
 
+/*
+ * Assumptions: facts the kernel learns at run time that no table holds. A
+ * prediction that rests on one says so (resv_machine_assumption_matters());
+ * each has a default, and resv_machine_assume() states another.
+ *
+ * "preserve-config": "yes" (default) or "no". Whether the PCI host bridge
+ * keeps the firmware's configuration, which Linux learns by evaluating the
+ * bridge's _DSM function 5 in AML (drivers/acpi/pci_root.c
+ * acpi_pci_root_create from v5.7; drivers/pci/pci-acpi.c
+ * pci_acpi_preserve_config from v6.13). IORT RMRs reach a PCI device only
+ * when it is "yes" (iort.c iort_rmr_has_dev, v6.0). The default follows
+ * DEN0049 E.d §3.1.1.5, which requires it of firmware whose RMRs name PCI
+ * devices, and QEMU's arm virt machine, whose _DSM returns it.
+ *
+ * "viommu-resv": what a virtio-iommu reports in each endpoint's PROBE reply
+ * (drivers/iommu/virtio-iommu.c viommu_probe_endpoint): "qemu-x86" (RESV_MEM
+ * MSI [0xfee00000, 0xfeefffff]), "qemu-virt-gicv2m" (MSI [0x8020000,
+ * 0x8020fff]), "qemu-virt-its" (MSI [0x8090000, 0x809ffff]) or "none" (no
+ * property: the kernel adds its software MSI window [0x8000000, 0x80fffff]).
+ * The default follows the host bridge at 0000:00:00.0: QEMU's Q35 or i440FX
+ * gives qemu-x86, its generic PCIe host (arm virt, GICv2 by default)
+ * qemu-virt-gicv2m, anything else none.
+ */
+enum resv_assumption {
+	RESV_ASSUME_PRESERVE_CONFIG = 0,
+	RESV_ASSUME_VIOMMU_RESV = 1,
+};
+#define RESV_ASSUME_COUNT 2
+
+/** resv_assumption_keys() - the keys, NULL-terminated, static. */
+const char *const *resv_assumption_keys(void);
+
+/** resv_assumption_values() - @key's values, NULL-terminated, static; NULL for an unknown key. */
+const char *const *resv_assumption_values(const char *key);
+
+/**
+ * resv_machine_assume() - state assumption @key; an empty @value returns to
+ * the default. Return: 0; -EINVAL for an unknown key or value.
+ */
+int resv_machine_assume(struct resv_machine *m, const char *key, const char *value);
+
+/**
+ * resv_machine_assumption() - the value of @key in force, static; *@why
+ * (may be NULL) gets "given" or one sentence on the default. NULL for an
+ * unknown key.
+ */
+const char *resv_machine_assumption(const struct resv_machine *m, const char *key,
+				    const char **why);
+
+/**
+ * resv_machine_assumption_matters() - does @device's prediction rest on
+ * @key (could another value change its regions or whether it has a group)?
+ * Return: 1 or 0; -ENOENT for an unknown device; -EINVAL for an unknown
+ * key; -ENOMEM.
+ */
+int resv_machine_assumption_matters(const struct resv_machine *m, const char *device,
+				    const char *key);
+
+/**
+ * resv_machine_set_kernel() - predict for kernel @kernel (major << 16 |
+ * minor << 8; 0, the default, for the newest rules), for the rules that
+ * changed between versions.
+ */
+void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
+
+/**
+ * resv_machine_no_group_reason() - when @device is behind an IOMMU in the
+ * tables but the driver refuses it (resv_machine_predict() gives 1), one
+ * sentence on why into @buf (@size bytes, truncated like snprintf): on
+ * arm-smmu-v3, a stream ID another device took first, e.g. the DMA alias
+ * of a PCIe-to-PCI bridge. Return: 1 when written; 0 when the device is
+ * not refused; -ENOENT for an unknown device; -ENOMEM.
+ */
+int resv_machine_no_group_reason(const struct resv_machine *m, const char *device, char *buf,
+				 size_t size);
+
 /**
  * resv_machine_predict() - append to @out the regions the kernel's IOMMU
  * driver reports for PCI function @device ("dddd:bb:dd.f"), each with its
  * provenance (the table entry, the scope, the rule) as its source's origin
  * and @device as its device (SPEC §4).
- * Return: 0; 1 when the firmware puts @device behind no IOMMU (nothing is
- * appended); -ENOENT for an unknown @device; -ENODATA when no DMAR, IVRS
+ * Return: 0; 1 when @device gets no IOMMU group (nothing is appended): the
+ * firmware puts it behind no IOMMU, or the driver refuses it
+ * (resv_machine_no_group_reason()); -ENOENT for an unknown @device; -ENODATA when no DMAR, IVRS
  * or IORT was loaded; -ENOMEM.
  */
 int resv_machine_predict(const struct resv_machine *m, const char *device,

@@ -33,7 +33,11 @@ struct resv_machine {
 	struct resv_device *devices;	/* topo.n entries, names into topo */
 	struct memmap_entry *memmap;
 	size_t nmemmap;
+	unsigned int kernel;	/* major << 16 | minor << 8; 0: the newest */
+	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
 };
+
+#define KERNEL(a, b) ((a) << 16 | (b) << 8)
 
 RESV_EXPORT const char *resv_iommu_name(enum resv_iommu iommu)
 {
@@ -53,6 +57,8 @@ RESV_EXPORT int resv_machine_new(struct resv_machine **out)
 		free(m);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < RESV_ASSUME_COUNT; i++)
+		m->assumed[i] = -1;
 	*out = m;
 	return 0;
 }
@@ -620,6 +626,258 @@ static bool amd_ht_range_ignore(const struct ivrs *ivrs)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Assumptions: what the kernel learns at run time, which no table holds    */
+
+struct assumption {
+	const char *key;
+	const char *values[5];	/* NULL-terminated */
+};
+
+static const struct assumption assumptions[RESV_ASSUME_COUNT] = {
+	[RESV_ASSUME_PRESERVE_CONFIG] = { "preserve-config", { "yes", "no", NULL } },
+	[RESV_ASSUME_VIOMMU_RESV] = { "viommu-resv",
+				      { "qemu-x86", "qemu-virt-gicv2m", "qemu-virt-its", "none",
+					NULL } },
+};
+
+static const char *const assumption_keys[RESV_ASSUME_COUNT + 1] = {
+	"preserve-config", "viommu-resv", NULL,
+};
+
+RESV_EXPORT const char *const *resv_assumption_keys(void)
+{
+	return assumption_keys;
+}
+
+static int assumption_index(const char *key)
+{
+	for (int i = 0; key && i < RESV_ASSUME_COUNT; i++)
+		if (strcmp(assumptions[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+RESV_EXPORT const char *const *resv_assumption_values(const char *key)
+{
+	int k = assumption_index(key);
+
+	return k < 0 ? NULL : assumptions[k].values;
+}
+
+RESV_EXPORT int resv_machine_assume(struct resv_machine *m, const char *key, const char *value)
+{
+	int k = assumption_index(key);
+
+	if (k < 0 || !value)
+		return -EINVAL;
+	if (!*value) {	/* back to the default */
+		m->assumed[k] = -1;
+		return 0;
+	}
+	for (int v = 0; assumptions[k].values[v]; v++) {
+		if (strcmp(assumptions[k].values[v], value) == 0) {
+			m->assumed[k] = (int8_t)v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * What QEMU's virtio-iommu-pci reports in its PROBE replies depends on the
+ * machine, which the host bridge names: Q35 (8086:29c0) and i440FX
+ * (8086:1237) are hw/i386/pc.c, the generic PCIe host (1b36:0008) is arm
+ * virt (hw/arm/virt.c; GICv2, and so GICv2m, unless gic-version=3).
+ */
+static int viommu_default(const struct resv_machine *m, const char **why)
+{
+	const struct pci_dev *hb = pci_find(&m->topo, 0, 0, 0, 0);
+
+	if (hb && hb->vendor == 0x8086 && (hb->device == 0x29c0 || hb->device == 0x1237)) {
+		*why = "default: the host bridge 0000:00:00.0 is QEMU's Q35 or i440FX, whose "
+		       "virtio-iommu reports the x86 MSI window [0xfee00000-0xfeefffff] as "
+		       "RESV_MEM MSI (hw/i386/pc.c pc_machine_device_pre_plug_cb); the PROBE "
+		       "reply is not in any table";
+		return 0;
+	}
+	if (hb && hb->vendor == 0x1b36 && hb->device == 0x0008) {
+		*why = "default: the host bridge 0000:00:00.0 is QEMU's generic PCIe host, the arm "
+		       "virt machine, whose virtio-iommu reports the GICv2m doorbell frame "
+		       "[0x8020000-0x8020fff] as RESV_MEM MSI (hw/arm/virt.c "
+		       "virt_machine_device_pre_plug_cb; GICv2 is virt's default); the PROBE reply "
+		       "is not in any table";
+		return 1;
+	}
+	*why = "default: not a QEMU machine this knows, so no reserved region is assumed in the "
+	       "PROBE replies, and the kernel adds its software MSI window";
+	return 3;
+}
+
+/* The value index in force for assumption @k. */
+static int assumed(const struct resv_machine *m, int k, const char **why)
+{
+	const char *dummy;
+
+	why = why ? why : &dummy;
+	if (m->assumed[k] >= 0) {
+		*why = "given";
+		return m->assumed[k];
+	}
+	if (k == RESV_ASSUME_VIOMMU_RESV)
+		return viommu_default(m, why);
+	*why = "default: DEN0049 E.d §3.1.1.5 requires firmware whose RMRs name PCI devices to "
+	       "give the host bridge a _DSM function 5 that returns 0 (preserve the boot "
+	       "configuration), and QEMU's arm virt machine does (hw/pci-host/gpex-acpi.c); the "
+	       "AML is not evaluated here";
+	return 0;
+}
+
+RESV_EXPORT const char *resv_machine_assumption(const struct resv_machine *m, const char *key,
+						const char **why)
+{
+	int k = assumption_index(key);
+
+	return k < 0 ? NULL : assumptions[k].values[assumed(m, k, why)];
+}
+
+RESV_EXPORT void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel)
+{
+	m->kernel = kernel;
+}
+
+/*
+ * arm-smmu-v3 keeps every master's stream IDs in one tree per SMMU
+ * (arm_smmu_insert_master, since "iommu/arm-smmu-v3: Maintain a SID->device
+ * structure", v5.14). A device whose stream ID is already there is refused:
+ * dev_warn "stream %u already in tree" and -EINVAL up to v6.14; "Aliasing
+ * StreamID 0x%x (from %s) unsupported, expect DMA to be broken" and -ENODEV
+ * from v6.15 ("Fail aliasing StreamIDs more gracefully", also in the 6.1,
+ * 6.6 and 6.12 stable kernels). The probe fails and the device gets no
+ * group. One device's own duplicates (a function at devfn 0 behind a
+ * PCIe-to-PCI bridge is its own alias) are skipped since "Fix
+ * iommu_device_probe bug due to duplicated stream ids" (v6.15 and the same
+ * stable kernels), which this follows. SMMUv1/v2 share one stream match
+ * entry between such devices (arm-smmu.c arm_smmu_find_sme), and before the
+ * tree both probe.
+ *
+ * Devices probe in PCI order here: the kernel probes at driver bind (ACPI:
+ * acpi_dma_configure), in bus scan order for drivers present at boot.
+ * Return: 1 with *@winner and *@sid when @dev is refused; 0; -ENOMEM.
+ */
+static int arm_refused(const struct resv_machine *m, const struct pci_dev *dev,
+		       const struct arm_streams *s, const struct pci_dev **winner, uint32_t *sid)
+{
+	struct taken { uint32_t sid; const struct pci_dev *owner; } *v;
+	size_t n = 0, at = (size_t)(dev - m->topo.devs);
+	int rc = 0;
+
+	if (s->smmu->type != IORT_SMMU_V3 || (m->kernel && m->kernel < KERNEL(5, 14)))
+		return 0;
+	v = malloc((at ? at : 1) * PCI_MAX_ALIASES * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i <= at && !rc; i++) {
+		const struct pci_dev *e = &m->topo.devs[i];
+		struct arm_streams es;
+		size_t first = n;
+		bool refused = false;
+
+		if (i < at && (arm_streams(m->iort, &m->topo, e, &es) != 0 || es.smmu != s->smmu))
+			continue;
+		if (i == at)
+			es = *s;
+		for (size_t k = 0; k < es.n && !refused; k++)
+			for (size_t j = 0; j < first && !refused; j++)
+				if (v[j].sid == es.sid[k]) {
+					refused = true;
+					if (i == at) {
+						*winner = v[j].owner;
+						*sid = es.sid[k];
+						rc = 1;
+					}
+				}
+		for (size_t k = 0; i < at && !refused && k < es.n; k++)
+			v[n++] = (struct taken){ es.sid[k], e };
+	}
+	free(v);
+	return rc;
+}
+
+RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const char *device,
+					     char *buf, size_t size)
+{
+	const struct pci_dev *dev = pci_find_name(&m->topo, device), *winner = NULL;
+	struct arm_streams s;
+	uint32_t sid = 0;
+	int rc;
+
+	if (!dev)
+		return -ENOENT;
+	if (m->iommu != RESV_IOMMU_ARM || arm_streams(m->iort, &m->topo, dev, &s) != 0)
+		return 0;
+	rc = arm_refused(m, dev, &s, &winner, &sid);
+	if (rc <= 0)
+		return rc;
+	const struct pci_dev *via = NULL;
+
+	for (size_t k = 0; k < s.n; k++)
+		if (s.sid[k] == sid && s.via[k])
+			via = s.via[k];
+	snprintf(buf, size,
+		 "its stream ID 0x%x (%u)%s%s is also %s's, which probes first (PCI order); "
+		 "arm-smmu-v3 refuses a second device with a stream ID already in its tree "
+		 "(arm_smmu_insert_master: \"stream %u already in tree\" up to v6.14, "
+		 "\"Aliasing StreamID 0x%x (from %s) unsupported\" from v6.15), so its probe "
+		 "fails and it gets no IOMMU group", sid, sid,
+		 via ? ", the DMA alias of the PCIe-to-PCI bridge " : "", via ? via->name : "",
+		 winner->name, sid, sid, winner->name);
+	return 1;
+}
+
+static int predict_arm_device(const struct resv_machine *m, const struct pci_dev *dev,
+			      struct resv_list *out, bool *rmr_named)
+{
+	const struct pci_dev *winner;
+	struct arm_streams s;
+	uint32_t sid;
+	int rc;
+
+	if (arm_streams(m->iort, &m->topo, dev, &s) != 0)
+		return 1;
+	rc = arm_refused(m, dev, &s, &winner, &sid);
+	if (rc != 0)
+		return rc;
+	return predict_arm(out, m->iort, &s, dev,
+			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, rmr_named);
+}
+
+RESV_EXPORT int resv_machine_assumption_matters(const struct resv_machine *m, const char *device,
+						const char *key)
+{
+	const struct pci_dev *dev = pci_find_name(&m->topo, device);
+	int k = assumption_index(key);
+	struct resv_list *l;
+	bool named = false;
+	int rc;
+
+	if (!dev)
+		return -ENOENT;
+	if (k < 0)
+		return -EINVAL;
+	if (k == RESV_ASSUME_PRESERVE_CONFIG) {
+		if (m->iommu != RESV_IOMMU_ARM)
+			return 0;
+		rc = resv_list_new(&l);
+		if (rc < 0)
+			return rc;
+		rc = predict_arm_device(m, dev, l, &named);
+		resv_list_free(l);
+		return rc < 0 ? rc : rc == 0 && named;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Prediction                                                               */
 
 RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *device,
@@ -647,7 +905,7 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		break;
 	}
 	case RESV_IOMMU_ARM:
-		rc = predict_arm(out, m->iort, dev);
+		rc = predict_arm_device(m, dev, out, NULL);
 		break;
 	default:
 		return -ENODATA;
@@ -831,8 +1089,6 @@ RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 
 /* ------------------------------------------------------------------------ */
 /* Verdicts                                                                 */
-
-#define KERNEL(a, b) ((a) << 16 | (b) << 8)
 
 RESV_EXPORT int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
 				    unsigned int kernel, struct resv_verdict *out)

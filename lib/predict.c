@@ -143,22 +143,29 @@ static uint32_t rmr_prot(uint32_t flags)
 }
 
 /*
- * Does RMR node @rmr name stream @sid of @smmu? iort.c iort_node_get_rmr_info
- * with iort_rmr_has_dev: an ID mapping whose output reference is the SMMU
- * and whose output range [output_base, output_base + count] (32-bit, as the
- * kernel adds) holds the stream ID; input base and flags are not looked at.
- * v6.0-v6.5 also skipped mappings of a single ID (count 0); "ACPI/IORT:
- * Remove erroneous id_count check in iort_node_get_rmr_info()" (v6.6)
- * dropped that, and so does this.
+ * Does RMR node @rmr name one of the streams @s? iort.c
+ * iort_node_get_rmr_info with iort_rmr_has_dev: an ID mapping whose output
+ * reference is the SMMU and whose output range [output_base, output_base +
+ * count] (32-bit, as the kernel adds) holds one of the device's stream IDs
+ * (each ID of its fwspec); input base and flags are not looked at. v6.0-v6.5
+ * also skipped mappings of a single ID (count 0); "ACPI/IORT: Remove
+ * erroneous id_count check in iort_node_get_rmr_info()" (v6.6) dropped
+ * that, and so does this. Gives the first stream named in *@sid.
  */
-static bool rmr_names(const struct iort_node *rmr, const struct iort_node *smmu, uint32_t sid)
+static bool rmr_names(const struct iort_node *rmr, const struct arm_streams *s, uint32_t *sid)
 {
 	for (size_t i = 0; i < rmr->nmappings; i++) {
 		const struct iort_id_mapping *m = &rmr->mappings[i];
 
-		if (m->output_reference == smmu->offset && sid >= m->output_base &&
-		    sid <= (uint32_t)(m->output_base + m->count))
-			return true;
+		if (m->output_reference != s->smmu->offset)
+			continue;
+		for (size_t k = 0; k < s->n; k++) {
+			if (s->sid[k] >= m->output_base &&
+			    s->sid[k] <= (uint32_t)(m->output_base + m->count)) {
+				*sid = s->sid[k];
+				return true;
+			}
+		}
 	}
 	return false;
 }
@@ -204,18 +211,42 @@ static int add_rmr(struct resv_list *out, const struct iort_node *rmr,
 	return 0;
 }
 
-int predict_arm(struct resv_list *out, const struct iort *iort, const struct pci_dev *dev)
+int arm_streams(const struct iort *iort, const struct pci_topology *t, const struct pci_dev *dev,
+		struct arm_streams *s)
 {
-	uint32_t rid = (uint32_t)dev->bus << 8 | (uint32_t)dev->dev << 3 | dev->fn;
 	const struct iort_node *rc_node = iort_root_complex(iort, dev->segment);
-	const struct iort_node *smmu;
+	struct pci_alias aliases[PCI_MAX_ALIASES];
+	size_t n = pci_dma_aliases(t, dev, aliases);
+
+	*s = (struct arm_streams){ 0 };
+	if (!rc_node)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct iort_node *smmu;
+		uint32_t sid;
+
+		if (iort_map_to_smmu(iort, rc_node, aliases[i].rid, &smmu, &sid) != 0 ||
+		    (s->smmu && smmu != s->smmu)) {
+			*s = (struct arm_streams){ 0 };
+			return 1;
+		}
+		s->smmu = smmu;
+		s->sid[s->n] = sid;
+		s->via[s->n++] = aliases[i].via;
+	}
+	return 0;
+}
+
+int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
+		const struct pci_dev *dev, bool preserve_config, bool *rmr_named)
+{
+	const struct iort_node *smmu = s->smmu;
 	char origin[128];
 	uint32_t sid;
 	int rc;
 
-	/* iort.c iort_iommu_configure_id -> iort_pci_iommu_init. */
-	if (!rc_node || iort_map_to_smmu(iort, rc_node, rid, &smmu, &sid) != 0)
-		return 1;
+	if (rmr_named)
+		*rmr_named = false;
 	snprintf(origin, sizeof(origin), "%s @0x%zx software MSI window (arm_smmu_get_resv_regions)",
 		 smmu_name(smmu), smmu->offset);
 	rc = resv_list_add(out, SW_MSI_START, SW_MSI_LAST, RESV_TYPE_SW_MSI,
@@ -235,7 +266,12 @@ int predict_arm(struct resv_list *out, const struct iort *iort, const struct pci
 	for (size_t i = 0; i < iort->nnodes; i++) {
 		const struct iort_node *n = &iort->nodes[i];
 
-		if (n->type != IORT_RMR || !rmr_names(n, smmu, sid))
+		if (n->type != IORT_RMR || !rmr_names(n, s, &sid))
+			continue;
+		if (rmr_named)
+			*rmr_named = true;
+		/* iort_rmr_has_dev: no preserve_config, no RMR for a PCI device. */
+		if (!preserve_config)
 			continue;
 		rc = add_rmr(out, n, smmu, sid, dev->name);
 		if (rc < 0)
