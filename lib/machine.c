@@ -725,7 +725,7 @@ static int assumed(const struct resv_machine *m, int k, const char **why)
 	}
 	if (k == RESV_ASSUME_VIOMMU_RESV)
 		return viommu_default(m, why);
-	*why = "default: DEN0049 E.d §3.1.1.5 requires firmware whose RMRs name PCI devices to "
+	*why = "default: DEN0049 E.d section 3.1.1.5 requires firmware whose RMRs name PCI devices to "
 	       "give the host bridge a _DSM function 5 that returns 0 (preserve the boot "
 	       "configuration), and QEMU's arm virt machine does (hw/pci-host/gpex-acpi.c); the "
 	       "AML is not evaluated here";
