@@ -47,7 +47,7 @@ void errtryhelp(const char *cmd)
 void usage_machine_options(FILE *f)
 {
 	fputs("     --sysroot <dir>      read a snapshot of / instead of the live system\n"
-	      "     --table <file>       a DMAR, IVRS or IORT table, binary or acpidump text\n"
+	      "     --table <file>       a DMAR, IVRS, IORT or VIOT table, binary or acpidump\n"
 	      "                          (repeatable; replaces sys/firmware/acpi/tables)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump (replaces\n"
 	      "                          sys/bus/pci/devices)\n"
@@ -501,7 +501,7 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 		goto fail;
 	if (resv_machine_table_count(m) == 0) {
 		print_diags(resv_machine_diags(m));
-		warnx_("no DMAR, IVRS or IORT table %s: the firmware describes no IOMMU, or the "
+		warnx_("no DMAR, IVRS, IORT or VIOT table %s: the firmware describes no IOMMU, or the "
 		       "tables are readable by root only. Use --table FILE or --sysroot DIR.",
 		       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
 		resv_machine_free(m);

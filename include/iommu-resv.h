@@ -484,15 +484,16 @@ struct resv_value {
 /* resv_value_get() - the member @key of object @v, or NULL. */
 const struct resv_value *resv_value_get(const struct resv_value *v, const char *key);
 
-/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT found). */
+/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT, VIOT found). */
 enum resv_iommu {
 	RESV_IOMMU_NONE = 0,
 	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
 	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
 	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
+	RESV_IOMMU_VIRTIO,	/* ACPI VIOT: virtio-iommu */
 };
 
-/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu" or "none". */
+/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu", "virtio-iommu" or "none". */
 const char *resv_iommu_name(enum resv_iommu iommu);
 
 /* A table as loaded: the header's fields and the decoded entries. */
@@ -529,11 +530,11 @@ void resv_machine_free(struct resv_machine *m);
 /**
  * resv_machine_add_tables() - add the firmware tables in @buf: one binary
  * ACPI table, or the text acpidump(8) prints (any number of tables; the
- * text is recognised by its first "SIG @ 0x..." line). DMAR, IVRS and IORT
+ *  text is recognised by its first "SIG @ 0x..." line). DMAR, IVRS, IORT, VIOT
  * are parsed and checked; other tables are skipped. A second table of a
  * signature already loaded is skipped with a warning: the kernel uses the
  * first. Findings become diagnostics naming @where and the table.
- * Return: the number of DMAR/IVRS/IORT tables added (>= 0); -EBADMSG when
+ * Return: the number of DMAR/IVRS/IORT/VIOT tables added (>= 0); -EBADMSG when
  * @buf is neither a table nor acpidump text; -ENOMEM.
  */
 int resv_machine_add_tables(struct resv_machine *m, const void *buf, size_t len,
@@ -550,7 +551,7 @@ int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 			 uint8_t dev, uint8_t fn, const uint8_t *config, size_t len);
 
 /* What resv_machine_load() reads. */
-#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT} */
+#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT} */
 #define RESV_LOAD_PCI		(1u << 1)	/* sys/bus/pci/devices/ * /config */
 #define RESV_LOAD_MEMMAP	(1u << 2)	/* sys/firmware/memmap/ * /{start,end,type} */
 #define RESV_LOAD_ALL		(RESV_LOAD_TABLES | RESV_LOAD_PCI | RESV_LOAD_MEMMAP)
@@ -580,7 +581,7 @@ const struct resv_diags *resv_machine_diags(const struct resv_machine *m);
 /** resv_machine_iommu() - which IOMMU the loaded tables describe. */
 enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
 
-/** resv_machine_table_count() - DMAR, IVRS and IORT tables loaded. */
+/** resv_machine_table_count() - DMAR, IVRS, IORT and VIOT tables loaded. */
 size_t resv_machine_table_count(const struct resv_machine *m);
 
 /** resv_machine_table() - table @i in load order, borrowed; NULL if out of range. */
@@ -925,7 +926,7 @@ int resv_guest_relocate(struct resv_guest_layout **out,
  * relative paths, so that the directory reproduces every result as a sysroot:
  * sys/kernel/iommu_groups/N/{type,reserved_regions,devices/},
  * sys/bus/pci/devices/NAME/{class,vendor,device,config,iommu_group,iommu},
- * sys/firmware/acpi/tables/{DMAR,IVRS,IORT}, sys/firmware/memmap/N/{start,
+ * sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT}, sys/firmware/memmap/N/{start,
  * end,type}, sys/class/iommu/UNIT/{intel-iommu,amd-iommu}/ (and the same
  * directories under a device's iommu link), proc/sys/kernel/osrelease and
  * proc/cmdline.

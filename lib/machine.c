@@ -25,9 +25,10 @@ struct resv_machine {
 	struct dmar *dmar;
 	struct ivrs *ivrs;
 	struct iort *iort;
-	enum resv_iommu iommu;	/* the first of the three loaded */
-	struct resv_table tables[3];
-	struct resv_value *bodies[3];
+	struct viot *viot;
+	enum resv_iommu iommu;	/* the first loaded; VIOT over an IORT without SMMUs */
+	struct resv_table tables[4];
+	struct resv_value *bodies[4];
 	size_t ntables;
 	struct pci_topology topo;
 	struct resv_device *devices;	/* topo.n entries, names into topo */
@@ -45,6 +46,7 @@ RESV_EXPORT const char *resv_iommu_name(enum resv_iommu iommu)
 	case RESV_IOMMU_INTEL: return "intel-vtd";
 	case RESV_IOMMU_AMD: return "amd-vi";
 	case RESV_IOMMU_ARM: return "arm-smmu";
+	case RESV_IOMMU_VIRTIO: return "virtio-iommu";
 	default: return "none";
 	}
 }
@@ -74,6 +76,7 @@ RESV_EXPORT void resv_machine_free(struct resv_machine *m)
 	dmar_free(m->dmar);
 	ivrs_free(m->ivrs);
 	iort_free(m->iort);
+	viot_free(m->viot);
 	pci_topology_free(&m->topo);
 	free(m->devices);
 	free(m->memmap);
@@ -114,7 +117,16 @@ RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_mach
 /* ------------------------------------------------------------------------ */
 /* Tables                                                                   */
 
-static const char *const our_signatures[] = { "DMAR", "IVRS", "IORT" };
+static const char *const our_signatures[] = { "DMAR", "IVRS", "IORT", "VIOT" };
+
+/* An IORT with no SMMU translates nothing: on QEMU's arm virt it maps PCI to the ITS. */
+static bool iort_has_smmu(const struct iort *iort)
+{
+	for (size_t i = 0; i < iort->nnodes; i++)
+		if (iort->nodes[i].type == IORT_SMMU || iort->nodes[i].type == IORT_SMMU_V3)
+			return true;
+	return false;
+}
 
 /* The file table @sig came from, or NULL when it is not loaded. */
 static const char *table_file(const struct resv_machine *m, const char *sig)
@@ -154,11 +166,17 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 			h = &m->ivrs->header;
 			rc = describe_ivrs(&body, m->ivrs);
 		}
-	} else {
+	} else if (sig == our_signatures[2]) {
 		rc = iort_parse(&m->iort, buf, len, m->diags, where);
 		if (rc == 0) {
 			h = &m->iort->header;
 			rc = describe_iort(&body, m->iort);
+		}
+	} else {
+		rc = viot_parse(&m->viot, buf, len, m->diags, where);
+		if (rc == 0) {
+			h = &m->viot->header;
+			rc = describe_viot(&body, m->viot);
 		}
 	}
 	diags_mark_table(m->diags, first, sig);
@@ -184,7 +202,14 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	m->bodies[m->ntables++] = body;
 	if (m->iommu == RESV_IOMMU_NONE)
 		m->iommu = sig == our_signatures[0] ? RESV_IOMMU_INTEL :
-			   sig == our_signatures[1] ? RESV_IOMMU_AMD : RESV_IOMMU_ARM;
+			   sig == our_signatures[1] ? RESV_IOMMU_AMD :
+			   sig == our_signatures[2] ? RESV_IOMMU_ARM : RESV_IOMMU_VIRTIO;
+	/*
+	 * acpi_iommu_configure_id tries the IORT, then the VIOT, device by
+	 * device; the machine is named after the one that can translate.
+	 */
+	if (m->iort && m->viot && !iort_has_smmu(m->iort))
+		m->iommu = RESV_IOMMU_VIRTIO;
 	return 1;
 }
 
@@ -194,7 +219,7 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
  */
 struct machine_mark {
 	size_t ntables, ndiags;
-	bool dmar, ivrs, iort;
+	bool dmar, ivrs, iort, viot;
 	enum resv_iommu iommu;
 };
 
@@ -202,7 +227,8 @@ static struct machine_mark machine_mark(const struct resv_machine *m)
 {
 	return (struct machine_mark){
 		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
-		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .iommu = m->iommu,
+		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .viot = m->viot,
+		.iommu = m->iommu,
 	};
 }
 
@@ -225,6 +251,10 @@ static void machine_rollback(struct resv_machine *m, const struct machine_mark *
 	if (!mark->iort) {
 		iort_free(m->iort);
 		m->iort = NULL;
+	}
+	if (!mark->viot) {
+		viot_free(m->viot);
+		m->viot = NULL;
 	}
 	m->iommu = mark->iommu;
 	diags_truncate(m->diags, mark->ndiags);
@@ -278,7 +308,7 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 		}
 		acpi_signature_text(buf, sig);
 		return diags_add(m->diags, "ACPI_TABLE_SKIPPED", RESV_SEV_INFO, where, 0, -1,
-				 "%s: signature \"%s\" is not DMAR, IVRS or IORT; skipped", where,
+				 "%s: signature \"%s\" is not DMAR, IVRS, IORT or VIOT; skipped", where,
 				 sig);
 	}
 	n = acpidump_parse(buf, len, &tables, m->diags, where);
@@ -813,7 +843,7 @@ RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const
 
 	if (!dev)
 		return -ENOENT;
-	if (m->iommu != RESV_IOMMU_ARM || arm_streams(m->iort, &m->topo, dev, &s) != 0)
+	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
 		return 0;
 	rc = arm_refused(m, dev, &s, &winner, &sid);
 	if (rc <= 0)
@@ -834,6 +864,7 @@ RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const
 	return 1;
 }
 
+/* Return: 0; 1 no SMMU for it; 2 refused by the driver; -ENOMEM. */
 static int predict_arm_device(const struct resv_machine *m, const struct pci_dev *dev,
 			      struct resv_list *out, bool *rmr_named)
 {
@@ -842,13 +873,71 @@ static int predict_arm_device(const struct resv_machine *m, const struct pci_dev
 	uint32_t sid;
 	int rc;
 
-	if (arm_streams(m->iort, &m->topo, dev, &s) != 0)
+	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
 		return 1;
 	rc = arm_refused(m, dev, &s, &winner, &sid);
 	if (rc != 0)
-		return rc;
+		return rc < 0 ? rc : 2;
 	return predict_arm(out, m->iort, &s, dev,
 			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, rmr_named);
+}
+
+/*
+ * The virtio-iommu node that translates @dev, and its endpoint ID: viot.c
+ * viot_iommu_configure walks the DMA aliases (pci_for_each_dma_alias) and
+ * each must be in a PCI range node (-ENODEV stops the walk otherwise); the
+ * first gives the endpoint. The virtio-iommu itself is not translated
+ * (viot_dev_iommu_init: "We're not translating ourself"). The VIOT driver
+ * came in v5.14 ("ACPI: Add driver for the VIOT table").
+ */
+static const struct viot_node *viot_iommu_for(const struct resv_machine *m,
+					      const struct pci_dev *dev, uint32_t *epid)
+{
+	struct pci_alias aliases[PCI_MAX_ALIASES];
+	size_t n = pci_dma_aliases(&m->topo, dev, aliases);
+	const struct viot_node *iommu = NULL;
+
+	if (!m->viot || (m->kernel && m->kernel < KERNEL(5, 14)))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id;
+		const struct viot_node *r = viot_pci_range(m->viot, dev->segment, aliases[i].rid, &id);
+
+		if (!r)
+			return NULL;
+		if (i == 0) {
+			iommu = viot_node_at(m->viot, r->output_node);
+			*epid = id;
+		}
+	}
+	if (iommu && iommu->type == VIOT_VIRTIO_IOMMU_PCI && iommu->segment == dev->segment &&
+	    iommu->bdf == (dev->bus << 8 | dev->dev << 3 | dev->fn))
+		return NULL;
+	return iommu;
+}
+
+static int predict_virtio_device(const struct resv_machine *m, const struct pci_dev *dev,
+				 struct resv_list *out)
+{
+	const struct viot_node *iommu;
+	uint32_t epid = 0;
+
+	iommu = viot_iommu_for(m, dev, &epid);
+	if (!iommu)
+		return 1;
+	return predict_virtio(out, iommu, epid, dev,
+			      (enum viommu_resv)assumed(m, RESV_ASSUME_VIOMMU_RESV, NULL));
+}
+
+/* acpi_iommu_configure_id: the IORT's SMMUs first, then the VIOT. */
+static int predict_device(const struct resv_machine *m, const struct pci_dev *dev,
+			  struct resv_list *out, bool *rmr_named)
+{
+	int rc = predict_arm_device(m, dev, out, rmr_named);
+
+	if (rc == 1 && m->viot)
+		rc = predict_virtio_device(m, dev, out);
+	return rc == 2 ? 1 : rc;
 }
 
 RESV_EXPORT int resv_machine_assumption_matters(const struct resv_machine *m, const char *device,
@@ -865,7 +954,7 @@ RESV_EXPORT int resv_machine_assumption_matters(const struct resv_machine *m, co
 	if (k < 0)
 		return -EINVAL;
 	if (k == RESV_ASSUME_PRESERVE_CONFIG) {
-		if (m->iommu != RESV_IOMMU_ARM)
+		if (!m->iort)
 			return 0;
 		rc = resv_list_new(&l);
 		if (rc < 0)
@@ -874,7 +963,13 @@ RESV_EXPORT int resv_machine_assumption_matters(const struct resv_machine *m, co
 		resv_list_free(l);
 		return rc < 0 ? rc : rc == 0 && named;
 	}
-	return 0;
+	/* viommu-resv: every device a virtio-iommu translates. */
+	uint32_t epid;
+
+	if (!m->viot || (m->iort && arm_streams(m->iort, &m->topo, dev,
+						&(struct arm_streams){ 0 }) == 0))
+		return 0;
+	return viot_iommu_for(m, dev, &epid) != NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -905,7 +1000,8 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		break;
 	}
 	case RESV_IOMMU_ARM:
-		rc = predict_arm_device(m, dev, out, NULL);
+	case RESV_IOMMU_VIRTIO:
+		rc = predict_device(m, dev, out, NULL);
 		break;
 	default:
 		return -ENODATA;
@@ -937,6 +1033,9 @@ RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, co
 	case RESV_IOMMU_AMD:
 		return "its IVMD ranges are direct, never relaxable: the AMD-Vi driver has no "
 		       "relaxable type (amd/iommu.c amd_iommu_get_resv_regions)";
+	case RESV_IOMMU_VIRTIO:
+		return "a virtio-iommu reports no direct regions: only reserved and MSI regions from "
+		       "its PROBE replies (virtio-iommu.c viommu_add_resv_mem)";
 	case RESV_IOMMU_ARM:
 		return "an RMR is direct-relaxable only when its node sets flag bit 0, remapping "
 		       "permitted (DEN0049 E.d; iort.c iort_get_rmrs)";

@@ -279,3 +279,43 @@ int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm
 	}
 	return 0;
 }
+
+int predict_virtio(struct resv_list *out, const struct viot_node *iommu, uint32_t epid,
+		   const struct pci_dev *dev, enum viommu_resv resv)
+{
+	/*
+	 * What QEMU puts in the reply (hw/virtio/virtio-iommu.c
+	 * virtio_iommu_fill_resv_mem_prop): its reserved-regions property,
+	 * which the machine sets: hw/i386/pc.c pc_machine_device_pre_plug_cb
+	 * (the x86 MSI window), hw/arm/virt.c virt_machine_device_pre_plug_cb
+	 * (the GICv2m frame, or the ITS translation page at ITS base + 64 KiB).
+	 */
+	static const struct { uint64_t start, last; const char *what; } probe[] = {
+		[VIOMMU_QEMU_X86] = { MSI_START, MSI_LAST, "QEMU x86: the IOAPIC/MSI window" },
+		[VIOMMU_QEMU_VIRT_GICV2M] = { 0x8020000, 0x8020fff, "QEMU arm virt: GICv2m frame" },
+		[VIOMMU_QEMU_VIRT_ITS] = { 0x8090000, 0x809ffff,
+					   "QEMU arm virt: ITS translation page" },
+	};
+	uint32_t prot = RESV_PROT_WRITE | RESV_PROT_NOEXEC | RESV_PROT_MMIO;
+	char where[64], origin[192];
+
+	if (iommu->type == VIOT_VIRTIO_IOMMU_PCI)
+		snprintf(where, sizeof(where), "virtio-iommu %04x:%02x:%02x.%u (VIOT @0x%zx)",
+			 iommu->segment, iommu->bdf >> 8, iommu->bdf >> 3 & 31, iommu->bdf & 7,
+			 iommu->offset);
+	else
+		snprintf(where, sizeof(where), "virtio-iommu-mmio @0x%llx (VIOT @0x%zx)",
+			 (unsigned long long)iommu->base, iommu->offset);
+	if (resv != VIOMMU_NONE) {
+		snprintf(origin, sizeof(origin),
+			 "%s endpoint 0x%x PROBE RESV_MEM MSI, assumed viommu-resv (%s)", where,
+			 epid, probe[resv].what);
+		return resv_list_add(out, probe[resv].start, probe[resv].last, RESV_TYPE_MSI, prot,
+				     origin, dev->name);
+	}
+	snprintf(origin, sizeof(origin),
+		 "%s endpoint 0x%x software MSI window: no MSI region in PROBE, assumed "
+		 "viommu-resv=none (viommu_get_resv_regions)", where, epid);
+	return resv_list_add(out, SW_MSI_START, SW_MSI_LAST, RESV_TYPE_SW_MSI, prot, origin,
+			     dev->name);
+}

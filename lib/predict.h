@@ -6,6 +6,7 @@
 #include "iort.h"
 #include "ivrs.h"
 #include "pci.h"
+#include "viot.h"
 
 /*
  * Append to @out what the Intel VT-d driver reports for @dev
@@ -76,5 +77,27 @@ int arm_streams(const struct iort *iort, const struct pci_topology *t, const str
  */
 int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
 		const struct pci_dev *dev, bool preserve_config, bool *rmr_named);
+
+/* What a virtio-iommu's PROBE replies report (the viommu-resv assumption). */
+enum viommu_resv {
+	VIOMMU_QEMU_X86 = 0,		/* RESV_MEM MSI [0xfee00000, 0xfeefffff] */
+	VIOMMU_QEMU_VIRT_GICV2M = 1,	/* RESV_MEM MSI [0x8020000, 0x8020fff] */
+	VIOMMU_QEMU_VIRT_ITS = 2,	/* RESV_MEM MSI [0x8090000, 0x809ffff] */
+	VIOMMU_NONE = 3,		/* no property */
+};
+
+/*
+ * Append to @out what the virtio-iommu driver reports for @dev, endpoint
+ * @epid of the IOMMU node @iommu (drivers/iommu/virtio-iommu.c
+ * viommu_get_resv_regions): the RESV_MEM properties of the endpoint's PROBE
+ * reply (viommu_add_resv_mem: MSI -> msi, write|noexec|mmio; RESERVED ->
+ * reserved, prot 0), which only the running device knows, so @resv states
+ * them; and when none of them is an MSI region, the software MSI window
+ * [0x8000000, 0x80fffff] (sw-msi, write|noexec|mmio). iommu_dma_get_resv_
+ * regions adds IORT regions only for an IORT-described IOMMU, never for a
+ * virtio-iommu. Return: 0 or -ENOMEM.
+ */
+int predict_virtio(struct resv_list *out, const struct viot_node *iommu, uint32_t epid,
+		   const struct pci_dev *dev, enum viommu_resv resv);
 
 #endif
