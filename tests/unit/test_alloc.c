@@ -1188,6 +1188,7 @@ static void test_machine_tables(void **state)
 	static const char *const files[] = {
 		DATA "/dmar.aml", DATA "/ivrs.aml", DATA "/iort.aml", DATA "/dmar-soc.hex",
 		DATA "/ivrs-ivhd40.hex", DATA "/iort-rmr.hex", DATA "/arm/IORT",
+		DATA "/viot-qemu.hex", DATA "/viot-bad.hex",
 		EXAMPLES "/intel-server/sys/firmware/acpi/tables/DMAR",
 		EXAMPLES "/amd-desktop/sys/firmware/acpi/tables/IVRS",
 	};
@@ -1438,6 +1439,15 @@ static void test_machine_predict(void **state)
 	inject_predictions(m, "resv_machine_predict, tests/data/arm, preserve-config=no");
 	resv_machine_free(m);
 	inject_arm_aliases();
+	/* A q35 guest behind a virtio-iommu (VIOT). */
+	assert_int_equal(resv_machine_new(&m), 0);
+	buf = slurp(DATA "/viot/VIOT", &len);
+	assert_non_null(buf);
+	assert_int_equal(resv_machine_add_tables(m, buf, len, "VIOT"), 1);
+	free(buf);
+	add_lspci(m, DATA "/viot/q35.lspci");
+	inject_predictions(m, "resv_machine_predict, every device of tests/data/viot");
+	resv_machine_free(m);
 }
 
 /* ------------------------------------------------------------------------ */
