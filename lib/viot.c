@@ -205,6 +205,8 @@ int viot_parse(struct viot **out, const void *buf, size_t len, struct resv_diags
 			break;	/* the next header would start past the end */
 		at += nlen;
 	}
+	if (rc < 0)	/* a finding at a stop could not be recorded */
+		goto fail;
 	rc = check_endpoints(&p);
 	if (rc < 0)
 		goto fail;
