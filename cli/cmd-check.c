@@ -51,6 +51,8 @@ static void usage_check(FILE *f)
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --table <file>       firmware tables for provenance (repeatable)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump\n"
+	      "     --assume <key=value> what no table says, for predicted groups\n"
+	      "                          (preserve-config=yes|no, viommu-resv=...)\n"
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
 	      "\n"
