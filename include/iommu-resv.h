@@ -609,9 +609,13 @@ const struct resv_device *resv_machine_device(const struct resv_machine *m, size
  * bridge's _DSM function 5 in AML (drivers/acpi/pci_root.c
  * acpi_pci_root_create from v5.7; drivers/pci/pci-acpi.c
  * pci_acpi_preserve_config from v6.13). IORT RMRs reach a PCI device only
- * when it is "yes" (iort.c iort_rmr_has_dev, v6.0). The default follows
- * DEN0049 E.d §3.1.1.5, which requires it of firmware whose RMRs name PCI
- * devices, and QEMU's arm virt machine, whose _DSM returns it.
+ * when it is "yes" (iort.c iort_rmr_has_dev, v6.0). The default: "no" when
+ * a DSDT was read and no DSDT or SSDT holds the PCI _DSM's UUID (no host
+ * bridge can answer function 5); else "yes", as DEN0049 E.d §3.1.1.5
+ * requires of firmware whose RMRs name PCI devices and as QEMU's arm virt
+ * _DSM answers (the AML itself is not evaluated). resv_machine_load()
+ * reads sys/firmware/acpi/tables/DSDT and SSDT1..SSDT64 for this;
+ * resv_machine_add_tables() takes a DSDT or SSDT too.
  *
  * "viommu-resv": what a virtio-iommu reports in each endpoint's PROBE reply
  * (drivers/iommu/virtio-iommu.c viommu_probe_endpoint): "qemu-x86" (RESV_MEM
@@ -642,8 +646,8 @@ int resv_machine_assume(struct resv_machine *m, const char *key, const char *val
 
 /**
  * resv_machine_assumption() - the value of @key in force, static; *@why
- * (may be NULL) gets "given" or one sentence on the default. NULL for an
- * unknown key.
+ * (may be NULL) gets "given" or one sentence on the default (static, or
+ * living as long as @m). NULL for an unknown key.
  */
 const char *resv_machine_assumption(const struct resv_machine *m, const char *key,
 				    const char **why);
@@ -926,7 +930,7 @@ int resv_guest_relocate(struct resv_guest_layout **out,
  * relative paths, so that the directory reproduces every result as a sysroot:
  * sys/kernel/iommu_groups/N/{type,reserved_regions,devices/},
  * sys/bus/pci/devices/NAME/{class,vendor,device,config,iommu_group,iommu},
- * sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT}, sys/firmware/memmap/N/{start,
+ * sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT,DSDT,SSDT1..SSDT64}, sys/firmware/memmap/N/{start,
  * end,type}, sys/class/iommu/UNIT/{intel-iommu,amd-iommu}/ (and the same
  * directories under a device's iommu link), proc/sys/kernel/osrelease and
  * proc/cmdline.

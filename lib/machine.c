@@ -35,6 +35,9 @@ struct resv_machine {
 	struct memmap_entry *memmap;
 	size_t nmemmap;
 	unsigned int kernel;	/* major << 16 | minor << 8; 0: the newest */
+	/* The AML read (DSDT, SSDTs): is there a PCI _DSM at all? */
+	bool aml_read, pci_dsm_seen;
+	char pci_dsm_why[PATH_MAX + 256];
 	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
 };
 
@@ -137,6 +140,38 @@ static const char *table_file(const struct resv_machine *m, const char *sig)
 	return NULL;
 }
 
+/*
+ * The PCI _DSM's UUID E5C937D0-3553-4D7A-9117-EA4D19C3434D as AML's ToUUID
+ * stores it (a 16-byte buffer, the first three fields little-endian): the
+ * host bridge's _DSM compares Arg0 with it (PCI Firmware 3.3 §4.6). No
+ * table that lacks these bytes can answer function 5, whatever its AML.
+ */
+static const uint8_t pci_dsm_uuid[16] = {
+	0xd0, 0x37, 0xc9, 0xe5, 0x53, 0x35, 0x7a, 0x4d,
+	0x91, 0x17, 0xea, 0x4d, 0x19, 0xc3, 0x43, 0x4d,
+};
+
+static bool is_aml_table(const uint8_t *buf, size_t len)
+{
+	return len >= 4 && (memcmp(buf, "DSDT", 4) == 0 || memcmp(buf, "SSDT", 4) == 0);
+}
+
+static void scan_aml(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
+{
+	m->aml_read = true;
+	for (size_t i = 0; !m->pci_dsm_seen && len >= sizeof(pci_dsm_uuid) &&
+			   i <= len - sizeof(pci_dsm_uuid); i++) {
+		if (buf[i] != pci_dsm_uuid[0] ||
+		    memcmp(buf + i, pci_dsm_uuid, sizeof(pci_dsm_uuid)) != 0)
+			continue;
+		m->pci_dsm_seen = true;
+		snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
+			 "default: %s holds a PCI _DSM (its UUID at offset 0x%zx); that its function 5 "
+			 "returns 0 is assumed, as QEMU's arm virt _DSM does (hw/pci-host/"
+			 "gpex-acpi.c): the AML is not evaluated here", where, i);
+	}
+}
+
 static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
 {
 	const struct acpi_header *h = NULL;
@@ -146,6 +181,10 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	size_t first = resv_diags_count(m->diags);
 	int rc;
 
+	if (is_aml_table(buf, len)) {
+		scan_aml(m, buf, len, where);
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && len >= 4; i++)
 		if (memcmp(buf, our_signatures[i], 4) == 0)
 			sig = our_signatures[i];
@@ -219,7 +258,7 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
  */
 struct machine_mark {
 	size_t ntables, ndiags;
-	bool dmar, ivrs, iort, viot;
+	bool dmar, ivrs, iort, viot, aml_read, pci_dsm_seen;
 	enum resv_iommu iommu;
 };
 
@@ -228,7 +267,7 @@ static struct machine_mark machine_mark(const struct resv_machine *m)
 	return (struct machine_mark){
 		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
 		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .viot = m->viot,
-		.iommu = m->iommu,
+		.iommu = m->iommu, .aml_read = m->aml_read, .pci_dsm_seen = m->pci_dsm_seen,
 	};
 }
 
@@ -257,6 +296,8 @@ static void machine_rollback(struct resv_machine *m, const struct machine_mark *
 		m->viot = NULL;
 	}
 	m->iommu = mark->iommu;
+	m->aml_read = mark->aml_read;
+	m->pci_dsm_seen = mark->pci_dsm_seen;
 	diags_truncate(m->diags, mark->ndiags);
 }
 
@@ -298,6 +339,10 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			return -EBADMSG;
 		char sig[ACPI_SIGNATURE_TEXT];
 
+		if (is_aml_table(buf, len)) {
+			scan_aml(m, buf, len, where);
+			return 0;
+		}
 		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++) {
 			if (memcmp(buf, our_signatures[i], 4) != 0)
 				continue;
@@ -497,6 +542,27 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 		if (rc < 0)
 			goto out;
 	}
+	/* The AML, only to know whether a PCI _DSM exists (preserve-config). */
+	for (int i = 0; i <= 64 && (what & RESV_LOAD_TABLES); i++) {
+		char rel[64], where[PATH_MAX + 64];
+		char *buf;
+		size_t len;
+
+		if (i == 0)
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/DSDT");
+		else
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/SSDT%d", i);
+		rc = sysroot_read(&sr, rel, &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc < 0)	/* absent or unreadable: the default stays the spec's */
+			continue;
+		sysroot_display(&sr, rel, where, sizeof(where));
+		if (is_aml_table((const uint8_t *)buf, len))
+			scan_aml(m, (const uint8_t *)buf, len, where);
+		free(buf);
+	}
+	rc = 0;
 	if (what & RESV_LOAD_PCI) {
 		devs = malloc((ndevs ? ndevs : 1) * sizeof(*devs));
 		if (!devs) {
@@ -755,6 +821,17 @@ static int assumed(const struct resv_machine *m, int k, const char **why)
 	}
 	if (k == RESV_ASSUME_VIOMMU_RESV)
 		return viommu_default(m, why);
+	if (m->aml_read && !m->pci_dsm_seen) {
+		*why = "default: the DSDT and SSDTs read hold no PCI _DSM (no ToUUID "
+		       "E5C937D0-3553-4D7A-9117-EA4D19C3434D), so no host bridge answers function 5 "
+		       "and Linux leaves preserve_config off (pci_root.c acpi_pci_root_create, "
+		       "pci-acpi.c pci_acpi_preserve_config)";
+		return 1;
+	}
+	if (m->pci_dsm_seen) {
+		*why = m->pci_dsm_why;
+		return 0;
+	}
 	*why = "default: DEN0049 E.d section 3.1.1.5 requires firmware whose RMRs name PCI devices to "
 	       "give the host bridge a _DSM function 5 that returns 0 (preserve the boot "
 	       "configuration), and QEMU's arm virt machine does (hw/pci-host/gpex-acpi.c); the "

@@ -476,6 +476,14 @@ RESV_EXPORT int resv_snapshot_write(int dirfd, const char *sysroot, struct resv_
 		snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/%s", tables[i]);
 		rc = copy_file(&s, rel, "sys");
 	}
+	/* The AML, which says whether a PCI _DSM exists (preserve-config). */
+	for (int i = 0; i <= 64 && rc >= 0; i++) {
+		if (i == 0)
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/DSDT");
+		else
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/SSDT%d", i);
+		rc = copy_file(&s, rel, "sys");
+	}
 	if (rc >= 0)
 		rc = copy_memmap(&s);
 	if (rc >= 0)

@@ -175,11 +175,54 @@ static void test_stream_alias(void **state)
 	resv_machine_free(m);
 }
 
+/* A DSDT of @len bytes, with the PCI _DSM's ToUUID buffer at 0x40 when @dsm. */
+static void aml(uint8_t *t, size_t len, const char *sig, bool dsm)
+{
+	static const uint8_t uuid[16] = { 0xd0, 0x37, 0xc9, 0xe5, 0x53, 0x35, 0x7a, 0x4d,
+					  0x91, 0x17, 0xea, 0x4d, 0x19, 0xc3, 0x43, 0x4d };
+
+	memset(t, 0, len);
+	memcpy(t, sig, 4);
+	put32(t + 4, (uint32_t)len);
+	if (dsm)
+		memcpy(t + 0x40, uuid, sizeof(uuid));
+}
+
+/*
+ * The AML cannot be evaluated, but a DSDT and SSDTs without the PCI _DSM's
+ * UUID cannot answer function 5: preserve_config is off, a fact.
+ */
+static void test_preserve_config_from_aml(void **state)
+{
+	static const struct want with = { 3, { SW_MSI, RMR_A } }, without = { 1, { SW_MSI } };
+	struct resv_machine *m = arm_machine();
+	uint8_t t[0x80];
+	const char *why;
+
+	(void)state;
+	aml(t, sizeof(t), "DSDT", false);
+	assert_int_equal(resv_machine_add_tables(m, t, sizeof(t), "DSDT"), 0);
+	assert_string_equal(resv_machine_assumption(m, "preserve-config", &why), "no");
+	assert_non_null(strstr(why, "hold no PCI _DSM"));
+	predicts(m, "0000:01:00.0", 0, &without);
+	/* An SSDT with the UUID: a _DSM exists, function 5 is assumed to say keep. */
+	aml(t, sizeof(t), "SSDT", true);
+	assert_int_equal(resv_machine_add_tables(m, t, sizeof(t), "SSDT1"), 0);
+	assert_string_equal(resv_machine_assumption(m, "preserve-config", &why), "yes");
+	assert_non_null(strstr(why, "SSDT1 holds a PCI _DSM (its UUID at offset 0x40)"));
+	predicts(m, "0000:01:00.0", 0, &with);
+	/* Given, it wins over what the AML suggests. */
+	assert_int_equal(resv_machine_assume(m, "preserve-config", "no"), 0);
+	predicts(m, "0000:01:00.0", 0, &without);
+	resv_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_preserve_config),
 		cmocka_unit_test(test_stream_alias),
+		cmocka_unit_test(test_preserve_config_from_aml),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
