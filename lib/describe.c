@@ -304,6 +304,7 @@ int describe_viot(struct resv_value **out, const struct viot *t)
 	struct vbuild b;
 
 	vb_init(&b);
+	vb_uint(&b, "node_count", t->node_count);
 	vb_uint(&b, "node_offset", t->node_offset);
 	vb_begin(&b, "entries", RESV_VALUE_ARRAY);
 	for (size_t i = 0; i < t->nnodes; i++) {

@@ -145,12 +145,13 @@ int viot_parse(struct viot **out, const void *buf, size_t len, struct resv_diags
 		rc = rc < 0 ? rc : -EBADMSG;
 		goto fail;
 	}
-	if (cur_u16(&body, &count) < 0 || cur_u16(&body, &p.viot->node_offset) < 0) {
+	if (cur_u16(&body, &p.viot->node_count) < 0 || cur_u16(&body, &p.viot->node_offset) < 0) {
 		rc = DIAG(&p, "VIOT_TRUNCATED", RESV_SEV_ERROR, 36,
 			  "the table ends before its node count and offset");
 		rc = rc < 0 ? rc : -EBADMSG;
 		goto fail;
 	}
+	count = p.viot->node_count;
 	all = cursor_make(buf, body.origin + body.len, 0);
 	/* viot_check_bounds: no node before max(48, node_offset). */
 	start = p.viot->node_offset > VIOT_HEADER_LEN ? p.viot->node_offset : VIOT_HEADER_LEN;

@@ -33,6 +33,7 @@ struct viot_node {
 
 struct viot {
 	struct acpi_header header;
+	uint16_t node_count;	/* the header's; nnodes may be fewer */
 	uint16_t node_offset;
 	size_t nnodes;
 	struct viot_node *nodes;	/* in table order */
