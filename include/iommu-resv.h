@@ -608,7 +608,7 @@ const struct resv_device *resv_machine_device(const struct resv_machine *m, size
  * keeps the firmware's configuration, which Linux learns by evaluating the
  * bridge's _DSM function 5 in AML (drivers/acpi/pci_root.c
  * acpi_pci_root_create from v5.7; drivers/pci/pci-acpi.c
- * pci_acpi_preserve_config from v6.13). IORT RMRs reach a PCI device only
+ * pci_acpi_preserve_config from v6.11). IORT RMRs reach a PCI device only
  * when it is "yes" (iort.c iort_rmr_has_dev, v6.0). The default: "no" when
  * a DSDT was read and no DSDT or SSDT holds the PCI _DSM's UUID (no host
  * bridge can answer function 5); else "yes", as DEN0049 E.d §3.1.1.5
