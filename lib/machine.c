@@ -956,7 +956,7 @@ static int predict_arm_device(const struct resv_machine *m, const struct pci_dev
 	if (rc != 0)
 		return rc < 0 ? rc : 2;
 	return predict_arm(out, m->iort, &s, dev,
-			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, rmr_named);
+			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, m->kernel, rmr_named);
 }
 
 /*

@@ -142,22 +142,30 @@ static uint32_t rmr_prot(uint32_t flags)
 	return prot;
 }
 
+#define KERNEL(a, b) ((a) << 16 | (b) << 8)
+
 /*
  * Does RMR node @rmr name one of the streams @s? iort.c
  * iort_node_get_rmr_info with iort_rmr_has_dev: an ID mapping whose output
  * reference is the SMMU and whose output range [output_base, output_base +
  * count] (32-bit, as the kernel adds) holds one of the device's stream IDs
- * (each ID of its fwspec); input base and flags are not looked at. v6.0-v6.5
- * also skipped mappings of a single ID (count 0); "ACPI/IORT: Remove
- * erroneous id_count check in iort_node_get_rmr_info()" (v6.6) dropped
- * that, and so does this. Gives the first stream named in *@sid.
+ * (each ID of its fwspec); input base and flags are not looked at. From
+ * v6.0 to v6.4 the kernel also skipped mappings of a single ID (count 0),
+ * until "ACPI/IORT: Remove erroneous id_count check in
+ * iort_node_get_rmr_info()" (v6.5, and 6.1.42 of the 6.1 stable series,
+ * which distributions' 6.1 kernels are past, so 6.1 is taken as fixed).
+ * Gives the first stream named in *@sid.
  */
-static bool rmr_names(const struct iort_node *rmr, const struct arm_streams *s, uint32_t *sid)
+static bool rmr_names(const struct iort_node *rmr, const struct arm_streams *s,
+		      unsigned int kernel, uint32_t *sid)
 {
+	bool skip_single = kernel >= KERNEL(6, 0) && kernel < KERNEL(6, 5) &&
+			   kernel >> 8 != KERNEL(6, 1) >> 8;
+
 	for (size_t i = 0; i < rmr->nmappings; i++) {
 		const struct iort_id_mapping *m = &rmr->mappings[i];
 
-		if (m->output_reference != s->smmu->offset)
+		if (m->output_reference != s->smmu->offset || (skip_single && m->count == 0))
 			continue;
 		for (size_t k = 0; k < s->n; k++) {
 			if (s->sid[k] >= m->output_base &&
@@ -238,7 +246,8 @@ int arm_streams(const struct iort *iort, const struct pci_topology *t, const str
 }
 
 int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
-		const struct pci_dev *dev, bool preserve_config, bool *rmr_named)
+		const struct pci_dev *dev, bool preserve_config, unsigned int kernel,
+		bool *rmr_named)
 {
 	const struct iort_node *smmu = s->smmu;
 	char origin[128];
@@ -260,13 +269,17 @@ int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm
 	 * read here, so that region is left out.
 	 */
 
-	/* iort_find_rmrs: "Only supports ARM DEN 0049E.d onwards". */
-	if (iort->header.revision < 5)
+	/*
+	 * iort_find_rmrs: "Only supports ARM DEN 0049E.d onwards"; and RMRs
+	 * are read at all only since v6.0 ("ACPI/IORT: Add support to retrieve
+	 * IORT RMR reserved regions").
+	 */
+	if (iort->header.revision < 5 || (kernel && kernel < KERNEL(6, 0)))
 		return 0;
 	for (size_t i = 0; i < iort->nnodes; i++) {
 		const struct iort_node *n = &iort->nodes[i];
 
-		if (n->type != IORT_RMR || !rmr_names(n, s, &sid))
+		if (n->type != IORT_RMR || !rmr_names(n, s, kernel, &sid))
 			continue;
 		if (rmr_named)
 			*rmr_named = true;

@@ -59,7 +59,8 @@ int arm_streams(const struct iort *iort, const struct pci_topology *t, const str
  * iommu_dma_get_resv_regions -> iort.c iort_iommu_get_resv_regions), with
  * the streams @s of arm_streams(): the software MSI window [0x8000000,
  * 0x80fffff] (sw-msi, write|noexec|mmio), then, if the table is revision 5
- * (DEN0049 E.d) or later and @preserve_config, one region per descriptor of
+ * (DEN0049 E.d) or later, @kernel (major << 16 | minor << 8; 0: the newest)
+ * reads RMRs (v6.0) and @preserve_config, one region per descriptor of
  * every RMR node with an ID mapping onto that SMMU whose stream range holds
  * one of the device's stream IDs: direct-relaxable when the RMR permits
  * remapping, else direct; read|write, +priv, +mmio for device memory
@@ -76,7 +77,8 @@ int arm_streams(const struct iort *iort, const struct pci_topology *t, const str
  * Return: 0 or -ENOMEM.
  */
 int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
-		const struct pci_dev *dev, bool preserve_config, bool *rmr_named);
+		const struct pci_dev *dev, bool preserve_config, unsigned int kernel,
+		bool *rmr_named);
 
 /* What a virtio-iommu's PROBE replies report (the viommu-resv assumption). */
 enum viommu_resv {

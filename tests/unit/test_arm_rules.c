@@ -148,12 +148,13 @@ static void test_preserve_config(void **state)
  * pci_for_each_dma_alias: 01:01.0's DMA also carries (bus 1, devfn 0), the
  * bridge's alias, which is 01:00.0's own ID. arm_smmu_insert_master refuses
  * the second device with a stream already in the tree; the first keeps its
- * own duplicate (v6.15 fix). Before the tree (v5.10) both probe, and
- * 01:01.0's alias stream is named by RMR A, so it gets RMR A too.
+ * own duplicate (v6.15 fix). Before the tree (v5.10) both probe (and the
+ * kernel reads no RMR yet).
  */
 static void test_stream_alias(void **state)
 {
 	static const struct want first = { 3, { SW_MSI, RMR_A } }, none = { 0 };
+	static const struct want msi_only = { 1, { SW_MSI } };
 	struct resv_machine *m = arm_machine();
 	char why[512];
 
@@ -169,9 +170,34 @@ static void test_stream_alias(void **state)
 	assert_int_equal(resv_machine_no_group_reason(m, "0000:09:00.0", why, sizeof(why)),
 			 -ENOENT);
 
+	/* v5.10: no stream tree, so both probe; and no RMR support at all. */
 	resv_machine_set_kernel(m, 5 << 16 | 10 << 8);
-	predicts(m, "0000:01:01.0", 0, &first);
+	predicts(m, "0000:01:00.0", 0, &msi_only);
+	predicts(m, "0000:01:01.0", 0, &msi_only);
 	assert_int_equal(resv_machine_no_group_reason(m, "0000:01:01.0", why, sizeof(why)), 0);
+	resv_machine_free(m);
+}
+
+/*
+ * iort_node_get_rmr_info skipped ID mappings of one ID (count 0) from v6.0
+ * to v6.4; RMR A is one. 6.1 got the fix in its stable series (6.1.42).
+ */
+static void test_rmr_single_id_mapping(void **state)
+{
+	static const struct want with = { 3, { SW_MSI, RMR_A } }, without = { 1, { SW_MSI } };
+	static const struct { unsigned int kernel; const struct want *w; } cases[] = {
+		{ 0, &with }, { 5 << 16 | 15 << 8, &without }, { 6 << 16, &without },
+		{ 6 << 16 | 1 << 8, &with }, { 6 << 16 | 2 << 8, &without },
+		{ 6 << 16 | 4 << 8, &without }, { 6 << 16 | 5 << 8, &with },
+		{ 6 << 16 | 12 << 8, &with },
+	};
+	struct resv_machine *m = arm_machine();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		resv_machine_set_kernel(m, cases[i].kernel);
+		predicts(m, "0000:01:00.0", 0, cases[i].w);
+	}
 	resv_machine_free(m);
 }
 
@@ -223,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_preserve_config),
 		cmocka_unit_test(test_stream_alias),
 		cmocka_unit_test(test_preserve_config_from_aml),
+		cmocka_unit_test(test_rmr_single_id_mapping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
