@@ -316,7 +316,7 @@ int describe_viot(struct resv_value **out, const struct viot *t)
 		vb_uint(&b, "offset", n->offset);
 		vb_uint(&b, "length", n->length);
 		vb_bool(&b, "valid", n->valid);
-		switch (n->valid ? n->type : 0) {
+		switch (n->read ? n->type : 0) {
 		case VIOT_PCI_RANGE:
 			vb_uint(&b, "endpoint_start", n->endpoint_start);
 			vb_uint(&b, "segment_start", n->segment_start);

@@ -198,7 +198,7 @@ int viot_parse(struct viot **out, const void *buf, size_t len, struct resv_diags
 		} else {
 			cur_skip(&c, at);
 			read_node(n, &c);
-			n->valid = true;
+			n->read = n->valid = true;
 		}
 		if (rc < 0)
 			goto fail;

@@ -17,7 +17,8 @@ struct viot_node {
 	size_t offset;
 	uint8_t type;
 	uint16_t length;
-	bool valid;		/* long enough for its type; endpoints: an IOMMU at output_node */
+	bool read;		/* a known type, long enough: its fields below are set */
+	bool valid;		/* read; endpoints also: an IOMMU at output_node */
 	/* PCI range */
 	uint32_t endpoint_start;
 	uint16_t segment_start, segment_end, bdf_start, bdf_end;

@@ -342,8 +342,6 @@ static void dump_iort(struct fields *l, const struct iort *t)
 /* VIOT fields in table order (ACPI 6.5 §5.2.32); a node too short has none. */
 static void dump_viot(struct fields *l, const struct viot *t)
 {
-	static const uint16_t size[] = { 0, 24, 24, 16, 16 };
-
 	dump_header(l, &t->header);
 	emit(l, "Node count", t->node_count);
 	emit(l, "Node offset", t->node_offset);
@@ -353,7 +351,7 @@ static void dump_viot(struct fields *l, const struct viot *t)
 		saw("VIOT node %u", n->type);
 		emit(l, "Type", n->type);
 		emit(l, "Length", n->length);
-		if (n->type < 1 || n->type > 4 || n->length < size[n->type])
+		if (!n->read)
 			continue;
 		switch (n->type) {
 		case VIOT_PCI_RANGE:

@@ -116,6 +116,14 @@ static void test_defects(void **state)
 			fail_msg("no %s at 0x%llx", want[i].id, (long long)want[i].offset);
 		}
 	assert_int_equal(v->nnodes, 5);	/* the walk stopped at the empty node */
+	/* tests/data/viot/VIOT-bad, which the golden tests read, is this table. */
+	size_t blen;
+	char *bin = slurp(SRCDIR "/tests/data/viot/VIOT-bad", &blen);
+
+	assert_non_null(bin);
+	assert_int_equal(blen, len);
+	assert_memory_equal(bin, buf, len);
+	free(bin);
 	assert_false(v->nodes[2].valid);	/* output to itself */
 	assert_null(viot_pci_range(v, 0, 0x0100, &epid));	/* reversed: matches nothing */
 	viot_free(v);
