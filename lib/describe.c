@@ -167,7 +167,8 @@ static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 				char text[256];
 				size_t n = d->uid_length;
 
-				memcpy(text, d->uid, n);
+				if (n)	/* no UID: d->uid is NULL */
+					memcpy(text, d->uid, n);
 				text[n] = '\0';
 				vb_str(b, "uid_string", text);
 			}
