@@ -673,8 +673,9 @@ void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
  * tables but the driver refuses it (resv_machine_predict() gives 1), one
  * sentence on why into @buf (@size bytes, truncated like snprintf): on
  * arm-smmu-v3, a stream ID another device took first, e.g. the DMA alias
- * of a PCIe-to-PCI bridge. Return: 1 when written; 0 when the device is
- * not refused; -ENOENT for an unknown device; -ENOMEM.
+ * of a PCIe-to-PCI bridge. @buf may be NULL when @size is 0. Return: 1
+ * when the device is refused (the sentence written); 0 when it is not;
+ * -ENOENT for an unknown device; -ENOMEM.
  */
 int resv_machine_no_group_reason(const struct resv_machine *m, const char *device, char *buf,
 				 size_t size);
@@ -686,8 +687,8 @@ int resv_machine_no_group_reason(const struct resv_machine *m, const char *devic
  * and @device as its device (SPEC §4).
  * Return: 0; 1 when @device gets no IOMMU group (nothing is appended): the
  * firmware puts it behind no IOMMU, or the driver refuses it
- * (resv_machine_no_group_reason()); -ENOENT for an unknown @device; -ENODATA when no DMAR, IVRS
- * or IORT was loaded; -ENOMEM.
+ * (resv_machine_no_group_reason()); -ENOENT for an unknown @device; -ENODATA when no DMAR, IVRS,
+ * IORT or VIOT was loaded; -ENOMEM.
  */
 int resv_machine_predict(const struct resv_machine *m, const char *device,
 			 unsigned int flags, struct resv_list *out);
