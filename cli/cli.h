@@ -32,6 +32,8 @@ struct opts {
 	bool compare;		/* --compare */
 	bool no_floppy_wa;	/* --no-floppy-wa */
 	unsigned int kernel;	/* --kernel-version, major << 16 | minor << 8; 0 newest */
+	const char *assume[8];	/* --assume KEY=VALUE, in order */
+	int nassume;
 	char **args;		/* positional arguments */
 	int nargs;
 };
@@ -57,6 +59,8 @@ int table_add_range(struct table *t, const struct resv_group *group,
 /* A row for a group with nothing to list. */
 int table_add_empty(struct table *t, const struct resv_group *group);
 int table_print(struct table *t);
+/* The same; in JSON, @extra adds members to the top object after the rows. */
+int table_print_with(struct table *t, int (*extra)(struct json *j, void *arg), void *arg);
 /* JSON: rows go into an array @inner of one object per group. */
 void table_nest(struct table *t, const char *inner);
 void table_begin_group(struct table *t, const struct resv_group *g,
@@ -126,6 +130,35 @@ int guest_file_read(const char *path, struct resv_guest_config *cfg, bool *prese
 int guest_file_parse(const char *name, const char *text, size_t len,
 		     struct resv_guest_config *cfg, bool *preset, bool *amd_set,
 		     struct resv_guest_layout **layout);
+
+/* assume.c: assumptions shown, and named as the cause of a difference */
+struct agroup {
+	long id;
+	size_t ndevices;
+	const struct resv_device *devices;
+};
+struct cause {
+	const char *key, *value, *alternative;	/* static (library) strings */
+};
+int apply_assumptions(struct resv_machine *m, const struct opts *o);
+/* The kernel's reserved_regions text for @g's devices; free(*text). Return: 0 or -ENOMEM. */
+int predict_group_text(const struct resv_machine *m, const struct opts *o,
+		       const struct agroup *g, char **text, size_t *len);
+/*
+ * Every assumption that matters for a device of the @n groups @v: its
+ * value, why, and for every other value the lines each group would lose and
+ * gain: notes on standard error, or the member "assumptions" of the open
+ * JSON object @j. Nothing when none matters. @m's assumptions are restored.
+ * Return: 0 or -ENOMEM.
+ */
+int report_assumptions(struct resv_machine *m, const struct opts *o, const struct agroup *v,
+		       size_t n, struct json *j);
+/*
+ * Would another value of an assumption that matters for @g make its
+ * prediction equal @want (@wlen bytes)? Return: 1 with *@out set; 0; -ENOMEM.
+ */
+int assumption_cause(struct resv_machine *m, const struct opts *o, const struct agroup *g,
+		     const char *want, size_t wlen, struct cause *out);
 
 /* commands */
 int output_view(const struct opts *o, struct table *t, const struct resv_group *g,

@@ -51,6 +51,8 @@ static void usage_check(FILE *f)
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --table <file>       firmware tables for provenance (repeatable)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump\n"
+	      "     --assume <key=value> what no table says, for predicted groups\n"
+	      "                          (preserve-config=yes|no, viommu-resv=...)\n"
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
 	      "\n"
@@ -173,6 +175,25 @@ struct checked {
 	bool usable_empty;
 	struct resv_conflicts *conflicts;
 };
+
+/* The assumptions the groups predicted from the firmware rest on. */
+static int report_firmware_assumptions(struct resv_machine *m, const struct opts *o,
+				       const struct checked *cs, size_t ncs, struct json *j)
+{
+	struct agroup *v = calloc(ncs ? ncs : 1, sizeof(*v));
+	size_t n = 0;
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < ncs; i++)
+		if (strcmp(cs[i].regions_source, "firmware") == 0)
+			v[n++] = (struct agroup){ cs[i].group->id, cs[i].group->ndevices,
+						  cs[i].group->devices };
+	rc = report_assumptions(m, o, v, n, j);
+	free(v);
+	return rc;
+}
 
 /* The group's regions: predicted from the firmware when it knows every device. */
 static int group_regions(struct checked *c, const struct resv_machine *m, bool no_floppy_wa)
@@ -485,8 +506,8 @@ int cmd_check(int argc, char **argv)
 			ndevs++;
 		}
 	}
-	rc = parse_options(&o, nrest, rest, "check", "J,sysroot,table,lspci,no-floppy-wa,kernel-version",
-			   usage_check);
+	rc = parse_options(&o, nrest, rest, "check",
+			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume", usage_check);
 	if (rc) {
 		status = rc < 0 ? EXIT_OK : rc;
 		goto out;
@@ -525,6 +546,10 @@ int cmd_check(int argc, char **argv)
 		   resv_machine_table_count(m) == 0) {
 		resv_machine_free(m);
 		m = NULL;
+	} else {
+		resv_machine_set_kernel(m, o.kernel);
+		if (apply_assumptions(m, &o))
+			goto out;
 	}
 	if (g.preset && !g.amd_set && m && resv_machine_iommu(m) == RESV_IOMMU_AMD &&
 	    (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
@@ -764,6 +789,8 @@ int cmd_check(int argc, char **argv)
 		else
 			json_raw(&j, "null");
 		json_close(&j, '}');
+		if (m && report_firmware_assumptions(m, &o, cs, ncs, &j) < 0)
+			goto nomem;
 		json_close(&j, '}');
 	} else {
 		char sz[32];
@@ -833,6 +860,8 @@ int cmd_check(int argc, char **argv)
 			else if (!sg.have_fit && !sg.have_knobs && !sg.have_layout && !sg.have_virt)
 				printf("  none: no layout avoids the errors\n");
 		}
+		if (m && report_firmware_assumptions(m, &o, cs, ncs, NULL) < 0)
+			goto nomem;
 	}
 	status = errors ? EXIT_CONFLICT : EXIT_OK;
 	goto out;

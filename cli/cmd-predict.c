@@ -34,7 +34,9 @@ static void usage_predict(FILE *f)
 	      "     --view <view>        kernel (default), resolved or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
-	      "     --format <fmt>       table (default) or sysfs\n", f);
+	      "     --format <fmt>       table (default) or sysfs\n"
+	      "     --kernel-version <X.Y>  predict with this kernel's rules (default: the\n"
+	      "                           root's kernel, else the newest)\n", f);
 	usage_common_options(f);
 }
 
@@ -146,7 +148,11 @@ static int select_pgroups(const struct resv_machine *m, const struct opts *o,
 			resv_list_free(pg->pred);
 			return rc;
 		}
-		if (rc != 0) {	/* behind no IOMMU, or not supported */
+		if (rc != 0) {	/* behind no IOMMU, refused, or not supported */
+			char why[512];
+
+			if (rc == 1 && resv_machine_no_group_reason(m, d->name, why, sizeof(why)) == 1)
+				warnx_("note: %s gets no group: %s", d->name, why);
 			resv_list_free(pg->pred);
 			continue;
 		}
@@ -245,8 +251,13 @@ static void print_unread(const struct resv_system *sys, long id, bool predicted_
 }
 
 /* --compare: byte-exact, group by group. Return: exit status. */
-static int compare(const struct opts *o, const struct resv_system *sys, struct pgroup *v,
-		   size_t n)
+static struct agroup agroup_of(const struct pgroup *pg)
+{
+	return (struct agroup){ pg->g.id, pg->g.ndevices, pg->g.devices };
+}
+
+static int compare(struct resv_machine *m, const struct opts *o, const struct resv_system *sys,
+		   struct pgroup *v, size_t n)
 {
 	size_t same = 0;
 	struct json j;
@@ -261,6 +272,7 @@ static int compare(const struct opts *o, const struct resv_system *sys, struct p
 		struct resv_list *kview = NULL;
 		char *want = NULL, *got = NULL, **wl = NULL, **gl = NULL;
 		size_t wlen, glen, nw, ng;
+		struct cause cause = { 0 };
 		bool identical;
 
 		if (resv_list_kernel_view(&kview, pg->pred, NULL) < 0 ||
@@ -273,6 +285,12 @@ static int compare(const struct opts *o, const struct resv_system *sys, struct p
 		identical = pg->g.complete && pg->actual->complete && pg->actual->regions &&
 			    glen == wlen && memcmp(got, want, glen) == 0;
 		same += identical;
+		if (!identical && pg->g.complete && pg->actual->complete && pg->actual->regions) {
+			struct agroup ag = agroup_of(pg);
+
+			if (assumption_cause(m, o, &ag, want, wlen, &cause) < 0)
+				goto nomem;
+		}
 		nw = split_lines(want, &wl);
 		ng = split_lines(got, &gl);
 		if (nw == SIZE_MAX || ng == SIZE_MAX)
@@ -287,6 +305,17 @@ static int compare(const struct opts *o, const struct resv_system *sys, struct p
 			json_bool(&j, pg->g.complete && pg->actual->complete);
 			json_lines(&j, "predicted", gl, ng);
 			json_lines(&j, "actual", wl, nw);
+			if (cause.key) {
+				json_key(&j, "cause");
+				json_open(&j, NULL, '{');
+				json_key(&j, "assumption");
+				json_str(&j, cause.key);
+				json_key(&j, "value");
+				json_str(&j, cause.value);
+				json_key(&j, "identical_under");
+				json_str(&j, cause.alternative);
+				json_close(&j, '}');
+			}
 			json_close(&j, '}');
 		} else {
 			printf("group %ld: %s\n", pg->g.id, identical ? "identical" :
@@ -296,6 +325,10 @@ static int compare(const struct opts *o, const struct resv_system *sys, struct p
 				goto nomem;
 			if (!identical && glen == wlen && memcmp(got, want, glen) == 0)
 				print_unread(sys, pg->g.id, !pg->g.complete);
+			if (cause.key)
+				printf("  cause: the assumption %s=%s; with %s=%s the prediction equals "
+				       "reserved_regions (--assume %s=%s)\n", cause.key, cause.value,
+				       cause.key, cause.alternative, cause.key, cause.alternative);
 		}
 		free(wl);
 		free(gl);
@@ -312,11 +345,23 @@ nomem:
 		warnx_("out of memory");
 		return EXIT_FAIL;
 	}
+	struct agroup *ag = calloc(n ? n : 1, sizeof(*ag));
+	int rc;
+
+	for (size_t i = 0; ag && i < n; i++)
+		ag[i] = agroup_of(&v[i]);
 	if (o->json) {
 		json_close(&j, ']');
+		rc = ag ? report_assumptions(m, o, ag, n, &j) : -ENOMEM;
 		json_close(&j, '}');
 	} else {
 		printf("%zu of %zu groups identical\n", same, n);
+		rc = ag ? report_assumptions(m, o, ag, n, NULL) : -ENOMEM;
+	}
+	free(ag);
+	if (rc < 0) {
+		warnx_("out of memory");
+		return EXIT_FAIL;
 	}
 	return same == n ? EXIT_OK : EXIT_FAIL;
 }
@@ -402,6 +447,20 @@ nomem:
 	return EXIT_FAIL;
 }
 
+struct report {
+	struct resv_machine *m;
+	const struct opts *o;
+	const struct agroup *v;
+	size_t n;
+};
+
+static int report_json(struct json *j, void *arg)
+{
+	struct report *r = arg;
+
+	return report_assumptions(r->m, r->o, r->v, r->n, j);
+}
+
 static int run_predict(int argc, char **argv)
 {
 	static const enum column defaults[] = { COL_GROUP, COL_DEVICES, COL_START, COL_LAST,
@@ -410,6 +469,8 @@ static int run_predict(int argc, char **argv)
 	struct resv_system *sys = NULL;
 	struct pgroup *v = NULL;
 	struct table *t = NULL;
+	struct agroup *ag = NULL;
+	struct report rep;
 	struct opts o;
 	size_t n = 0;
 	bool failed = false;
@@ -417,7 +478,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,kernel-version,list-columns", usage_predict);
+			   "format,list-columns,assume,kernel-version", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
@@ -426,6 +487,7 @@ static int run_predict(int argc, char **argv)
 	}
 	if (!o.view_set)
 		o.view = VIEW_KERNEL;
+	default_kernel(&o);
 	status = load_machine(&o, &m);
 	if (status)
 		return status;
@@ -455,7 +517,7 @@ static int run_predict(int argc, char **argv)
 		}
 	}
 	if (o.compare) {
-		status = compare(&o, sys, v, n);
+		status = compare(m, &o, sys, v, n);
 		goto out;
 	}
 	if (o.format == FORMAT_TABLE) {
@@ -489,13 +551,22 @@ static int run_predict(int argc, char **argv)
 		if (rc < 0)
 			goto nomem;
 	}
-	if (t && table_print(t) < 0)
+	ag = calloc(n ? n : 1, sizeof(*ag));
+	if (!ag)
+		goto nomem;
+	for (size_t i = 0; i < n; i++)
+		ag[i] = agroup_of(&v[i]);
+	rep = (struct report){ m, &o, ag, n };
+	if (t && table_print_with(t, report_json, &rep) < 0)
+		goto nomem;
+	if (!o.json && report_assumptions(m, &o, ag, n, NULL) < 0)
 		goto nomem;
 	status = failed ? EXIT_FAIL : EXIT_OK;
 	goto out;
 nomem:
 	warnx_("out of memory");
 out:
+	free(ag);
 	table_free(t);
 	free_pgroups(v, n);
 	resv_system_free(sys);
@@ -612,7 +683,7 @@ int cmd_explain(int argc, char **argv)
 	int rc, status;
 
 	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume",
 			   usage_explain);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -655,6 +726,9 @@ int cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	bool behind = rc == 0;
+	char refused[512];
+	bool is_refused = !behind &&
+			  resv_machine_no_group_reason(m, name, refused, sizeof(refused)) == 1;
 
 	/* The group: sysfs says who shares it; without sysfs the device alone. */
 	for (size_t i = 0; i < resv_system_group_count(sys) && !g; i++) {
@@ -685,9 +759,11 @@ int cmd_explain(int argc, char **argv)
 		now = old = (struct resv_verdict){
 			.reason = off ? "the kernel's IOMMU driver does not start on these tables, so "
 					"the device has no IOMMU group, and VFIO needs one" :
-					"the firmware puts the device behind no IOMMU, so it has no "
-					"IOMMU group, and VFIO needs one",
+				  is_refused ? refused :
+				  "the firmware puts the device behind no IOMMU, so it has no IOMMU "
+				  "group, and VFIO needs one",
 		};
+	struct agroup ag = { g ? g->id : -1, g ? g->ndevices : 1, g ? g->devices : dev };
 	if (o.json) {
 		struct json j;
 
@@ -711,6 +787,8 @@ int cmd_explain(int argc, char **argv)
 			json_str(&j, off);
 		else
 			json_raw(&j, "null");
+		json_key(&j, "no_group_reason");
+		json_str(&j, is_refused ? refused : NULL);
 		json_key(&j, "relaxable_rule");
 		json_str(&j, rule);
 		json_regions(&j, "regions", mine);
@@ -737,15 +815,19 @@ int cmd_explain(int argc, char **argv)
 			verdict_json(&j, k, kview, &now);
 		}
 		json_close(&j, ']');
+		if (report_assumptions(m, &o, &ag, 1, &j) < 0)
+			goto nomem;
 		json_close(&j, '}');
 		status = EXIT_OK;
 		goto out;
 	}
 	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", esc(dev->name),
 	       class_name(dev->class), dev->class, dev->vendor, dev->device);
-	printf("  IOMMU      %s: %s\n", resv_iommu_name(iommu),
+	printf("  IOMMU      %s: %s%s\n", resv_iommu_name(iommu),
 	       off ? off : behind ? "the firmware puts the device behind it" :
-			"the firmware puts the device behind no IOMMU: no regions, no assignment");
+	       is_refused ? "the firmware puts the device behind it, but the driver refuses it: " :
+			"the firmware puts the device behind no IOMMU: no regions, no assignment",
+	       !off && is_refused ? refused : "");
 	printf("  Rule       %s\n", rule);
 	if (g) {
 		printf("  Group      %ld:", g->id);
@@ -791,6 +873,8 @@ int cmd_explain(int argc, char **argv)
 		snprintf(k, sizeof(k), "v%u.%u", o.kernel >> 16, o.kernel >> 8 & 0xff);
 		verdict_text(k, kview, &now);
 	}
+	if (report_assumptions(m, &o, &ag, 1, NULL) < 0)
+		goto nomem;
 	status = EXIT_OK;
 	goto out;
 nomem:

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* iommu-resv tables: the decoded DMAR, IVRS and IORT, and every finding. */
+/* iommu-resv tables: the decoded DMAR, IVRS, IORT and VIOT, and every finding. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -12,7 +12,7 @@ static void usage(FILE *f)
 	fputs("Usage:\n"
 	      " " PROG " tables [options]\n"
 	      "\n"
-	      "Decode the firmware's DMAR, IVRS and IORT tables, field by field, and lint\n"
+	      "Decode the firmware's DMAR, IVRS, IORT and VIOT tables, field by field, and lint\n"
 	      "them: every finding has a stable id, a severity, the table and byte offset.\n"
 	      "\n"
 	      "Options:\n", f);

@@ -49,17 +49,20 @@ void errtryhelp(const char *cmd)
 void usage_machine_options(FILE *f)
 {
 	fputs("     --sysroot <dir>      read a snapshot of / instead of the live system\n"
-	      "     --table <file>       a DMAR, IVRS or IORT table, binary or acpidump text\n"
+	      "     --table <file>       a DMAR, IVRS, IORT or VIOT table, binary or acpidump\n"
 	      "                          (repeatable; replaces sys/firmware/acpi/tables)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump (replaces\n"
 	      "                          sys/bus/pci/devices)\n"
-	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n", f);
+	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
+	      "     --assume <key=value> what no table says (repeatable): preserve-config=yes|no\n"
+	      "                          (PCI host bridge _DSM 5; IORT RMRs), viommu-resv=\n"
+	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n", f);
 }
 
 enum {
 	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
 	OPT_LIST_COLUMNS, OPT_TABLE, OPT_LSPCI, OPT_COMPARE, OPT_NO_FLOPPY_WA,
-	OPT_KERNEL_VERSION,
+	OPT_KERNEL_VERSION, OPT_ASSUME,
 };
 
 static const struct option long_options[] = {
@@ -79,6 +82,7 @@ static const struct option long_options[] = {
 	{ "compare", no_argument, NULL, OPT_COMPARE },
 	{ "no-floppy-wa", no_argument, NULL, OPT_NO_FLOPPY_WA },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
+	{ "assume", required_argument, NULL, OPT_ASSUME },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -194,6 +198,13 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 		case OPT_LSPCI: o->lspci = optarg; break;
 		case OPT_COMPARE: o->compare = true; break;
 		case OPT_NO_FLOPPY_WA: o->no_floppy_wa = true; break;
+		case OPT_ASSUME:
+			if (o->nassume == (int)ARRAY_LEN(o->assume)) {
+				warnx_("%s: at most %zu --assume options", cmd, ARRAY_LEN(o->assume));
+				return EXIT_FAIL;
+			}
+			o->assume[o->nassume++] = optarg;
+			break;
 		case OPT_KERNEL_VERSION:
 			if (resv_parse_kernel_version(optarg, &o->kernel) < 0) {
 				warnx_("%s: bad --kernel-version '%s': expected X.Y or a release "
@@ -515,9 +526,12 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	resv_machine_set_kernel(m, kernel);
 	if (rc < 0 || resv_machine_lint(m) < 0)
 		goto nomem;
+	resv_machine_set_kernel(m, o->kernel);
+	if (apply_assumptions(m, o))
+		goto fail;
 	if (resv_machine_table_count(m) == 0) {
 		print_diags(resv_machine_diags(m));
-		warnx_("no DMAR, IVRS or IORT table %s: the firmware describes no IOMMU, or the "
+		warnx_("no DMAR, IVRS, IORT or VIOT table %s: the firmware describes no IOMMU, or the "
 		       "tables are readable by root only. Use --table FILE or --sysroot DIR.",
 		       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
 		resv_machine_free(m);

@@ -12,7 +12,7 @@ static const struct command {
 	{ "regions", cmd_regions, "compute a view of a region list (a calculator)" },
 	{ "groups", cmd_groups, "IOMMU groups, their devices and reserved regions" },
 	{ "iova", cmd_iova, "usable IOVA ranges of each group" },
-	{ "tables", cmd_tables, "decode and lint the DMAR, IVRS and IORT tables" },
+	{ "tables", cmd_tables, "decode and lint the DMAR, IVRS, IORT and VIOT tables" },
 	{ "predict", cmd_predict, "each group's regions predicted from the firmware" },
 	{ "explain", cmd_explain, "a device's regions, where they come from, can it be assigned" },
 	{ "check", cmd_check, "does a guest memory layout fit the groups of the devices to assign" },

@@ -438,9 +438,19 @@ void table_end_group(struct table *t)
 
 int table_print(struct table *t)
 {
+	return table_print_with(t, NULL, NULL);
+}
+
+int table_print_with(struct table *t, int (*extra)(struct json *j, void *arg), void *arg)
+{
 	if (t->o->json) {
+		int rc;
+
 		json_close(&t->j, ']');
+		rc = extra ? extra(&t->j, arg) : 0;
 		json_close(&t->j, '}');
+		if (rc < 0)
+			return rc;
 		return fflush(stdout) == 0 ? 0 : -EIO;
 	}
 	if (!t->any_row)

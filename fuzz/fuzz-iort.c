@@ -11,6 +11,9 @@
 #include "predict.h"
 #include "value.h"
 
+/* No version (the newest), before RMRs, while single-ID mappings were skipped. */
+static const unsigned int kernels[] = { 0, 0x050a00, 0x060200 };
+
 /* Requester IDs around the edges of the usual mapping ranges. */
 static const uint32_t ids[] = { 0, 1, 0xff, 0x100, 0xffff, 0x10000, 0xffffffff };
 
@@ -46,8 +49,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (describe_iort(&v, iort) == 0)
 		fuzz_walk_value(v);
-	for (size_t i = 0; i < t->n; i++)
-		FUZZ_CHECK(predict_arm(l, iort, &t->devs[i]) >= 0);
+	for (size_t i = 0; i < t->n; i++) {
+		struct arm_streams s;
+		bool named;
+
+		if (arm_streams(iort, t, &t->devs[i], &s) == 0)
+			FUZZ_CHECK(predict_arm(l, iort, &s, &t->devs[i], i & 1, kernels[i % 3], &named) == 0);
+	}
 	fuzz_check_list(l);
 out:
 	fuzz_check_diags(d, size);

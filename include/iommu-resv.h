@@ -493,15 +493,16 @@ struct resv_value {
 /* resv_value_get() - the member @key of object @v, or NULL. */
 const struct resv_value *resv_value_get(const struct resv_value *v, const char *key);
 
-/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT found). */
+/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT, VIOT found). */
 enum resv_iommu {
 	RESV_IOMMU_NONE = 0,
 	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
 	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
 	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
+	RESV_IOMMU_VIRTIO,	/* ACPI VIOT: virtio-iommu */
 };
 
-/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu" or "none". */
+/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu", "virtio-iommu" or "none". */
 const char *resv_iommu_name(enum resv_iommu iommu);
 
 /* A table as loaded: the header's fields and the decoded entries. */
@@ -538,11 +539,11 @@ void resv_machine_free(struct resv_machine *m);
 /**
  * resv_machine_add_tables() - add the firmware tables in @buf: one binary
  * ACPI table, or the text acpidump(8) prints (any number of tables; the
- * text is recognised by its first "SIG @ 0x..." line). DMAR, IVRS and IORT
+ *  text is recognised by its first "SIG @ 0x..." line). DMAR, IVRS, IORT, VIOT
  * are parsed and checked; other tables are skipped. A second table of a
  * signature already loaded is skipped with a warning: the kernel uses the
  * first. Findings become diagnostics naming @where and the table.
- * Return: the number of DMAR/IVRS/IORT tables added (>= 0); -EBADMSG when
+ * Return: the number of DMAR/IVRS/IORT/VIOT tables added (>= 0); -EBADMSG when
  * @buf is neither a table nor acpidump text; -ENOMEM.
  */
 int resv_machine_add_tables(struct resv_machine *m, const void *buf, size_t len,
@@ -559,7 +560,7 @@ int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 			 uint8_t dev, uint8_t fn, const uint8_t *config, size_t len);
 
 /* What resv_machine_load() reads. */
-#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT} */
+#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT} */
 #define RESV_LOAD_PCI		(1u << 1)	/* sys/bus/pci/devices/ * /config */
 #define RESV_LOAD_MEMMAP	(1u << 2)	/* sys/firmware/memmap/ * /{start,end,type} */
 #define RESV_LOAD_ALL		(RESV_LOAD_TABLES | RESV_LOAD_PCI | RESV_LOAD_MEMMAP)
@@ -599,7 +600,9 @@ enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
  * 16 | minor << 8, as resv_kernel_version() gives it; 0, the default, for
  * the newest) where they changed: which DMAR subtables' scopes the Intel
  * driver checks (SATC from v5.12), whether an IVMD serves only its own PCI
- * segment (v6.0). Call before resv_machine_lint() and predicting.
+ * segment (v6.0), whether arm-smmu-v3 refuses a shared stream ID (v5.14),
+ * whether VIOT is read (v5.14). Call before resv_machine_lint() and
+ * predicting.
  */
 void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
 
@@ -614,7 +617,7 @@ void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
  */
 const char *resv_machine_iommu_off(const struct resv_machine *m);
 
-/** resv_machine_table_count() - DMAR, IVRS and IORT tables loaded. */
+/** resv_machine_table_count() - DMAR, IVRS, IORT and VIOT tables loaded. */
 size_t resv_machine_table_count(const struct resv_machine *m);
 
 /** resv_machine_table() - table @i in load order, borrowed; NULL if out of range. */
@@ -632,15 +635,90 @@ const struct resv_device *resv_machine_device(const struct resv_machine *m, size
 /* resv_machine_predict() options. */
 #define RESV_PREDICT_NO_FLOPPY_WA	(1u << 0)	/* kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA */
 
+/*
+ * Assumptions: facts the kernel learns at run time that no table holds. A
+ * prediction that rests on one says so (resv_machine_assumption_matters());
+ * each has a default, and resv_machine_assume() states another.
+ *
+ * "preserve-config": "yes" (default) or "no". Whether the PCI host bridge
+ * keeps the firmware's configuration, which Linux learns by evaluating the
+ * bridge's _DSM function 5 in AML (drivers/acpi/pci_root.c
+ * acpi_pci_root_create from v5.7; drivers/pci/pci-acpi.c
+ * pci_acpi_preserve_config from v6.11). IORT RMRs reach a PCI device only
+ * when it is "yes" (iort.c iort_rmr_has_dev, v6.0). The default: "no" when
+ * a DSDT was read and no DSDT or SSDT holds the PCI _DSM's UUID (no host
+ * bridge can answer function 5); else "yes", as DEN0049 E.d §3.1.1.5
+ * requires of firmware whose RMRs name PCI devices and as QEMU's arm virt
+ * _DSM answers (the AML itself is not evaluated). resv_machine_load()
+ * reads sys/firmware/acpi/tables/DSDT and SSDT1..SSDT64 for this;
+ * resv_machine_add_tables() takes a DSDT or SSDT too.
+ *
+ * "viommu-resv": what a virtio-iommu reports in each endpoint's PROBE reply
+ * (drivers/iommu/virtio-iommu.c viommu_probe_endpoint): "qemu-x86" (RESV_MEM
+ * MSI [0xfee00000, 0xfeefffff]), "qemu-virt-gicv2m" (MSI [0x8020000,
+ * 0x8020fff]), "qemu-virt-its" (MSI [0x8090000, 0x809ffff]) or "none" (no
+ * property: the kernel adds its software MSI window [0x8000000, 0x80fffff]).
+ * The default follows the host bridge at 0000:00:00.0: QEMU's Q35 or i440FX
+ * gives qemu-x86, its generic PCIe host (arm virt, GICv2 by default)
+ * qemu-virt-gicv2m, anything else none.
+ */
+enum resv_assumption {
+	RESV_ASSUME_PRESERVE_CONFIG = 0,
+	RESV_ASSUME_VIOMMU_RESV = 1,
+};
+#define RESV_ASSUME_COUNT 2
+
+/** resv_assumption_keys() - the keys, NULL-terminated, static. */
+const char *const *resv_assumption_keys(void);
+
+/** resv_assumption_values() - @key's values, NULL-terminated, static; NULL for an unknown key. */
+const char *const *resv_assumption_values(const char *key);
+
+/**
+ * resv_machine_assume() - state assumption @key; an empty @value returns to
+ * the default. Return: 0; -EINVAL for an unknown key or value.
+ */
+int resv_machine_assume(struct resv_machine *m, const char *key, const char *value);
+
+/**
+ * resv_machine_assumption() - the value of @key in force, static; *@why
+ * (may be NULL) gets "given" or one sentence on the default (static, or
+ * living as long as @m). NULL for an unknown key.
+ */
+const char *resv_machine_assumption(const struct resv_machine *m, const char *key,
+				    const char **why);
+
+/**
+ * resv_machine_assumption_matters() - does @device's prediction rest on
+ * @key (could another value change its regions or whether it has a group)?
+ * Return: 1 or 0; -ENOENT for an unknown device; -EINVAL for an unknown
+ * key; -ENOMEM.
+ */
+int resv_machine_assumption_matters(const struct resv_machine *m, const char *device,
+				    const char *key);
+
+/**
+ * resv_machine_no_group_reason() - when @device is behind an IOMMU in the
+ * tables but the driver refuses it (resv_machine_predict() gives 1), one
+ * sentence on why into @buf (@size bytes, truncated like snprintf): on
+ * arm-smmu-v3, a stream ID another device took first, e.g. the DMA alias
+ * of a PCIe-to-PCI bridge. @buf may be NULL when @size is 0. Return: 1
+ * when the device is refused (the sentence written); 0 when it is not;
+ * -ENOENT for an unknown device; -ENOMEM.
+ */
+int resv_machine_no_group_reason(const struct resv_machine *m, const char *device, char *buf,
+				 size_t size);
+
 /**
  * resv_machine_predict() - append to @out the regions the kernel's IOMMU
  * driver reports for PCI function @device ("dddd:bb:dd.f"), each with its
  * provenance (the table entry, the scope, the rule) as its source's origin
  * and @device as its device (SPEC §4).
- * Return: 0; 1 when the firmware puts @device behind no IOMMU, or the
- * kernel's driver would not start on these tables (resv_machine_iommu_off();
- * nothing is appended); -ENOENT for an unknown @device; -ENODATA when no
- * DMAR, IVRS or IORT was loaded; -ENOMEM.
+ * Return: 0; 1 when @device gets no IOMMU group (nothing is appended): the
+ * firmware puts it behind no IOMMU, the kernel's driver would not start on
+ * these tables (resv_machine_iommu_off()), or the driver refuses it
+ * (resv_machine_no_group_reason()); -ENOENT for an unknown @device; -ENODATA
+ * when no DMAR, IVRS, IORT or VIOT was loaded; -ENOMEM.
  */
 int resv_machine_predict(const struct resv_machine *m, const char *device,
 			 unsigned int flags, struct resv_list *out);
@@ -883,7 +961,7 @@ int resv_guest_relocate(struct resv_guest_layout **out,
  * relative paths, so that the directory reproduces every result as a sysroot:
  * sys/kernel/iommu_groups/N/{type,reserved_regions,devices/},
  * sys/bus/pci/devices/NAME/{class,vendor,device,config,iommu_group,iommu},
- * sys/firmware/acpi/tables/{DMAR,IVRS,IORT}, sys/firmware/memmap/N/{start,
+ * sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT,DSDT,SSDT1..SSDT64}, sys/firmware/memmap/N/{start,
  * end,type}, sys/class/iommu/UNIT/{intel-iommu,amd-iommu}/ (and the same
  * directories under a device's iommu link), proc/sys/kernel/osrelease and
  * proc/cmdline.

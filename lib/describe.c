@@ -299,3 +299,48 @@ int describe_iort(struct resv_value **out, const struct iort *t)
 	}
 	return vb_finish(&b, out);
 }
+
+int describe_viot(struct resv_value **out, const struct viot *t)
+{
+	struct vbuild b;
+
+	vb_init(&b);
+	vb_uint(&b, "node_count", t->node_count);
+	vb_uint(&b, "node_offset", t->node_offset);
+	vb_begin(&b, "entries", RESV_VALUE_ARRAY);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct viot_node *n = &t->nodes[i];
+
+		vb_begin(&b, NULL, RESV_VALUE_OBJECT);
+		vb_str(&b, "type", viot_node_name(n->type));
+		vb_uint(&b, "node_type", n->type);
+		vb_uint(&b, "offset", n->offset);
+		vb_uint(&b, "length", n->length);
+		vb_bool(&b, "valid", n->valid);
+		switch (n->read ? n->type : 0) {
+		case VIOT_PCI_RANGE:
+			vb_uint(&b, "endpoint_start", n->endpoint_start);
+			vb_uint(&b, "segment_start", n->segment_start);
+			vb_uint(&b, "segment_end", n->segment_end);
+			vb_uint(&b, "bdf_start", n->bdf_start);
+			vb_uint(&b, "bdf_end", n->bdf_end);
+			vb_uint(&b, "output_node", n->output_node);
+			break;
+		case VIOT_MMIO:
+			vb_uint(&b, "endpoint", n->endpoint);
+			vb_addr(&b, "base", n->base);
+			vb_uint(&b, "output_node", n->output_node);
+			break;
+		case VIOT_VIRTIO_IOMMU_PCI:
+			vb_uint(&b, "segment", n->segment);
+			vb_uint(&b, "bdf", n->bdf);
+			break;
+		case VIOT_VIRTIO_IOMMU_MMIO:
+			vb_addr(&b, "base", n->base);
+			break;
+		}
+		vb_end(&b);
+	}
+	vb_end(&b);
+	return vb_finish(&b, out);
+}

@@ -6,6 +6,7 @@
 #include "dmar.h"
 #include "iort.h"
 #include "ivrs.h"
+#include "viot.h"
 
 /*
  * Each gives the table body (the fields after the common header and an
@@ -15,6 +16,7 @@
 int describe_dmar(struct resv_value **out, const struct dmar *dmar);
 int describe_ivrs(struct resv_value **out, const struct ivrs *ivrs);
 int describe_iort(struct resv_value **out, const struct iort *iort);
+int describe_viot(struct resv_value **out, const struct viot *viot);
 
 /* Stable names: "endpoint", "range_start", "smmu_v3", ...; "unknown". */
 const char *dmar_scope_type_name(uint8_t type);

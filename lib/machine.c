@@ -25,15 +25,20 @@ struct resv_machine {
 	struct dmar *dmar;
 	struct ivrs *ivrs;
 	struct iort *iort;
-	enum resv_iommu iommu;	/* the first of the three loaded */
-	struct resv_table tables[3];
-	struct resv_value *bodies[3];
+	struct viot *viot;
+	enum resv_iommu iommu;	/* the first loaded; VIOT over an IORT without SMMUs */
+	struct resv_table tables[4];
+	struct resv_value *bodies[4];
 	size_t ntables;
 	struct pci_topology topo;
 	struct resv_device *devices;	/* topo.n entries, names into topo */
 	struct memmap_entry *memmap;
 	size_t nmemmap;
-	unsigned int kernel;	/* whose rules: major << 16 | minor << 8; 0 the newest */
+	unsigned int kernel;	/* major << 16 | minor << 8; 0: the newest */
+	/* The AML read (DSDT, SSDTs): is there a PCI _DSM at all? */
+	bool aml_read, pci_dsm_seen;
+	char pci_dsm_why[PATH_MAX + 256];
+	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
 };
 
 #define KERNEL(a, b) ((a) << 16 | (b) << 8)
@@ -44,6 +49,7 @@ RESV_EXPORT const char *resv_iommu_name(enum resv_iommu iommu)
 	case RESV_IOMMU_INTEL: return "intel-vtd";
 	case RESV_IOMMU_AMD: return "amd-vi";
 	case RESV_IOMMU_ARM: return "arm-smmu";
+	case RESV_IOMMU_VIRTIO: return "virtio-iommu";
 	default: return "none";
 	}
 }
@@ -56,6 +62,8 @@ RESV_EXPORT int resv_machine_new(struct resv_machine **out)
 		free(m);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < RESV_ASSUME_COUNT; i++)
+		m->assumed[i] = -1;
 	*out = m;
 	return 0;
 }
@@ -71,6 +79,7 @@ RESV_EXPORT void resv_machine_free(struct resv_machine *m)
 	dmar_free(m->dmar);
 	ivrs_free(m->ivrs);
 	iort_free(m->iort);
+	viot_free(m->viot);
 	pci_topology_free(&m->topo);
 	free(m->devices);
 	free(m->memmap);
@@ -116,7 +125,16 @@ RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_mach
 /* ------------------------------------------------------------------------ */
 /* Tables                                                                   */
 
-static const char *const our_signatures[] = { "DMAR", "IVRS", "IORT" };
+static const char *const our_signatures[] = { "DMAR", "IVRS", "IORT", "VIOT" };
+
+/* An IORT with no SMMU translates nothing: on QEMU's arm virt it maps PCI to the ITS. */
+static bool iort_has_smmu(const struct iort *iort)
+{
+	for (size_t i = 0; i < iort->nnodes; i++)
+		if (iort->nodes[i].type == IORT_SMMU || iort->nodes[i].type == IORT_SMMU_V3)
+			return true;
+	return false;
+}
 
 /* The file table @sig came from, or NULL when it is not loaded. */
 static const char *table_file(const struct resv_machine *m, const char *sig)
@@ -125,6 +143,38 @@ static const char *table_file(const struct resv_machine *m, const char *sig)
 		if (strcmp(m->tables[i].signature, sig) == 0)
 			return m->tables[i].where;
 	return NULL;
+}
+
+/*
+ * The PCI _DSM's UUID E5C937D0-3553-4D7A-9117-EA4D19C3434D as AML's ToUUID
+ * stores it (a 16-byte buffer, the first three fields little-endian): the
+ * host bridge's _DSM compares Arg0 with it (PCI Firmware 3.3 §4.6). No
+ * table that lacks these bytes can answer function 5, whatever its AML.
+ */
+static const uint8_t pci_dsm_uuid[16] = {
+	0xd0, 0x37, 0xc9, 0xe5, 0x53, 0x35, 0x7a, 0x4d,
+	0x91, 0x17, 0xea, 0x4d, 0x19, 0xc3, 0x43, 0x4d,
+};
+
+static bool is_aml_table(const uint8_t *buf, size_t len)
+{
+	return len >= 4 && (memcmp(buf, "DSDT", 4) == 0 || memcmp(buf, "SSDT", 4) == 0);
+}
+
+static void scan_aml(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
+{
+	m->aml_read = true;
+	for (size_t i = 0; !m->pci_dsm_seen && len >= sizeof(pci_dsm_uuid) &&
+			   i <= len - sizeof(pci_dsm_uuid); i++) {
+		if (buf[i] != pci_dsm_uuid[0] ||
+		    memcmp(buf + i, pci_dsm_uuid, sizeof(pci_dsm_uuid)) != 0)
+			continue;
+		m->pci_dsm_seen = true;
+		snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
+			 "default: %s holds a PCI _DSM (its UUID at offset 0x%zx); that its function 5 "
+			 "returns 0 is assumed, as QEMU's arm virt _DSM does (hw/pci-host/"
+			 "gpex-acpi.c): the AML is not evaluated here", where, i);
+	}
 }
 
 static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
@@ -136,6 +186,10 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	size_t first = resv_diags_count(m->diags);
 	int rc;
 
+	if (is_aml_table(buf, len)) {
+		scan_aml(m, buf, len, where);
+		return 0;
+	}
 	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && len >= 4; i++)
 		if (memcmp(buf, our_signatures[i], 4) == 0)
 			sig = our_signatures[i];
@@ -156,11 +210,17 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 			h = &m->ivrs->header;
 			rc = describe_ivrs(&body, m->ivrs);
 		}
-	} else {
+	} else if (sig == our_signatures[2]) {
 		rc = iort_parse(&m->iort, buf, len, m->diags, where);
 		if (rc == 0) {
 			h = &m->iort->header;
 			rc = describe_iort(&body, m->iort);
+		}
+	} else {
+		rc = viot_parse(&m->viot, buf, len, m->diags, where);
+		if (rc == 0) {
+			h = &m->viot->header;
+			rc = describe_viot(&body, m->viot);
 		}
 	}
 	diags_mark_table(m->diags, first, sig);
@@ -186,7 +246,14 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	m->bodies[m->ntables++] = body;
 	if (m->iommu == RESV_IOMMU_NONE)
 		m->iommu = sig == our_signatures[0] ? RESV_IOMMU_INTEL :
-			   sig == our_signatures[1] ? RESV_IOMMU_AMD : RESV_IOMMU_ARM;
+			   sig == our_signatures[1] ? RESV_IOMMU_AMD :
+			   sig == our_signatures[2] ? RESV_IOMMU_ARM : RESV_IOMMU_VIRTIO;
+	/*
+	 * acpi_iommu_configure_id tries the IORT, then the VIOT, device by
+	 * device; the machine is named after the one that can translate.
+	 */
+	if (m->iort && m->viot && !iort_has_smmu(m->iort))
+		m->iommu = RESV_IOMMU_VIRTIO;
 	return 1;
 }
 
@@ -196,7 +263,7 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
  */
 struct machine_mark {
 	size_t ntables, ndiags;
-	bool dmar, ivrs, iort;
+	bool dmar, ivrs, iort, viot, aml_read, pci_dsm_seen;
 	enum resv_iommu iommu;
 };
 
@@ -204,7 +271,8 @@ static struct machine_mark machine_mark(const struct resv_machine *m)
 {
 	return (struct machine_mark){
 		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
-		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .iommu = m->iommu,
+		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .viot = m->viot,
+		.iommu = m->iommu, .aml_read = m->aml_read, .pci_dsm_seen = m->pci_dsm_seen,
 	};
 }
 
@@ -228,7 +296,13 @@ static void machine_rollback(struct resv_machine *m, const struct machine_mark *
 		iort_free(m->iort);
 		m->iort = NULL;
 	}
+	if (!mark->viot) {
+		viot_free(m->viot);
+		m->viot = NULL;
+	}
 	m->iommu = mark->iommu;
+	m->aml_read = mark->aml_read;
+	m->pci_dsm_seen = mark->pci_dsm_seen;
 	diags_truncate(m->diags, mark->ndiags);
 }
 
@@ -270,6 +344,10 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			return -EBADMSG;
 		char sig[ACPI_SIGNATURE_TEXT];
 
+		if (is_aml_table(buf, len)) {
+			scan_aml(m, buf, len, where);
+			return 0;
+		}
 		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++) {
 			if (memcmp(buf, our_signatures[i], 4) != 0)
 				continue;
@@ -280,7 +358,7 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 		}
 		acpi_signature_text(buf, sig);
 		return diags_add(m->diags, "ACPI_TABLE_SKIPPED", RESV_SEV_INFO, where, 0, -1,
-				 "%s: signature \"%s\" is not DMAR, IVRS or IORT; skipped", where,
+				 "%s: signature \"%s\" is not DMAR, IVRS, IORT or VIOT; skipped", where,
 				 sig);
 	}
 	n = acpidump_parse(buf, len, &tables, m->diags, where);
@@ -469,6 +547,27 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 		if (rc < 0)
 			goto out;
 	}
+	/* The AML, only to know whether a PCI _DSM exists (preserve-config). */
+	for (int i = 0; i <= 64 && (what & RESV_LOAD_TABLES); i++) {
+		char rel[64], where[PATH_MAX + 64];
+		char *buf;
+		size_t len;
+
+		if (i == 0)
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/DSDT");
+		else
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/SSDT%d", i);
+		rc = sysroot_read(&sr, rel, &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc < 0)	/* absent or unreadable: the default stays the spec's */
+			continue;
+		sysroot_display(&sr, rel, where, sizeof(where));
+		if (is_aml_table((const uint8_t *)buf, len))
+			scan_aml(m, (const uint8_t *)buf, len, where);
+		free(buf);
+	}
+	rc = 0;
 	if (what & RESV_LOAD_PCI) {
 		devs = malloc((ndevs ? ndevs : 1) * sizeof(*devs));
 		if (!devs) {
@@ -782,6 +881,329 @@ static bool amd_ht_range_ignore(const struct ivrs *ivrs)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Assumptions: what the kernel learns at run time, which no table holds    */
+
+struct assumption {
+	const char *key;
+	const char *values[5];	/* NULL-terminated */
+};
+
+static const struct assumption assumptions[RESV_ASSUME_COUNT] = {
+	[RESV_ASSUME_PRESERVE_CONFIG] = { "preserve-config", { "yes", "no", NULL } },
+	[RESV_ASSUME_VIOMMU_RESV] = { "viommu-resv",
+				      { "qemu-x86", "qemu-virt-gicv2m", "qemu-virt-its", "none",
+					NULL } },
+};
+
+static const char *const assumption_keys[RESV_ASSUME_COUNT + 1] = {
+	"preserve-config", "viommu-resv", NULL,
+};
+
+RESV_EXPORT const char *const *resv_assumption_keys(void)
+{
+	return assumption_keys;
+}
+
+static int assumption_index(const char *key)
+{
+	for (int i = 0; key && i < RESV_ASSUME_COUNT; i++)
+		if (strcmp(assumptions[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+RESV_EXPORT const char *const *resv_assumption_values(const char *key)
+{
+	int k = assumption_index(key);
+
+	return k < 0 ? NULL : assumptions[k].values;
+}
+
+RESV_EXPORT int resv_machine_assume(struct resv_machine *m, const char *key, const char *value)
+{
+	int k = assumption_index(key);
+
+	if (k < 0 || !value)
+		return -EINVAL;
+	if (!*value) {	/* back to the default */
+		m->assumed[k] = -1;
+		return 0;
+	}
+	for (int v = 0; assumptions[k].values[v]; v++) {
+		if (strcmp(assumptions[k].values[v], value) == 0) {
+			m->assumed[k] = (int8_t)v;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * What QEMU's virtio-iommu-pci reports in its PROBE replies depends on the
+ * machine, which the host bridge names: Q35 (8086:29c0) and i440FX
+ * (8086:1237) are hw/i386/pc.c, the generic PCIe host (1b36:0008) is arm
+ * virt (hw/arm/virt.c; GICv2, and so GICv2m, unless gic-version=3).
+ */
+static int viommu_default(const struct resv_machine *m, const char **why)
+{
+	const struct pci_dev *hb = pci_find(&m->topo, 0, 0, 0, 0);
+
+	if (hb && hb->vendor == 0x8086 && (hb->device == 0x29c0 || hb->device == 0x1237)) {
+		*why = "default: the host bridge 0000:00:00.0 is QEMU's Q35 or i440FX, whose "
+		       "virtio-iommu reports the x86 MSI window [0xfee00000-0xfeefffff] as "
+		       "RESV_MEM MSI (hw/i386/pc.c pc_machine_device_pre_plug_cb); the PROBE "
+		       "reply is not in any table";
+		return 0;
+	}
+	if (hb && hb->vendor == 0x1b36 && hb->device == 0x0008) {
+		*why = "default: the host bridge 0000:00:00.0 is QEMU's generic PCIe host, the arm "
+		       "virt machine, whose virtio-iommu reports the GICv2m doorbell frame "
+		       "[0x8020000-0x8020fff] as RESV_MEM MSI (hw/arm/virt.c "
+		       "virt_machine_device_pre_plug_cb; GICv2 is virt's default); the PROBE reply "
+		       "is not in any table";
+		return 1;
+	}
+	*why = "default: not a QEMU machine this knows, so no reserved region is assumed in the "
+	       "PROBE replies, and the kernel adds its software MSI window";
+	return 3;
+}
+
+/* The value index in force for assumption @k. */
+static int assumed(const struct resv_machine *m, int k, const char **why)
+{
+	const char *dummy;
+
+	why = why ? why : &dummy;
+	if (m->assumed[k] >= 0) {
+		*why = "given";
+		return m->assumed[k];
+	}
+	if (k == RESV_ASSUME_VIOMMU_RESV)
+		return viommu_default(m, why);
+	if (m->aml_read && !m->pci_dsm_seen) {
+		*why = "default: the DSDT and SSDTs read hold no PCI _DSM (no ToUUID "
+		       "E5C937D0-3553-4D7A-9117-EA4D19C3434D), so no host bridge answers function 5 "
+		       "and Linux leaves preserve_config off (pci_root.c acpi_pci_root_create, "
+		       "pci-acpi.c pci_acpi_preserve_config)";
+		return 1;
+	}
+	if (m->pci_dsm_seen) {
+		*why = m->pci_dsm_why;
+		return 0;
+	}
+	*why = "default: DEN0049 E.d section 3.1.1.5 requires firmware whose RMRs name PCI devices to "
+	       "give the host bridge a _DSM function 5 that returns 0 (preserve the boot "
+	       "configuration), and QEMU's arm virt machine does (hw/pci-host/gpex-acpi.c); the "
+	       "AML is not evaluated here";
+	return 0;
+}
+
+RESV_EXPORT const char *resv_machine_assumption(const struct resv_machine *m, const char *key,
+						const char **why)
+{
+	int k = assumption_index(key);
+
+	return k < 0 ? NULL : assumptions[k].values[assumed(m, k, why)];
+}
+
+/*
+ * arm-smmu-v3 keeps every master's stream IDs in one tree per SMMU
+ * (arm_smmu_insert_master, since "iommu/arm-smmu-v3: Maintain a SID->device
+ * structure", v5.14). A device whose stream ID is already there is refused:
+ * dev_warn "stream %u already in tree" and -EINVAL up to v6.14; "Aliasing
+ * StreamID 0x%x (from %s) unsupported, expect DMA to be broken" and -ENODEV
+ * from v6.15 ("Fail aliasing StreamIDs more gracefully", also in the 6.1,
+ * 6.6 and 6.12 stable kernels). The probe fails and the device gets no
+ * group. One device's own duplicates (a function at devfn 0 behind a
+ * PCIe-to-PCI bridge is its own alias) are skipped since "Fix
+ * iommu_device_probe bug due to duplicated stream ids" (v6.15 and the same
+ * stable kernels), which this follows. SMMUv1/v2 share one stream match
+ * entry between such devices (arm-smmu.c arm_smmu_find_sme), and before the
+ * tree both probe.
+ *
+ * Devices probe in PCI order here: the kernel probes at driver bind (ACPI:
+ * acpi_dma_configure), in bus scan order for drivers present at boot.
+ * Return: 1 with *@winner and *@sid when @dev is refused; 0; -ENOMEM.
+ */
+static int arm_refused(const struct resv_machine *m, const struct pci_dev *dev,
+		       const struct arm_streams *s, const struct pci_dev **winner, uint32_t *sid)
+{
+	struct taken { uint32_t sid; const struct pci_dev *owner; } *v;
+	size_t n = 0, at = (size_t)(dev - m->topo.devs);
+	int rc = 0;
+
+	if (s->smmu->type != IORT_SMMU_V3 || (m->kernel && m->kernel < KERNEL(5, 14)))
+		return 0;
+	v = malloc((at ? at : 1) * PCI_MAX_ALIASES * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i <= at && !rc; i++) {
+		const struct pci_dev *e = &m->topo.devs[i];
+		struct arm_streams es;
+		size_t first = n;
+		bool refused = false;
+
+		if (i < at && (arm_streams(m->iort, &m->topo, e, &es) != 0 || es.smmu != s->smmu))
+			continue;
+		if (i == at)
+			es = *s;
+		for (size_t k = 0; k < es.n && !refused; k++)
+			for (size_t j = 0; j < first && !refused; j++)
+				if (v[j].sid == es.sid[k]) {
+					refused = true;
+					if (i == at) {
+						*winner = v[j].owner;
+						*sid = es.sid[k];
+						rc = 1;
+					}
+				}
+		for (size_t k = 0; i < at && !refused && k < es.n; k++)
+			v[n++] = (struct taken){ es.sid[k], e };
+	}
+	free(v);
+	return rc;
+}
+
+RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const char *device,
+					     char *buf, size_t size)
+{
+	const struct pci_dev *dev = pci_find_name(&m->topo, device), *winner = NULL;
+	struct arm_streams s;
+	uint32_t sid = 0;
+	int rc;
+
+	if (!dev)
+		return -ENOENT;
+	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
+		return 0;
+	rc = arm_refused(m, dev, &s, &winner, &sid);
+	if (rc <= 0)
+		return rc;
+	const struct pci_dev *via = NULL;
+
+	for (size_t k = 0; k < s.n; k++)
+		if (s.sid[k] == sid && s.via[k])
+			via = s.via[k];
+	snprintf(buf, size,
+		 "its stream ID 0x%x (%u)%s%s is also %s's, which probes first (PCI order); "
+		 "arm-smmu-v3 refuses a second device with a stream ID already in its tree "
+		 "(arm_smmu_insert_master: \"stream %u already in tree\" up to v6.14, "
+		 "\"Aliasing StreamID 0x%x (from %s) unsupported\" from v6.15), so its probe "
+		 "fails and it gets no IOMMU group", sid, sid,
+		 via ? ", the DMA alias of the PCIe-to-PCI bridge " : "", via ? via->name : "",
+		 winner->name, sid, sid, winner->name);
+	return 1;
+}
+
+/* Return: 0; 1 no SMMU for it; 2 refused by the driver; -ENOMEM. */
+static int predict_arm_device(const struct resv_machine *m, const struct pci_dev *dev,
+			      struct resv_list *out, bool *rmr_named)
+{
+	const struct pci_dev *winner;
+	struct arm_streams s;
+	uint32_t sid;
+	int rc;
+
+	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
+		return 1;
+	rc = arm_refused(m, dev, &s, &winner, &sid);
+	if (rc != 0)
+		return rc < 0 ? rc : 2;
+	return predict_arm(out, m->iort, &s, dev,
+			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, m->kernel, rmr_named);
+}
+
+/*
+ * The virtio-iommu node that translates @dev, and its endpoint ID: viot.c
+ * viot_iommu_configure walks the DMA aliases (pci_for_each_dma_alias) and
+ * each must be in a PCI range node (-ENODEV stops the walk otherwise); the
+ * first gives the endpoint. The virtio-iommu itself is not translated
+ * (viot_dev_iommu_init: "We're not translating ourself"). The VIOT driver
+ * came in v5.14 ("ACPI: Add driver for the VIOT table").
+ */
+static const struct viot_node *viot_iommu_for(const struct resv_machine *m,
+					      const struct pci_dev *dev, uint32_t *epid)
+{
+	struct pci_alias aliases[PCI_MAX_ALIASES];
+	size_t n = pci_dma_aliases(&m->topo, dev, aliases);
+	const struct viot_node *iommu = NULL;
+
+	if (!m->viot || (m->kernel && m->kernel < KERNEL(5, 14)))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t id;
+		const struct viot_node *r = viot_pci_range(m->viot, dev->segment, aliases[i].rid, &id);
+
+		if (!r)
+			return NULL;
+		if (i == 0) {
+			iommu = viot_node_at(m->viot, r->output_node);
+			*epid = id;
+		}
+	}
+	if (iommu && iommu->type == VIOT_VIRTIO_IOMMU_PCI && iommu->segment == dev->segment &&
+	    iommu->bdf == (dev->bus << 8 | dev->dev << 3 | dev->fn))
+		return NULL;
+	return iommu;
+}
+
+static int predict_virtio_device(const struct resv_machine *m, const struct pci_dev *dev,
+				 struct resv_list *out)
+{
+	const struct viot_node *iommu;
+	uint32_t epid = 0;
+
+	iommu = viot_iommu_for(m, dev, &epid);
+	if (!iommu)
+		return 1;
+	return predict_virtio(out, iommu, epid, dev,
+			      (enum viommu_resv)assumed(m, RESV_ASSUME_VIOMMU_RESV, NULL));
+}
+
+/* acpi_iommu_configure_id: the IORT's SMMUs first, then the VIOT. */
+static int predict_device(const struct resv_machine *m, const struct pci_dev *dev,
+			  struct resv_list *out, bool *rmr_named)
+{
+	int rc = predict_arm_device(m, dev, out, rmr_named);
+
+	if (rc == 1 && m->viot)
+		rc = predict_virtio_device(m, dev, out);
+	return rc == 2 ? 1 : rc;
+}
+
+RESV_EXPORT int resv_machine_assumption_matters(const struct resv_machine *m, const char *device,
+						const char *key)
+{
+	const struct pci_dev *dev = pci_find_name(&m->topo, device);
+	int k = assumption_index(key);
+	struct resv_list *l;
+	bool named = false;
+	int rc;
+
+	if (!dev)
+		return -ENOENT;
+	if (k < 0)
+		return -EINVAL;
+	if (k == RESV_ASSUME_PRESERVE_CONFIG) {
+		if (!m->iort)
+			return 0;
+		rc = resv_list_new(&l);
+		if (rc < 0)
+			return rc;
+		rc = predict_arm_device(m, dev, l, &named);
+		resv_list_free(l);
+		return rc < 0 ? rc : rc == 0 && named;
+	}
+	/* viommu-resv: every device a virtio-iommu translates. */
+	uint32_t epid;
+
+	if (!m->viot || (m->iort && arm_streams(m->iort, &m->topo, dev,
+						&(struct arm_streams){ 0 }) == 0))
+		return 0;
+	return viot_iommu_for(m, dev, &epid) != NULL;
+}
+
+/* ------------------------------------------------------------------------ */
 /* Prediction                                                               */
 
 RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *device,
@@ -811,7 +1233,8 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		break;
 	}
 	case RESV_IOMMU_ARM:
-		rc = predict_arm(out, m->iort, dev);
+	case RESV_IOMMU_VIRTIO:
+		rc = predict_device(m, dev, out, NULL);
 		break;
 	default:
 		return -ENODATA;
@@ -843,6 +1266,9 @@ RESV_EXPORT const char *resv_machine_relax_rule(const struct resv_machine *m, co
 	case RESV_IOMMU_AMD:
 		return "its IVMD ranges are direct, never relaxable: the AMD-Vi driver has no "
 		       "relaxable type (amd/iommu.c amd_iommu_get_resv_regions)";
+	case RESV_IOMMU_VIRTIO:
+		return "a virtio-iommu reports no direct regions: only reserved and MSI regions from "
+		       "its PROBE replies (virtio-iommu.c viommu_add_resv_mem)";
 	case RESV_IOMMU_ARM:
 		return "an RMR is direct-relaxable only when its node sets flag bit 0, remapping "
 		       "permitted (DEN0049 E.d; iort.c iort_get_rmrs)";

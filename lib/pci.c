@@ -66,6 +66,28 @@ void pci_topology_reindex(struct pci_topology *t)
 		qsort(t->child_buses, t->nchild, sizeof(*t->child_buses), cmp_u32);
 }
 
+/*
+ * The PCI Express capability's port type: the list starts at 0x34 when
+ * status bit 4 is set (PCI 3.0 §6.7), each entry an ID, a next pointer;
+ * at most 48 entries fit in 192 bytes, so the walk stops there.
+ */
+static int8_t pcie_type(const uint8_t *c, size_t len)
+{
+	size_t at;
+
+	if (len < 256)
+		return PCI_TYPE_UNKNOWN;
+	if (!(c[0x06] & 0x10))
+		return PCI_TYPE_CONVENTIONAL;
+	at = c[0x34] & 0xfc;
+	for (int i = 0; i < 48 && at >= 0x40 && at <= 0xfc; i++) {
+		if (c[at] == 0x10)	/* PCI_CAP_ID_EXP */
+			return (int8_t)(c[at + 2] >> 4);
+		at = c[at + 1] & 0xfc;
+	}
+	return PCI_TYPE_CONVENTIONAL;
+}
+
 int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
 		     uint8_t fn, const uint8_t *c, size_t len)
 {
@@ -107,6 +129,7 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 	d.device = (uint16_t)(c[2] | c[3] << 8);
 	d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
 	d.header_type = c[0x0e] & 0x7f;
+	d.pcie_type = pcie_type(c, len);
 	d.bridge = d.header_type == 1;
 	if (d.bridge) {
 		d.secondary = c[0x19];
@@ -296,4 +319,49 @@ bool pci_is_downstream(const struct pci_dev *bridge, const struct pci_dev *dev)
 {
 	return bridge->bridge && bridge->segment == dev->segment &&
 	       dev->bus >= bridge->secondary && dev->bus <= bridge->subordinate;
+}
+
+const struct pci_dev *pci_bus_bridge(const struct pci_topology *t, uint16_t segment, uint8_t bus)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct pci_dev *b = &t->devs[i];
+
+		/* A bridge whose secondary bus is its own is no way up. */
+		if (b->bridge && b->segment == segment && b->secondary == bus && b->bus != bus)
+			return b;
+	}
+	return NULL;
+}
+
+static uint16_t pci_rid(const struct pci_dev *d)
+{
+	return (uint16_t)(d->bus << 8 | d->dev << 3 | d->fn);
+}
+
+size_t pci_dma_aliases(const struct pci_topology *t, const struct pci_dev *dev,
+		       struct pci_alias *out)
+{
+	const struct pci_dev *b;
+	size_t n = 0;
+	uint8_t bus = dev->bus;
+
+	out[n++] = (struct pci_alias){ pci_rid(dev), NULL };
+	for (int step = 0; step < 256 && n < PCI_MAX_ALIASES; step++) {
+		b = pci_bus_bridge(t, dev->segment, bus);
+		if (!b)
+			break;	/* pci_is_root_bus */
+		switch (b->pcie_type) {
+		case PCI_EXP_TYPE_PCI_BRIDGE:
+			out[n++] = (struct pci_alias){ (uint16_t)(b->secondary << 8), b };
+			break;
+		case PCI_EXP_TYPE_PCIE_BRIDGE:
+		case PCI_TYPE_CONVENTIONAL:
+			out[n++] = (struct pci_alias){ pci_rid(b), b };
+			break;
+		default:	/* root and switch ports, other types, unknown */
+			break;
+		}
+		bus = b->bus;
+	}
+	return n;
 }

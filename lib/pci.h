@@ -16,7 +16,29 @@ struct pci_dev {
 	bool bridge;		/* config header type 1: a PCI-to-PCI bridge */
 	uint8_t secondary;	/* bridges: config 0x19 */
 	uint8_t subordinate;	/* bridges: config 0x1a */
+	/*
+	 * The PCI Express capability's device/port type (PCIe 6.0 §7.5.3.2,
+	 * bits 7:4 of the capabilities register), or PCI_TYPE_UNKNOWN: no
+	 * PCIe capability, or a config space too short to hold the list.
+	 */
+	int8_t pcie_type;
 };
+
+#define PCI_TYPE_UNKNOWN	(-1)	/* config space of 64 bytes: cannot tell */
+#define PCI_TYPE_CONVENTIONAL	(-2)	/* a capability list without PCIe */
+#define PCI_EXP_TYPE_ROOT_PORT	4
+#define PCI_EXP_TYPE_UPSTREAM	5
+#define PCI_EXP_TYPE_DOWNSTREAM	6
+#define PCI_EXP_TYPE_PCI_BRIDGE	7	/* PCIe-to-PCI/PCI-X bridge */
+#define PCI_EXP_TYPE_PCIE_BRIDGE 8	/* PCI/PCI-X-to-PCIe bridge */
+
+/* A requester ID a device's DMA may carry, and the bridge that gives it. */
+struct pci_alias {
+	uint16_t rid;
+	const struct pci_dev *via;	/* NULL: the device's own ID */
+};
+
+#define PCI_MAX_ALIASES 8
 
 struct pci_topology {
 	size_t n, cap;
@@ -93,6 +115,26 @@ const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t s
  * whose class is not a bridge; NTB devices, class 0x0680, are bridges)?
  */
 bool dmar_scope_type_mismatch(const struct dmar_scope *scope, const struct pci_dev *dev);
+
+/*
+ * The requester IDs of @dev's DMA, in the order the kernel's
+ * pci_for_each_dma_alias (drivers/pci/search.c) visits them: the device's
+ * own, then for each bridge on the way up to the root bus (the bus no
+ * bridge of the topology leads to): PCIe root and switch ports add none; a
+ * PCIe-to-PCI bridge adds (its secondary bus, devfn 0) (PCIe-to-PCI Bridge
+ * spec 1.0 §2.3); a PCI-to-PCIe bridge and a conventional PCI bridge add
+ * their own ID. A bridge whose kind is unknown (64 bytes of config space)
+ * adds none, as if it were a PCIe port. The kernel's quirks (dma_alias_mask,
+ * PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT) are not known here. At most
+ * PCI_MAX_ALIASES; the walk takes at most 256 steps.
+ * Return: the number written to @out (>= 1).
+ */
+size_t pci_dma_aliases(const struct pci_topology *t, const struct pci_dev *dev,
+		       struct pci_alias *out);
+
+/* The bridge whose secondary bus is @bus in @segment, or NULL (a root bus). */
+const struct pci_dev *pci_bus_bridge(const struct pci_topology *t, uint16_t segment,
+				     uint8_t bus);
 
 /* Is @dev on a bus below @bridge (kernel is_downstream_to_pci_bridge)? */
 bool pci_is_downstream(const struct pci_dev *bridge, const struct pci_dev *dev);

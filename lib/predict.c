@@ -173,23 +173,38 @@ static uint32_t rmr_prot(uint32_t flags)
 	return prot;
 }
 
+#define KERNEL(a, b) ((a) << 16 | (b) << 8)
+
 /*
- * Does RMR node @rmr name stream @sid of @smmu? iort.c iort_node_get_rmr_info
- * with iort_rmr_has_dev: an ID mapping whose output reference is the SMMU
- * and whose output range [output_base, output_base + count] (32-bit, as the
- * kernel adds) holds the stream ID; input base and flags are not looked at.
- * v6.0-v6.5 also skipped mappings of a single ID (count 0); "ACPI/IORT:
- * Remove erroneous id_count check in iort_node_get_rmr_info()" (v6.6)
- * dropped that, and so does this.
+ * Does RMR node @rmr name one of the streams @s? iort.c
+ * iort_node_get_rmr_info with iort_rmr_has_dev: an ID mapping whose output
+ * reference is the SMMU and whose output range [output_base, output_base +
+ * count] (32-bit, as the kernel adds) holds one of the device's stream IDs
+ * (each ID of its fwspec); input base and flags are not looked at. From
+ * v6.0 to v6.4 the kernel also skipped mappings of a single ID (count 0),
+ * until "ACPI/IORT: Remove erroneous id_count check in
+ * iort_node_get_rmr_info()" (v6.5, and 6.1.42 of the 6.1 stable series,
+ * which distributions' 6.1 kernels are past, so 6.1 is taken as fixed).
+ * Gives the first stream named in *@sid.
  */
-static bool rmr_names(const struct iort_node *rmr, const struct iort_node *smmu, uint32_t sid)
+static bool rmr_names(const struct iort_node *rmr, const struct arm_streams *s,
+		      unsigned int kernel, uint32_t *sid)
 {
+	bool skip_single = kernel >= KERNEL(6, 0) && kernel < KERNEL(6, 5) &&
+			   kernel >> 8 != KERNEL(6, 1) >> 8;
+
 	for (size_t i = 0; i < rmr->nmappings; i++) {
 		const struct iort_id_mapping *m = &rmr->mappings[i];
 
-		if (m->output_reference == smmu->offset && sid >= m->output_base &&
-		    sid <= (uint32_t)(m->output_base + m->count))
-			return true;
+		if (m->output_reference != s->smmu->offset || (skip_single && m->count == 0))
+			continue;
+		for (size_t k = 0; k < s->n; k++) {
+			if (s->sid[k] >= m->output_base &&
+			    s->sid[k] <= (uint32_t)(m->output_base + m->count)) {
+				*sid = s->sid[k];
+				return true;
+			}
+		}
 	}
 	return false;
 }
@@ -235,18 +250,43 @@ static int add_rmr(struct resv_list *out, const struct iort_node *rmr,
 	return 0;
 }
 
-int predict_arm(struct resv_list *out, const struct iort *iort, const struct pci_dev *dev)
+int arm_streams(const struct iort *iort, const struct pci_topology *t, const struct pci_dev *dev,
+		struct arm_streams *s)
 {
-	uint32_t rid = (uint32_t)dev->bus << 8 | (uint32_t)dev->dev << 3 | dev->fn;
 	const struct iort_node *rc_node = iort_root_complex(iort, dev->segment);
-	const struct iort_node *smmu;
+	struct pci_alias aliases[PCI_MAX_ALIASES];
+	size_t n = pci_dma_aliases(t, dev, aliases);
+
+	*s = (struct arm_streams){ 0 };
+	if (!rc_node)
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		const struct iort_node *smmu;
+		uint32_t sid;
+
+		if (iort_map_to_smmu(iort, rc_node, aliases[i].rid, &smmu, &sid) != 0 ||
+		    (s->smmu && smmu != s->smmu)) {
+			*s = (struct arm_streams){ 0 };
+			return 1;
+		}
+		s->smmu = smmu;
+		s->sid[s->n] = sid;
+		s->via[s->n++] = aliases[i].via;
+	}
+	return 0;
+}
+
+int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
+		const struct pci_dev *dev, bool preserve_config, unsigned int kernel,
+		bool *rmr_named)
+{
+	const struct iort_node *smmu = s->smmu;
 	char origin[128];
 	uint32_t sid;
 	int rc;
 
-	/* iort.c iort_iommu_configure_id -> iort_pci_iommu_init. */
-	if (!rc_node || iort_map_to_smmu(iort, rc_node, rid, &smmu, &sid) != 0)
-		return 1;
+	if (rmr_named)
+		*rmr_named = false;
 	snprintf(origin, sizeof(origin), "%s @0x%zx software MSI window (arm_smmu_get_resv_regions)",
 		 smmu_name(smmu), smmu->offset);
 	rc = resv_list_add(out, SW_MSI_START, SW_MSI_LAST, RESV_TYPE_SW_MSI,
@@ -260,17 +300,66 @@ int predict_arm(struct resv_list *out, const struct iort *iort, const struct pci
 	 * read here, so that region is left out.
 	 */
 
-	/* iort_find_rmrs: "Only supports ARM DEN 0049E.d onwards". */
-	if (iort->header.revision < 5)
+	/*
+	 * iort_find_rmrs: "Only supports ARM DEN 0049E.d onwards"; and RMRs
+	 * are read at all only since v6.0 ("ACPI/IORT: Add support to retrieve
+	 * IORT RMR reserved regions").
+	 */
+	if (iort->header.revision < 5 || (kernel && kernel < KERNEL(6, 0)))
 		return 0;
 	for (size_t i = 0; i < iort->nnodes; i++) {
 		const struct iort_node *n = &iort->nodes[i];
 
-		if (n->type != IORT_RMR || !rmr_names(n, smmu, sid))
+		if (n->type != IORT_RMR || !rmr_names(n, s, kernel, &sid))
+			continue;
+		if (rmr_named)
+			*rmr_named = true;
+		/* iort_rmr_has_dev: no preserve_config, no RMR for a PCI device. */
+		if (!preserve_config)
 			continue;
 		rc = add_rmr(out, n, smmu, sid, dev->name);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
+}
+
+int predict_virtio(struct resv_list *out, const struct viot_node *iommu, uint32_t epid,
+		   const struct pci_dev *dev, enum viommu_resv resv)
+{
+	/*
+	 * What QEMU puts in the reply (hw/virtio/virtio-iommu.c
+	 * virtio_iommu_fill_resv_mem_prop): its reserved-regions property,
+	 * which the machine sets: hw/i386/pc.c pc_machine_device_pre_plug_cb
+	 * (the x86 MSI window), hw/arm/virt.c virt_machine_device_pre_plug_cb
+	 * (the GICv2m frame, or the ITS translation page at ITS base + 64 KiB).
+	 */
+	static const struct { uint64_t start, last; const char *what; } probe[] = {
+		[VIOMMU_QEMU_X86] = { MSI_START, MSI_LAST, "QEMU x86: the IOAPIC/MSI window" },
+		[VIOMMU_QEMU_VIRT_GICV2M] = { 0x8020000, 0x8020fff, "QEMU arm virt: GICv2m frame" },
+		[VIOMMU_QEMU_VIRT_ITS] = { 0x8090000, 0x809ffff,
+					   "QEMU arm virt: ITS translation page" },
+	};
+	uint32_t prot = RESV_PROT_WRITE | RESV_PROT_NOEXEC | RESV_PROT_MMIO;
+	char where[64], origin[192];
+
+	if (iommu->type == VIOT_VIRTIO_IOMMU_PCI)
+		snprintf(where, sizeof(where), "virtio-iommu %04x:%02x:%02x.%u (VIOT @0x%zx)",
+			 iommu->segment, iommu->bdf >> 8, iommu->bdf >> 3 & 31, iommu->bdf & 7,
+			 iommu->offset);
+	else
+		snprintf(where, sizeof(where), "virtio-iommu-mmio @0x%llx (VIOT @0x%zx)",
+			 (unsigned long long)iommu->base, iommu->offset);
+	if (resv != VIOMMU_NONE) {
+		snprintf(origin, sizeof(origin),
+			 "%s endpoint 0x%x PROBE RESV_MEM MSI, assumed viommu-resv (%s)", where,
+			 epid, probe[resv].what);
+		return resv_list_add(out, probe[resv].start, probe[resv].last, RESV_TYPE_MSI, prot,
+				     origin, dev->name);
+	}
+	snprintf(origin, sizeof(origin),
+		 "%s endpoint 0x%x software MSI window: no MSI region in PROBE, assumed "
+		 "viommu-resv=none (viommu_get_resv_regions)", where, epid);
+	return resv_list_add(out, SW_MSI_START, SW_MSI_LAST, RESV_TYPE_SW_MSI, prot, origin,
+			     dev->name);
 }

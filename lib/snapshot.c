@@ -460,7 +460,7 @@ static int copy_memmap(struct snap *s)
 
 RESV_EXPORT int resv_snapshot_write(int dirfd, const char *sysroot, struct resv_diags *diags)
 {
-	static const char *const tables[] = { "DMAR", "IVRS", "IORT" };
+	static const char *const tables[] = { "DMAR", "IVRS", "IORT", "VIOT" };
 	struct snap s = { .dest = dirfd, .diags = diags };
 	char rel[64];
 	int rc;
@@ -474,6 +474,14 @@ RESV_EXPORT int resv_snapshot_write(int dirfd, const char *sysroot, struct resv_
 		rc = copy_file(&s, "proc/cmdline", "proc");
 	for (size_t i = 0; i < ARRAY_SIZE(tables) && rc >= 0; i++) {
 		snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/%s", tables[i]);
+		rc = copy_file(&s, rel, "sys");
+	}
+	/* The AML, which says whether a PCI _DSM exists (preserve-config). */
+	for (int i = 0; i <= 64 && rc >= 0; i++) {
+		if (i == 0)
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/DSDT");
+		else
+			snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/SSDT%d", i);
 		rc = copy_file(&s, rel, "sys");
 	}
 	if (rc >= 0)

@@ -1188,6 +1188,7 @@ static void test_machine_tables(void **state)
 	static const char *const files[] = {
 		DATA "/dmar.aml", DATA "/ivrs.aml", DATA "/iort.aml", DATA "/dmar-soc.hex",
 		DATA "/ivrs-ivhd40.hex", DATA "/iort-rmr.hex", DATA "/arm/IORT",
+		DATA "/viot-qemu.hex", DATA "/viot-bad.hex",
 		EXAMPLES "/intel-server/sys/firmware/acpi/tables/DMAR",
 		EXAMPLES "/amd-desktop/sys/firmware/acpi/tables/IVRS",
 	};
@@ -1326,7 +1327,9 @@ static void inject_predictions(struct resv_machine *m, const char *what)
 		before = digest_list(l);
 		ref_rc = resv_machine_predict(m, dev, 0, ref);
 		assert_true(ref_rc >= 0);
-		inj.none = ref_rc == 1;	/* behind no IOMMU: nothing to add */
+		/* Behind no IOMMU: nothing to add; refused by the driver: it looked. */
+		inj.none = ref_rc == 1 &&
+			   resv_machine_no_group_reason(m, dev, NULL, 0) == 0;
 		while (inject_next(&inj)) {
 			int rc = resv_machine_predict(m, dev, 0, l);
 
@@ -1342,6 +1345,67 @@ static void inject_predictions(struct resv_machine *m, const char *what)
 		resv_list_free(ref);
 	}
 	print_message("%-60s %5lu\n", what, points);
+}
+
+/*
+ * Two conventional functions behind a PCIe-to-PCI bridge (tests/data/arm/
+ * IORT: both reach stream 0x1000), so the second is refused: the
+ * predictions, the reason and whether an assumption matters, under
+ * injection; a failed call returns -ENOMEM and the repeat the reference.
+ */
+static void inject_arm_aliases(void)
+{
+	static const struct { uint8_t bus, dev; bool bridge; } fns[] = {
+		{ 0, 2, true }, { 1, 0, false }, { 1, 1, false },
+	};
+	struct resv_machine *m;
+	uint8_t c[256];
+	char why[512], ref_why[512];
+	size_t len;
+	char *buf;
+
+	assert_int_equal(resv_machine_new(&m), 0);
+	buf = slurp(DATA "/arm/IORT", &len);
+	assert_non_null(buf);
+	assert_int_equal(resv_machine_add_tables(m, buf, len, "IORT"), 1);
+	free(buf);
+	for (size_t i = 0; i < ARRAY_SIZE(fns); i++) {
+		memset(c, 0, sizeof(c));
+		c[0] = 0xe5, c[1] = 0x19;
+		if (fns[i].bridge) {
+			c[0x0b] = 0x06, c[0x0a] = 0x04, c[0x0e] = 1, c[0x19] = 1, c[0x1a] = 1;
+			c[0x06] = 0x10, c[0x34] = 0x40, c[0x40] = 0x10, c[0x42] = 0x72;
+		}
+		assert_int_equal(resv_machine_add_pci(m, 0, fns[i].bus, fns[i].dev, 0, c, sizeof(c)),
+				 0);
+	}
+	inject_predictions(m, "resv_machine_predict, stream ID aliases");
+	for (size_t i = 0; i < resv_machine_device_count(m); i++) {
+		const char *dev = resv_machine_device(m, i)->name;
+		struct inject inj = { dev, .quiet = true };
+		int ref = resv_machine_no_group_reason(m, dev, ref_why, sizeof(ref_why));
+		int ref_matters = resv_machine_assumption_matters(m, dev, "preserve-config");
+
+		assert_true(ref >= 0 && ref_matters >= 0);
+		while (inject_next(&inj)) {
+			int rc = resv_machine_no_group_reason(m, dev, why, sizeof(why));
+
+			if (inject_failed(&inj, rc))
+				continue;
+			assert_int_equal(rc, ref);
+			if (rc == 1)
+				assert_string_equal(why, ref_why);
+		}
+		inj = (struct inject){ dev, .quiet = true };
+		while (inject_next(&inj)) {
+			int rc = resv_machine_assumption_matters(m, dev, "preserve-config");
+
+			if (inject_failed(&inj, rc))
+				continue;
+			assert_int_equal(rc, ref_matters);
+		}
+	}
+	resv_machine_free(m);
 }
 
 static void test_machine_predict(void **state)
@@ -1371,6 +1435,18 @@ static void test_machine_predict(void **state)
 	free(buf);
 	add_lspci(m, DATA "/arm/arm.lspci");
 	inject_predictions(m, "resv_machine_predict, every device of tests/data/arm");
+	assert_int_equal(resv_machine_assume(m, "preserve-config", "no"), 0);
+	inject_predictions(m, "resv_machine_predict, tests/data/arm, preserve-config=no");
+	resv_machine_free(m);
+	inject_arm_aliases();
+	/* A q35 guest behind a virtio-iommu (VIOT). */
+	assert_int_equal(resv_machine_new(&m), 0);
+	buf = slurp(DATA "/viot/VIOT", &len);
+	assert_non_null(buf);
+	assert_int_equal(resv_machine_add_tables(m, buf, len, "VIOT"), 1);
+	free(buf);
+	add_lspci(m, DATA "/viot/q35.lspci");
+	inject_predictions(m, "resv_machine_predict, every device of tests/data/viot");
 	resv_machine_free(m);
 }
 

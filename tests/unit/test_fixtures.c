@@ -23,10 +23,11 @@
 #include "dmar.h"
 #include "iort.h"
 #include "ivrs.h"
+#include "viot.h"
 
 #define DATA SRCDIR "/tests/data"
 
-enum table { DMAR, IVRS, IORT };
+enum table { DMAR, IVRS, IORT, VIOT };
 
 static const struct fixture {
 	const char *file;	/* the bytes: iasl's .aml or a .hex */
@@ -40,6 +41,9 @@ static const struct fixture {
 	{ "ivrs-ivhd40.hex", NULL, IVRS, "" },
 	{ "iort.aml", "iort.dsl", IORT, "" },
 	{ "iort-rmr.hex", NULL, IORT, "" },
+	{ "viot-qemu.hex", NULL, VIOT, "" },
+	{ "viot-bad.hex", NULL, VIOT, "VIOT_RANGE_REVERSED VIOT_NO_IOMMU VIOT_NODE_UNKNOWN "
+				      "VIOT_NODE_SHORT VIOT_NODE_BAD_LENGTH" },
 };
 #define NFIXTURES (sizeof(fixtures) / sizeof(fixtures[0]))
 
@@ -63,6 +67,10 @@ static const char *const compared[][40] = {
 		   "Flags (decoded below)", "Page 0 Base Address", "Number of RMR Descriptors",
 		   "Base address of RMR", "Length of RMR", "Input base", "ID Count",
 		   "Output Base", "Output Reference" },
+	[VIOT] = { "Signature", "Revision", "Oem ID", "Oem Table ID", "Node count", "Node offset",
+		   "Type", "Length", "Endpoint start", "PCI Segment start", "PCI Segment end",
+		   "PCI BDF start", "PCI BDF end", "Output node", "Endpoint", "Base address",
+		   "PCI Segment", "PCI BDF number" },
 };
 
 static bool is_compared(enum table t, const char *name)
@@ -331,6 +339,45 @@ static void dump_iort(struct fields *l, const struct iort *t)
 	}
 }
 
+/* VIOT fields in table order (ACPI 6.5 §5.2.32); a node too short has none. */
+static void dump_viot(struct fields *l, const struct viot *t)
+{
+	dump_header(l, &t->header);
+	emit(l, "Node count", t->node_count);
+	emit(l, "Node offset", t->node_offset);
+	for (size_t i = 0; i < t->nnodes; i++) {
+		const struct viot_node *n = &t->nodes[i];
+
+		saw("VIOT node %u", n->type);
+		emit(l, "Type", n->type);
+		emit(l, "Length", n->length);
+		if (!n->read)
+			continue;
+		switch (n->type) {
+		case VIOT_PCI_RANGE:
+			emit(l, "Endpoint start", n->endpoint_start);
+			emit(l, "PCI Segment start", n->segment_start);
+			emit(l, "PCI Segment end", n->segment_end);
+			emit(l, "PCI BDF start", n->bdf_start);
+			emit(l, "PCI BDF end", n->bdf_end);
+			emit(l, "Output node", n->output_node);
+			break;
+		case VIOT_MMIO:
+			emit(l, "Endpoint", n->endpoint);
+			emit(l, "Base address", n->base);
+			emit(l, "Output node", n->output_node);
+			break;
+		case VIOT_VIRTIO_IOMMU_PCI:
+			emit(l, "PCI Segment", n->segment);
+			emit(l, "PCI BDF number", n->bdf);
+			break;
+		case VIOT_VIRTIO_IOMMU_MMIO:
+			emit(l, "Base address", n->base);
+			break;
+		}
+	}
+}
+
 /* Every kind the fixtures exist to cover; one missing fails the test. */
 static const char *const required_kinds[] = {
 	"DMAR DRHD", "DMAR DRHD flags 0", "DMAR DRHD flags 1", "DMAR RMRR", "DMAR ATSR",
@@ -347,7 +394,7 @@ static const char *const required_kinds[] = {
 	"IORT node 4", "IORT node 5", "IORT node 6", "IORT node 1 mapping",
 	"IORT node 2 mapping", "IORT node 3 mapping", "IORT node 4 mapping",
 	"IORT node 5 mapping", "IORT node 6 mapping", "IORT RMR flags",
-	"IORT RMR descriptors > 1",
+	"IORT RMR descriptors > 1", "VIOT node 1", "VIOT node 2", "VIOT node 3", "VIOT node 4",
 };
 
 /* "[0002]   Name : value" lines of an iasl data table source. */
@@ -432,6 +479,7 @@ struct parsed {
 	struct dmar *dmar;
 	struct ivrs *ivrs;
 	struct iort *iort;
+	struct viot *viot;
 };
 
 static int parse(enum table t, const uint8_t *buf, size_t len, struct resv_diags *d,
@@ -445,6 +493,8 @@ static int parse(enum table t, const uint8_t *buf, size_t len, struct resv_diags
 		return ivrs_parse(&out->ivrs, buf, len, d, where);
 	case IORT:
 		return iort_parse(&out->iort, buf, len, d, where);
+	case VIOT:
+		return viot_parse(&out->viot, buf, len, d, where);
 	}
 	return -EINVAL;
 }
@@ -454,6 +504,7 @@ static void parsed_free(struct parsed *p)
 	dmar_free(p->dmar);
 	ivrs_free(p->ivrs);
 	iort_free(p->iort);
+	viot_free(p->viot);
 }
 
 /* " ID " within " @list ": an id is a whole word of the list. */
@@ -499,6 +550,8 @@ static void test_fields(void **state)
 			dump_ivrs(&got, p.ivrs);
 		if (p.iort)
 			dump_iort(&got, p.iort);
+		if (p.viot)
+			dump_viot(&got, p.viot);
 		for (size_t k = 0; k < got.n || k < ld.expect.n; k++) {
 			const struct fixture_field *a = k < got.n ? &got.v[k] : NULL;
 			const struct fixture_field *w = k < ld.expect.n ? &ld.expect.v[k] : NULL;
