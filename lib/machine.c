@@ -855,7 +855,7 @@ RESV_EXPORT void resv_machine_set_kernel(struct resv_machine *m, unsigned int ke
 /*
  * arm-smmu-v3 keeps every master's stream IDs in one tree per SMMU
  * (arm_smmu_insert_master, since "iommu/arm-smmu-v3: Maintain a SID->device
- * structure", v5.14). A device whose stream ID is already there is refused:
+ * structure" cdf315f907d4, v5.13). A device whose stream ID is already there is refused:
  * dev_warn "stream %u already in tree" and -EINVAL up to v6.14; "Aliasing
  * StreamID 0x%x (from %s) unsupported, expect DMA to be broken" and -ENODEV
  * from v6.15 ("Fail aliasing StreamIDs more gracefully", also in the 6.1,
@@ -878,7 +878,7 @@ static int arm_refused(const struct resv_machine *m, const struct pci_dev *dev,
 	size_t n = 0, at = (size_t)(dev - m->topo.devs);
 	int rc = 0;
 
-	if (s->smmu->type != IORT_SMMU_V3 || (m->kernel && m->kernel < KERNEL(5, 14)))
+	if (s->smmu->type != IORT_SMMU_V3 || (m->kernel && m->kernel < KERNEL(5, 13)))
 		return 0;
 	v = malloc((at ? at : 1) * PCI_MAX_ALIASES * sizeof(*v));
 	if (!v)
