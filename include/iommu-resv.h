@@ -570,7 +570,8 @@ int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int 
  * against the e820 map (DMAR_RMRR_NOT_RESERVED, when a memory map was
  * loaded), scopes naming absent PCI functions (DMAR_SCOPE_ABSENT, when PCI
  * functions were loaded), IVMDs for device IDs no IVHD lists
- * (IVRS_IVMD_UNKNOWN_DEVICE). Call once, after loading.
+ * (IVRS_IVMD_UNKNOWN_DEVICE), a virtio-iommu-pci the PCI functions lack
+ * (VIOT_IOMMU_ABSENT). Call once, after loading.
  * Return: 0 or -ENOMEM.
  */
 int resv_machine_lint(struct resv_machine *m);
