@@ -93,6 +93,16 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 			warnx_("group %ld: %s is not in the PCI topology (no config space): its "
 			       "regions are unknown", pg->g.id, name);
 			pg->g.complete = false;
+		} else if (rc == 1) {
+			char why[512];
+
+			/* The kernel gave it a group; the prediction gives it none. */
+			if (resv_machine_no_group_reason(m, name, why, sizeof(why)) == 1)
+				warnx_("group %ld: note: %s: predicted to get no group: %s", pg->g.id,
+				       name, why);
+			else
+				warnx_("group %ld: note: %s: the firmware tables put it behind no IOMMU",
+				       pg->g.id, name);
 		} else if (rc == -EOPNOTSUPP || rc == -ENODATA) {
 			warnx_("group %ld: %s: prediction for %s is not supported", pg->g.id, name,
 			       resv_iommu_name(resv_machine_iommu(m)));

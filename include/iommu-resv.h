@@ -584,7 +584,8 @@ int resv_machine_load(struct resv_machine *m, const char *sysroot, unsigned int 
  * device of the wrong kind (DMAR_SCOPE_TYPE_MISMATCH); IVMDs for device IDs
  * no IVHD lists (IVRS_IVMD_UNKNOWN_DEVICE) or with a reversed device range
  * (IVRS_IVMD_REVERSED_RANGE); an IVHD type the AMD driver cannot read
- * (IVRS_IVHD_TYPE_UNSUPPORTED). Call once, after loading.
+ * (IVRS_IVHD_TYPE_UNSUPPORTED); a virtio-iommu-pci the PCI functions lack
+ * (VIOT_IOMMU_ABSENT). Call once, after loading.
  * Return: 0 or -ENOMEM.
  */
 int resv_machine_lint(struct resv_machine *m);

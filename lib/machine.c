@@ -1009,7 +1009,7 @@ RESV_EXPORT const char *resv_machine_assumption(const struct resv_machine *m, co
 /*
  * arm-smmu-v3 keeps every master's stream IDs in one tree per SMMU
  * (arm_smmu_insert_master, since "iommu/arm-smmu-v3: Maintain a SID->device
- * structure", v5.14). A device whose stream ID is already there is refused:
+ * structure" cdf315f907d4, v5.13). A device whose stream ID is already there is refused:
  * dev_warn "stream %u already in tree" and -EINVAL up to v6.14; "Aliasing
  * StreamID 0x%x (from %s) unsupported, expect DMA to be broken" and -ENODEV
  * from v6.15 ("Fail aliasing StreamIDs more gracefully", also in the 6.1,
@@ -1032,7 +1032,7 @@ static int arm_refused(const struct resv_machine *m, const struct pci_dev *dev,
 	size_t n = 0, at = (size_t)(dev - m->topo.devs);
 	int rc = 0;
 
-	if (s->smmu->type != IORT_SMMU_V3 || (m->kernel && m->kernel < KERNEL(5, 14)))
+	if (s->smmu->type != IORT_SMMU_V3 || (m->kernel && m->kernel < KERNEL(5, 13)))
 		return 0;
 	v = malloc((at ? at : 1) * PCI_MAX_ALIASES * sizeof(*v));
 	if (!v)
@@ -1143,6 +1143,15 @@ static const struct viot_node *viot_iommu_for(const struct resv_machine *m,
 	}
 	if (iommu && iommu->type == VIOT_VIRTIO_IOMMU_PCI && iommu->segment == dev->segment &&
 	    iommu->bdf == (dev->bus << 8 | dev->dev << 3 | dev->fn))
+		return NULL;
+	/*
+	 * viot_get_pci_iommu_fwnode: a virtio-iommu-pci node naming no PCI
+	 * function ("Could not find PCI IOMMU") leaves its ranges without an
+	 * IOMMU ("No IOMMU node found").
+	 */
+	if (iommu && iommu->type == VIOT_VIRTIO_IOMMU_PCI &&
+	    !pci_find(&m->topo, iommu->segment, iommu->bdf >> 8, iommu->bdf >> 3 & 31,
+		      iommu->bdf & 7))
 		return NULL;
 	return iommu;
 }
@@ -1491,6 +1500,29 @@ static int lint_ivmd_devices(struct resv_machine *m)
 	return rc;
 }
 
+/* A virtio-iommu-pci node must name a PCI function the topology has. */
+static int lint_viot(struct resv_machine *m)
+{
+	const char *where = table_file(m, "VIOT");
+	size_t first = resv_diags_count(m->diags);
+	int rc = 0;
+
+	for (size_t i = 0; i < m->viot->nnodes && rc >= 0; i++) {
+		const struct viot_node *n = &m->viot->nodes[i];
+
+		if (!n->valid || n->type != VIOT_VIRTIO_IOMMU_PCI ||
+		    pci_find(&m->topo, n->segment, n->bdf >> 8, n->bdf >> 3 & 31, n->bdf & 7))
+			continue;
+		rc = diags_add(m->diags, "VIOT_IOMMU_ABSENT", RESV_SEV_WARNING, where, n->offset, -1,
+			       "virtio-iommu-pci node at 0x%zx names %04x:%02x:%02x.%u, which is not "
+			       "in the PCI topology; the kernel gives its endpoints no IOMMU (\"Could "
+			       "not find PCI IOMMU\")", n->offset, n->segment, n->bdf >> 8,
+			       n->bdf >> 3 & 31, n->bdf & 7);
+	}
+	diags_mark_table(m->diags, first, "VIOT");
+	return rc;
+}
+
 RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 {
 	size_t first = resv_diags_count(m->diags);
@@ -1502,6 +1534,8 @@ RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 		rc = lint_rmrr_memmap(m);
 	if (rc >= 0 && m->ivrs)
 		rc = lint_ivmd_devices(m);
+	if (rc >= 0 && m->viot && m->topo.n)
+		rc = lint_viot(m);
 	if (rc < 0) {
 		diags_truncate(m->diags, first);	/* a failed lint adds nothing */
 		return rc;

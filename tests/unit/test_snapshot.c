@@ -66,6 +66,11 @@ static int setup(void **state)
 		  "../../../devices/pci0000:00/0000:00:02.0");
 	tree_put(src, "sys/firmware/acpi/tables/DMAR", "DMAR, binary\n");
 	tree_put(src, "sys/firmware/acpi/tables/FACP", "not ours\n");
+	/* VIOT, and the AML searched for the PCI _DSM: DSDT, SSDT1..SSDT64. */
+	tree_put(src, "sys/firmware/acpi/tables/VIOT", "VIOT, binary\n");
+	tree_put(src, "sys/firmware/acpi/tables/DSDT", "DSDT, binary\n");
+	tree_put(src, "sys/firmware/acpi/tables/SSDT2", "SSDT, binary\n");
+	tree_put(src, "sys/firmware/acpi/tables/SSDT65", "past the last one read\n");
 	tree_put(src, "sys/firmware/memmap/0/start", "0x0\n");
 	tree_put(src, "sys/firmware/memmap/0/end", "0x9fbff\n");
 	tree_put(src, "sys/firmware/memmap/0/type", "System RAM\n");
@@ -179,8 +184,8 @@ static void test_copy(void **state)
 	close(fd);
 	for (size_t i = 0; i < resv_diags_count(d); i++)
 		print_message("%s [%s]\n", resv_diags_get(d, i)->message, resv_diags_get(d, i)->id);
-	/* 16 files, 5 links. */
-	assert_int_equal(rc, 21);
+	/* 19 files, 5 links. */
+	assert_int_equal(rc, 24);
 
 	assert_int_equal(count(d, "SNAPSHOT_LINK_OUTSIDE", "/sys/firmware/acpi/tables/IVRS"), 1);
 	assert_int_equal(count(d, "SNAPSHOT_LINK_OUTSIDE", "/sys/firmware/acpi/tables/IORT"), 1);
@@ -209,6 +214,10 @@ static void test_copy(void **state)
 	assert_file(dest, "sys/class/iommu/dmar0/intel-iommu/cap", "d2008c40660462\n");
 	assert_file(dest, "sys/firmware/memmap/1/start", "0x100000\n");
 	assert_absent(dest, "sys/firmware/acpi/tables/FACP");
+	assert_file(dest, "sys/firmware/acpi/tables/VIOT", "VIOT, binary\n");
+	assert_file(dest, "sys/firmware/acpi/tables/DSDT", "DSDT, binary\n");
+	assert_file(dest, "sys/firmware/acpi/tables/SSDT2", "SSDT, binary\n");
+	assert_absent(dest, "sys/firmware/acpi/tables/SSDT65");
 	assert_absent(dest, "sys/firmware/acpi/tables/IVRS");
 	assert_absent(dest, "sys/devices/pci0000:00/0000:00:02.0/not-copied");
 	assert_absent(dest, "sys/kernel/iommu_groups/2/type");

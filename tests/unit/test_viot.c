@@ -200,9 +200,37 @@ static void test_predict(void **state)
 	assert_int_equal(resv_machine_assume(m, "viommu-resv", "qemu-virt-gicv2m"), 0);
 	predicts(m, "0000:00:02.0", 0, 0x8020000, 0x8020fff, RESV_TYPE_MSI);
 
+	/* A lint with the virtio-iommu present finds nothing. */
+	assert_int_equal(resv_machine_lint(m), 0);
+	assert_int_equal(resv_diags_count(resv_machine_diags(m)), 0);
+
 	/* No VIOT driver before v5.14. */
 	resv_machine_set_kernel(m, 5 << 16 | 10 << 8);
 	predicts(m, "0000:00:02.0", 1, 0, 0, 0);
+	resv_machine_free(m);
+}
+
+/* viot_get_pci_iommu_fwnode: "Could not find PCI IOMMU", so no endpoint has one. */
+static void test_iommu_absent(void **state)
+{
+	struct resv_machine *m;
+	uint8_t c[256] = { 0x86, 0x80, 0xd3, 0x10, [0x0a] = 0x00, [0x0b] = 0x02 };
+	const struct resv_diag *d;
+	size_t len;
+	uint8_t *buf = load("viot-qemu.hex", &len);
+
+	(void)state;
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_add_tables(m, buf, len, "VIOT"), 1);
+	free(buf);
+	assert_int_equal(resv_machine_add_pci(m, 0, 0, 2, 0, c, sizeof(c)), 0);
+	predicts(m, "0000:00:02.0", 1, 0, 0, 0);
+	assert_int_equal(resv_machine_lint(m), 0);
+	assert_int_equal(resv_diags_count(resv_machine_diags(m)), 1);
+	d = resv_diags_get(resv_machine_diags(m), 0);
+	assert_string_equal(d->id, "VIOT_IOMMU_ABSENT");
+	assert_int_equal(d->offset, 0x30);
+	assert_non_null(strstr(d->message, "0000:00:03.0"));
 	resv_machine_free(m);
 }
 
@@ -212,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_qemu_table),
 		cmocka_unit_test(test_defects),
 		cmocka_unit_test(test_predict),
+		cmocka_unit_test(test_iommu_absent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
