@@ -111,6 +111,9 @@ rm -f "$rd"
 	echo "config $(basename "$config_dir")"
 	echo "kernel $kernel $(cat "$kdir/release.txt")"
 	sed 's/^/package /' "$kdir/package.txt"
+	# The options that decide what the guest can show (iommufd, cdev, virtio-iommu).
+	grep -hE '^(# )?CONFIG_(IOMMUFD|VFIO_DEVICE_CDEV|VFIO_CONTAINER|VIRTIO_IOMMU|ARM_SMMU_V3|ACPI_TABLE_UPGRADE)[= ]' \
+		"$kdir/config" 2>/dev/null | sed 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1=n/; s/^/kconfig /'
 } > "$outdir/boot.txt"
 echo "boot-one: $(basename "$config_dir") $kernel: $status in ${secs%.*}s"
 [ "$status" = ok ]

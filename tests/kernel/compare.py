@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Judge iommu-resv against what a real kernel did (the kernel bench).
 
-compare.py [--cli PATH] RESULT_DIR...
-compare.py [--cli PATH] --matrix OUT_ROOT
+compare.py [--cli PATH] [--matrix] [--all OUT_ROOT] [RESULT_DIR...]
 
 A RESULT_DIR is what boot-one.sh unpacked for one configuration and one
 kernel (snap/, vfio-probe.txt, boot.txt, ...). For each, five checks, and a
@@ -21,9 +20,9 @@ report.txt beside them:
            exactly when `iommu-resv explain BDF -J` calls each of its
            endpoints assignable for the snapshot's kernel
 
---matrix OUT_ROOT reads OUT_ROOT/CONFIG/KERNEL/ (compares those without a
-result.json first) and prints the configurations x kernels matrix. Exit
-status: 0 when every check of every result passes or is n/a, 1 otherwise,
+RESULT_DIR is OUT_ROOT/CONFIG/KERNEL; --all OUT_ROOT takes every one there.
+--matrix prints the configurations x kernels matrix instead of the reports
+(which are written all the same). Exit status: 0 when every check of every result passes or is n/a, 1 otherwise,
 2 on bad usage.
 
 Re-runnable on saved results: nothing here boots anything.
@@ -148,6 +147,8 @@ def compare(cli, rdir):
     for l in read(os.path.join(rdir, 'boot.txt')).splitlines():
         if l.startswith('package '):
             header.append('package  %s' % l[8:])
+        if l.startswith('kconfig '):
+            header.append('kconfig  %s' % l[8:])
     if boot.get('status') != 'ok' or not os.path.isdir(snap):
         for c in CHECKS:
             r.status[c] = 'FAIL'
@@ -276,57 +277,52 @@ def kernel_key(k):
     return tuple(int(x) for x in re.findall(r'\d+', k)) or (999,)
 
 
-def matrix(cli, root, recompare):
-    rows, kernels, failed = {}, set(), False
-    for config in sorted(os.listdir(root)):
-        cdir = os.path.join(root, config)
-        if not os.path.isdir(cdir):
-            continue
-        for kernel in os.listdir(cdir):
-            rdir = os.path.join(cdir, kernel)
-            if not os.path.isfile(os.path.join(rdir, 'boot.txt')):
-                continue
-            res = os.path.join(rdir, 'result.json')
-            if recompare or not os.path.exists(res):
-                r, header = compare(cli, rdir)
-                write_report(rdir, r, header)
-            with open(res) as f:
-                status = json.load(f)
-            rows.setdefault(config, {})[kernel] = cell(status)
-            kernels.add(kernel)
-            failed |= cell(status) != 'PASS'
-    ks = sorted(kernels, key=kernel_key)
-    w = max([len(c) for c in rows] + [13])
-    cw = max([len(v) for r in rows.values() for v in r.values()] + [len(k) for k in ks] + [4])
-    print('%-*s  %s' % (w, 'configuration', '  '.join('%-*s' % (cw, k) for k in ks)))
-    for config in sorted(rows):
-        print('%-*s  %s' % (w, config, '  '.join('%-*s' % (cw, rows[config].get(k, '-')) for k in ks)))
-    print('(PASS: every check passed or is n/a; FAIL:checks: see %s/CONFIG/KERNEL/report.txt)' % root)
-    return failed
+def matrix(results):
+    """Print configurations x kernels from {(config, kernel): status}."""
+    kernels = sorted({k for _, k in results}, key=kernel_key)
+    configs = sorted({c for c, _ in results})
+    cells = {key: cell(st) for key, st in results.items()}
+    w = max([len(c) for c in configs] + [13])
+    cw = max([len(v) for v in cells.values()] + [len(k) for k in kernels] + [4])
+    print('%-*s  %s' % (w, 'configuration', '  '.join('%-*s' % (cw, k) for k in kernels)))
+    for c in configs:
+        print('%-*s  %s' % (w, c, '  '.join('%-*s' % (cw, cells.get((c, k), '-')) for k in kernels)))
+    print('PASS: every check passed or is n/a; FAIL:CHECKS: see CONFIG/KERNEL/report.txt')
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--cli', default=os.environ.get('IOMMU_RESV', 'build/cli/iommu-resv'))
-    ap.add_argument('--matrix', metavar='OUT_ROOT')
-    ap.add_argument('--recompare', action='store_true',
-                    help='with --matrix: compare every result again')
+    ap.add_argument('--all', metavar='OUT_ROOT',
+                    help='every OUT_ROOT/CONFIG/KERNEL that has a boot.txt')
+    ap.add_argument('--matrix', action='store_true',
+                    help='print the configurations x kernels matrix, not the reports')
     ap.add_argument('dirs', nargs='*')
     a = ap.parse_args()
     if not os.access(a.cli, os.X_OK):
         print('compare.py: no iommu-resv at %s (--cli)' % a.cli, file=sys.stderr)
         return 2
-    if a.matrix:
-        return 1 if matrix(a.cli, a.matrix, a.recompare) else 0
-    if not a.dirs:
+    dirs = list(a.dirs)
+    if a.all:
+        for c in sorted(os.listdir(a.all)):
+            cdir = os.path.join(a.all, c)
+            if os.path.isdir(cdir):
+                dirs += [os.path.join(cdir, k) for k in sorted(os.listdir(cdir))
+                         if os.path.isfile(os.path.join(cdir, k, 'boot.txt'))]
+    if not dirs:
         ap.print_usage(sys.stderr)
         return 2
-    failed = False
-    for d in a.dirs:
+    failed, results = False, {}
+    for d in dirs:
         r, header = compare(a.cli, d)
         write_report(d, r, header)
-        sys.stdout.write(read(os.path.join(d, 'report.txt')))
+        if not a.matrix:
+            sys.stdout.write(read(os.path.join(d, 'report.txt')) + '\n')
+        d = os.path.normpath(d)
+        results[(os.path.basename(os.path.dirname(d)), os.path.basename(d))] = r.status
         failed |= any(v == 'FAIL' for v in r.status.values())
+    if a.matrix:
+        matrix(results)
     return 1 if failed else 0
 
 

@@ -10,8 +10,8 @@
 # `dpkg-deb -x` into CACHE/kernel-ARCH-SHORT/.
 #
 # SHORT: 5.10 (bullseye), 6.1 (bookworm), 6.12 (trixie), 7 (newest in sid).
-# ARCH: amd64 or arm64. Each result directory holds links vmlinuz and
-# modules (the lib/modules/RELEASE tree), release.txt (uname -r) and
+# ARCH: amd64 or arm64. Each result directory holds links vmlinuz, config
+# and modules (the lib/modules/RELEASE tree), release.txt (uname -r) and
 # package.txt naming the packages and versions used.
 # A directory already complete (package.txt present) is left alone; set
 # KERNEL_REFRESH=1 to update the lists and take newer packages.
@@ -148,9 +148,6 @@ fetch_one() {
 		cp "$bb/root/bin/busybox" "$CACHE/busybox-$arch"
 		dpkg-deb --show --showformat='${Package} ${Version}\n' "$bb"/debs/*.deb > "$CACHE/busybox-$arch.txt"
 	fi
-	local vmlinuz
-	vmlinuz=$(ls "$out"/root/boot/vmlinuz-* | head -n1)
-	ln -sf "${vmlinuz#"$out"/}" "$out/vmlinuz"
 	# /lib/modules up to bookworm, /usr/lib/modules from trixie (merged /usr).
 	local moddir
 	moddir=$(ls -d "$out"/root/lib/modules/*/ "$out"/root/usr/lib/modules/*/ 2>/dev/null | head -n1)
@@ -161,6 +158,17 @@ fetch_one() {
 	moddir=${moddir%/}
 	ln -sfn "${moddir#"$out"/}" "$out/modules"
 	basename "$moddir" > "$out/release.txt"
+	# boot/vmlinuz-RELEASE up to trixie; from 7.x in the modules directory.
+	local f
+	for f in vmlinuz config; do
+		local path
+		path=$(ls "$out/root/boot/$f-"* "$moddir/$f" 2>/dev/null | head -n1)
+		if [ -z "$path" ] && [ $f = vmlinuz ]; then
+			echo "fetch-kernels: $arch $short: no vmlinuz in the packages" >&2
+			return 1
+		fi
+		[ -n "$path" ] && ln -sfn "${path#"$out"/}" "$out/$f"
+	done
 	for deb in "$out"/debs/*.deb; do
 		dpkg-deb --show --showformat='${Package} ${Version}\n' "$deb"
 	done > "$out/package.txt"
