@@ -12,7 +12,7 @@
 #   KERNELS         kernel short names to boot (default: 5.10 6.1 6.12 7 for
 #                   x86_64, ARM_KERNELS for arm64), intersected with each
 #                   configuration's own KERNELS
-#   ARM_KERNELS     default arm64 kernels (6.1 6.12)
+#   ARM_KERNELS     default arm64 kernels (6.1 6.12 7)
 #   KERNEL_JOBS     QEMUs in parallel (2)
 #   KERNEL_CACHE    downloads ($XDG_CACHE_HOME/iommu-resv-bench or ~/.cache/...)
 #   KERNEL_BUILD    guest programs, initramfs images (build-kernel)
@@ -28,7 +28,7 @@ export KERNEL_BUILD=${KERNEL_BUILD:-$src/build-kernel}
 export KERNEL_OUT=${KERNEL_OUT:-$KERNEL_BUILD/out}
 export HEX2AML=${HEX2AML:-$src/build/tests/hex2aml}
 export IOMMU_RESV=${IOMMU_RESV:-$src/build/cli/iommu-resv}
-ARM_KERNELS=${ARM_KERNELS:-6.1 6.12}
+ARM_KERNELS=${ARM_KERNELS:-6.1 6.12 7}
 KERNEL_JOBS=${KERNEL_JOBS:-2}
 mkdir -p "$KERNEL_BUILD" "$KERNEL_OUT"
 
