@@ -237,11 +237,12 @@ def compare(cli, rdir):
             any_verdict = True
             ours = bool(mine[0].get('assignable'))
             if ours != accepted:
-                r.fail('vfio', '  group %d %s: kernel %s (%s%s), iommu-resv %s (%s: %s)' %
+                reason = mine[0].get('reason')
+                r.fail('vfio', '  group %d %s: kernel %s (%s%s), iommu-resv %s (verdict for %s%s)' %
                        (n, dev, 'accepts' if accepted else 'refuses', how,
                         '; bind: ' + binds if binds else '',
                         'assignable' if ours else 'not assignable',
-                        mine[0].get('kernel'), mine[0].get('reason', '')))
+                        mine[0].get('kernel'), ': ' + reason if reason else ''))
     if not any_type1:
         r.status['iova'] = 'n/a' if r.status['iova'] == 'PASS' else r.status['iova']
         r.note('iova', '  no group accepted by VFIO type1')
