@@ -99,7 +99,7 @@ clean:
 KERNEL_PACKAGES := qemu-system-x86 qemu-system-arm qemu-efi-aarch64 cpio acpica-tools \
 		   gcc-aarch64-linux-gnu libc6-dev-arm64-cross debian-archive-keyring zstd
 KERNEL_JOBS ?= 2
-export KERNEL_CONFIGS KERNELS KERNEL_CACHE KERNEL_OUT BOOT_TIMEOUT KERNEL_JOBS
+export KERNEL_CONFIGS KERNEL_CONFIG_ROOT KERNELS ARM_KERNELS KERNEL_CACHE KERNEL_OUT BOOT_TIMEOUT KERNEL_JOBS
 
 kernel-deps: deps
 	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(KERNEL_PACKAGES)"

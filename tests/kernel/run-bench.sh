@@ -8,7 +8,8 @@
 # of every boot passes or is n/a.
 #
 # Environment:
-#   KERNEL_CONFIGS  configuration names (default: every tests/kernel/configs/*/config)
+#   KERNEL_CONFIGS  configuration names (default: every CONFIG_ROOT/*/config)
+#   KERNEL_CONFIG_ROOT  where they are (tests/kernel/configs)
 #   KERNELS         kernel short names to boot (default: 5.10 6.1 6.12 7 for
 #                   x86_64, ARM_KERNELS for arm64), intersected with each
 #                   configuration's own KERNELS
@@ -29,21 +30,22 @@ export KERNEL_OUT=${KERNEL_OUT:-$KERNEL_BUILD/out}
 export HEX2AML=${HEX2AML:-$src/build/tests/hex2aml}
 export IOMMU_RESV=${IOMMU_RESV:-$src/build/cli/iommu-resv}
 ARM_KERNELS=${ARM_KERNELS:-6.1 6.12 7}
+configs=${KERNEL_CONFIG_ROOT:-$here/configs}
 KERNEL_JOBS=${KERNEL_JOBS:-2}
 mkdir -p "$KERNEL_BUILD" "$KERNEL_OUT"
 
 if [ -z "${KERNEL_CONFIGS:-}" ]; then
-	KERNEL_CONFIGS=$(cd "$here/configs" && for c in */config; do echo "${c%/config}"; done)
+	KERNEL_CONFIGS=$(cd "$configs" && for c in */config; do echo "${c%/config}"; done)
 fi
 
 # The (config, kernel) pairs: each configuration's KERNELS (default: all of
 # its arch), intersected with $KERNELS when given.
 pairs=() need=()
 for c in $KERNEL_CONFIGS; do
-	[ -f "$here/configs/$c/config" ] || { echo "run-bench: no configuration $c" >&2; exit 2; }
+	[ -f "$configs/$c/config" ] || { echo "run-bench: no configuration $c" >&2; exit 2; }
 	# shellcheck source=/dev/null
-	read -r arch ks < <(ARCH= KERNELS= CONFIG_DIR=$here/configs/$c
-		. "$here/configs/$c/config"
+	read -r arch ks < <(ARCH= KERNELS= CONFIG_DIR=$configs/$c
+		. "$configs/$c/config"
 		if [ "$ARCH" = arm64 ]; then echo "arm64 ${KERNELS:-$ARM_KERNELS}"
 		else echo "amd64 ${KERNELS:-5.10 6.1 6.12 7}"; fi)
 	for k in $ks; do
@@ -73,7 +75,7 @@ echo "run-bench: ${#pairs[@]} boots, $KERNEL_JOBS at a time"
 for p in "${pairs[@]}"; do
 	rm -rf "$KERNEL_OUT/${p% *}/${p#* }"
 done
-export CONFIGS=$here/configs
+export CONFIGS=$configs
 printf '%s\n' "${pairs[@]}" | xargs -P "$KERNEL_JOBS" -L 1 \
 	sh -c '"$0" "$CONFIGS/$1" "$2" "$KERNEL_OUT/$1/$2" || true' "$here/boot-one.sh"
 t_boot=$(date +%s)
