@@ -261,12 +261,23 @@ def compare(cli, rdir):
     return r, header
 
 
+# What the guest kernel said about its IOMMU and firmware, for the reader of
+# a report (not judged): the drivers' own prefixes and the table upgrade.
+KERNEL_LOG = re.compile(r'DMAR|AMD-Vi|IORT|VIOT|virtio_iommu|arm-smmu|iommu:|vfio|'
+                        r'Table Upgrade|OVERRIDE|Firmware Bug|FW_BUG|RMRR|IVMD|IVRS')
+
+
 def write_report(rdir, r, header):
     lines = list(header) + ['']
     for c in CHECKS:
         lines.append('%-8s %s' % (c, r.status[c]))
         lines.extend(r.lines[c])
         lines.extend(r.notes[c])
+    log = [l for l in read(os.path.join(rdir, 'dmesg.txt')).splitlines()
+           if KERNEL_LOG.search(l) and 'Adding to iommu group' not in l]
+    if log:
+        lines += ['', 'kernel log (IOMMU, firmware, VFIO lines of dmesg.txt):']
+        lines += ['  ' + l for l in log[:200]]
     with open(os.path.join(rdir, 'report.txt'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     with open(os.path.join(rdir, 'result.json'), 'w') as f:
