@@ -64,6 +64,13 @@ append="console=$console quiet loglevel=1 panic=-1 log_buf_len=4M bench.token=$t
 generic=(-m "${GUEST_MEM:-1024}" -smp 1 -nodefaults -display none -monitor none
 	 -serial "file:$outdir/console.log" -no-reboot
 	 -kernel "$kdir/vmlinuz" -initrd "$rd")
+if [ "$arch" = amd64 ]; then
+	# check_timer() counts timer ticks in a busy loop; under TCG on a busy
+	# host too few arrive and, with interrupt remapping, the kernel panics
+	# "timer doesn't work through Interrupt-remapped IO-APIC" (seen on
+	# 5.10, 6.1, 6.12 with amd-iommu, one boot in three). The timer works.
+	append="$append no_timer_check"
+fi
 if [ "$arch" = arm64 ]; then
 	# UEFI, so that the kernel gets ACPI (IORT); acpi=force because EDK2
 	# may hand over a device tree as well.
