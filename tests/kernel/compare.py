@@ -127,6 +127,7 @@ class Result:
         self.status = {c: 'PASS' for c in CHECKS}
         self.lines = {c: [] for c in CHECKS}
         self.notes = {c: [] for c in CHECKS}
+        self.boot = 'missing'
 
     def fail(self, check, *lines):
         self.status[check] = 'FAIL'
@@ -141,6 +142,7 @@ def compare(cli, rdir):
                 if ' ' in l)
     snap = os.path.join(rdir, 'snap')
     r = Result()
+    r.boot = boot.get('status', 'missing')
     header = ['config   %s' % boot.get('config', '?'),
               'kernel   %s' % boot.get('kernel', '?'),
               'boot     %s in %ss' % (boot.get('status', 'missing'), boot.get('seconds', '?'))]
@@ -281,10 +283,12 @@ def write_report(rdir, r, header):
     with open(os.path.join(rdir, 'report.txt'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     with open(os.path.join(rdir, 'result.json'), 'w') as f:
-        json.dump(r.status, f)
+        json.dump(dict(r.status, boot=r.boot), f)
 
 
 def cell(status):
+    if status.get('boot', 'ok') != 'ok':
+        return 'BOOT:' + status['boot']
     bad = [c for c in CHECKS if status.get(c) == 'FAIL']
     return 'PASS' if not bad else 'FAIL:' + ','.join(bad)
 
@@ -303,7 +307,8 @@ def matrix(results):
     print('%-*s  %s' % (w, 'configuration', '  '.join('%-*s' % (cw, k) for k in kernels)))
     for c in configs:
         print('%-*s  %s' % (w, c, '  '.join('%-*s' % (cw, cells.get((c, k), '-')) for k in kernels)))
-    print('PASS: every check passed or is n/a; FAIL:CHECKS: see CONFIG/KERNEL/report.txt')
+    print('PASS: every check passed or is n/a; FAIL:CHECKS: see CONFIG/KERNEL/report.txt;'
+          ' BOOT:STATUS: no result (timeout, panic, ...; see console.log)')
 
 
 def main():
@@ -335,7 +340,7 @@ def main():
         if not a.matrix:
             sys.stdout.write(read(os.path.join(d, 'report.txt')) + '\n')
         d = os.path.normpath(d)
-        results[(os.path.basename(os.path.dirname(d)), os.path.basename(d))] = r.status
+        results[(os.path.basename(os.path.dirname(d)), os.path.basename(d))] = dict(r.status, boot=r.boot)
         failed |= any(v == 'FAIL' for v in r.status.values())
     if a.matrix:
         matrix(results)
