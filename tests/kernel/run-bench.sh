@@ -59,7 +59,9 @@ done
 [ ${#pairs[@]} -gt 0 ] || { echo "run-bench: nothing to boot" >&2; exit 2; }
 
 t0=$(date +%s)
-"$here/fetch-kernels.sh" "$KERNEL_CACHE" "${need[@]}"
+# One fetch at a time per cache (two benches may share it).
+mkdir -p "$KERNEL_CACHE"
+flock "$KERNEL_CACHE/.lock" "$here/fetch-kernels.sh" "$KERNEL_CACHE" "${need[@]}"
 t_fetch=$(date +%s)
 for a in $(printf '%s\n' "${need[@]}" | cut -d: -f1 | sort -u); do
 	"$here/build-guest.sh" "$a" "$KERNEL_BUILD/guest-$a"
