@@ -102,10 +102,12 @@ def version_tuple(s):
 
 
 def verdict_applies(kernel_range, release):
-    """Whether explain's verdict for "6.6+" or "3.17-6.5" covers @release."""
+    """Whether explain's verdict for "6.6+", "3.17-6.5" or "6.1" covers @release."""
     v = version_tuple(release)
     if v is None:
         return False
+    if '-' not in kernel_range and not kernel_range.endswith('+'):
+        return version_tuple(kernel_range) == v
     if kernel_range.endswith('+'):
         lo = version_tuple(kernel_range[:-1])
         return lo is not None and v >= lo
