@@ -5,6 +5,8 @@
 #   make demo    build, then run the main job on a bundled snapshot
 #   make check   build (release and dev = ASan+UBSan), run every test
 #   make bench   build, run the benchmark (prints figures; not a test)
+#   make check-kernel  the kernel bench: real Debian kernels under QEMU judge
+#                the tool (tests/kernel/README.md); not part of make check
 
 DEBIAN_PACKAGES := meson ninja-build pkg-config gcc libc6-dev libcmocka-dev \
 		   libpci-dev libsmartcols-dev libjson-c-dev python3 python3-jsonschema \
@@ -14,7 +16,8 @@ DEV := build-dev
 EXAMPLE := examples/intel-server
 CLI := $(BUILD)/cli/iommu-resv
 
-.PHONY: all deps build build-dev demo check bench clean check-valgrind fuzz fuzz-deps fuzz-merge
+.PHONY: all deps build build-dev demo check bench clean check-valgrind fuzz fuzz-deps fuzz-merge \
+	check-kernel kernel-deps
 
 all: build
 
@@ -28,7 +31,7 @@ deps:
 		if [ "$$(id -u)" -ne 0 ]; then \
 			echo "Run as root, or: sudo apt-get install" $$missing; exit 1; \
 		fi; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
 $(BUILD)/build.ninja:
@@ -86,7 +89,23 @@ bench: build
 	$(BUILD)/bench/bench-region
 
 clean:
-	rm -rf $(BUILD) $(DEV) $(FUZZ)
+	rm -rf $(BUILD) $(DEV) $(FUZZ) build-kernel
+
+# The kernel bench (tests/kernel/run-bench.sh): fetches Debian's kernels
+# through a private apt state, boots every configuration of
+# tests/kernel/configs on each under QEMU (TCG), compares, prints the matrix.
+# Knobs: KERNEL_CONFIGS="intel-default amd-default" KERNELS="6.1 6.12"
+# KERNEL_JOBS=2 KERNEL_CACHE=DIR KERNEL_OUT=DIR BOOT_TIMEOUT=300.
+KERNEL_PACKAGES := qemu-system-x86 qemu-system-arm qemu-efi-aarch64 cpio acpica-tools \
+		   gcc-aarch64-linux-gnu libc6-dev-arm64-cross debian-archive-keyring zstd
+KERNEL_JOBS ?= 2
+export KERNEL_CONFIGS KERNEL_CONFIG_ROOT KERNELS ARM_KERNELS KERNEL_CACHE KERNEL_OUT BOOT_TIMEOUT KERNEL_JOBS
+
+kernel-deps: deps
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="$(KERNEL_PACKAGES)"
+
+check-kernel: build kernel-deps
+	tests/kernel/run-bench.sh
 
 # libFuzzer (clang): each target for FUZZ_SECONDS, starting from its corpus in
 # fuzz/corpus/NAME (read only); new inputs go to build-fuzz/corpus/NAME and
