@@ -139,16 +139,27 @@ class Result:
         self.notes[check].extend(lines)
 
 
+def layout(rdir):
+    """(snapshot root, directory of the bench's files) of a result: a bench
+    result holds snap/ beside boot.txt; an example (examples/qemu-*) is the
+    snapshot itself with the bench's files in bench/."""
+    if (not os.path.isdir(os.path.join(rdir, 'snap')) and
+            os.path.isdir(os.path.join(rdir, 'sys')) and
+            os.path.isdir(os.path.join(rdir, 'bench'))):
+        return rdir, os.path.join(rdir, 'bench')
+    return os.path.join(rdir, 'snap'), rdir
+
+
 def compare(cli, rdir):
-    boot = dict(l.split(' ', 1) for l in read(os.path.join(rdir, 'boot.txt')).splitlines()
+    snap, files = layout(rdir)
+    boot = dict(l.split(' ', 1) for l in read(os.path.join(files, 'boot.txt')).splitlines()
                 if ' ' in l)
-    snap = os.path.join(rdir, 'snap')
     r = Result()
     r.boot = boot.get('status', 'missing')
     header = ['config   %s' % boot.get('config', '?'),
               'kernel   %s' % boot.get('kernel', '?'),
               'boot     %s in %ss' % (boot.get('status', 'missing'), boot.get('seconds', '?'))]
-    for l in read(os.path.join(rdir, 'boot.txt')).splitlines():
+    for l in read(os.path.join(files, 'boot.txt')).splitlines():
         if l.startswith('package '):
             header.append('package  %s' % l[8:])
         if l.startswith('kconfig '):
@@ -185,7 +196,7 @@ def compare(cli, rdir):
                  if not re.match(r'group \d+: identical$', l)))
 
     # (c), (d): what VFIO said, against iova and explain
-    probe_text = read(os.path.join(rdir, 'vfio-probe.txt'))
+    probe_text = read(os.path.join(files, 'vfio-probe.txt'))
     probe = parse_probe(probe_text)
     if 'vfio-probe: done' not in probe_text:
         r.fail('vfio', '  vfio-probe did not finish')
@@ -271,21 +282,31 @@ KERNEL_LOG = re.compile(r'DMAR|AMD-Vi|IORT|VIOT|virtio_iommu|arm-smmu|iommu:|vfi
                         r'Table Upgrade|OVERRIDE|Firmware Bug|FW_BUG|RMRR|IVMD|IVRS')
 
 
-def write_report(rdir, r, header):
+def report_text(rdir, r, header):
     lines = list(header) + ['']
     for c in CHECKS:
         lines.append('%-8s %s' % (c, r.status[c]))
         lines.extend(r.lines[c])
         lines.extend(r.notes[c])
-    log = [l for l in read(os.path.join(rdir, 'dmesg.txt')).splitlines()
+    log = [l for l in read(os.path.join(layout(rdir)[1], 'dmesg.txt')).splitlines()
            if KERNEL_LOG.search(l) and 'Adding to iommu group' not in l]
     if log:
         lines += ['', 'kernel log (IOMMU, firmware, VFIO lines of dmesg.txt):']
         lines += ['  ' + l for l in log[:200]]
+    return '\n'.join(lines) + '\n'
+
+
+def write_report(rdir, r, header):
+    """report.txt and result.json beside a bench result; an example in the
+    source tree is left as it is (its report goes to standard output)."""
+    text = report_text(rdir, r, header)
+    if layout(rdir)[1] != rdir:
+        return text
     with open(os.path.join(rdir, 'report.txt'), 'w') as f:
-        f.write('\n'.join(lines) + '\n')
+        f.write(text)
     with open(os.path.join(rdir, 'result.json'), 'w') as f:
         json.dump(dict(r.status, boot=r.boot), f)
+    return text
 
 
 def cell(status):
@@ -338,9 +359,9 @@ def main():
     failed, results = False, {}
     for d in dirs:
         r, header = compare(a.cli, d)
-        write_report(d, r, header)
+        text = write_report(d, r, header)
         if not a.matrix:
-            sys.stdout.write(read(os.path.join(d, 'report.txt')) + '\n')
+            sys.stdout.write(text + '\n')
         d = os.path.normpath(d)
         results[(os.path.basename(os.path.dirname(d)), os.path.basename(d))] = dict(r.status, boot=r.boot)
         failed |= any(v == 'FAIL' for v in r.status.values())
