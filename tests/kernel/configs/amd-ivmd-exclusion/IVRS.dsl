@@ -2,7 +2,7 @@
 IVMD exclusion ranges (flag bit 3, no unity bit): type 0x21 for the NVMe
 02:00.0 and type 0x20 for all devices.
 Kernel rule: init_memory_definitions() (drivers/iommu/amd/init.c) takes an
-IVMD with IVMD_FLAG_UNITY_MAP or IVMD_FLAG_EXCL_RANGE; since 5.9 ("Treat
+IVMD with IVMD_FLAG_UNITY_MAP or IVMD_FLAG_EXCL_RANGE; since 5.6 ("Treat
 per-device exclusion ranges as r/w unity-mapped regions") an exclusion range
 becomes a read/write unity map, so it is reported as direct, not reserved.
 

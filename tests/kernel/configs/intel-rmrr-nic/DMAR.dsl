@@ -7,7 +7,10 @@ lock (device_is_rmrr_locked() in intel/iommu.c fails the attach with
 "Device is ineligible for IOMMU domain attach due to platform RMRR
 requirement"), from 6.6 the core's require_direct (iommu.c
 __iommu_device_set_domain / iommu_get_resv_regions setting
-dev->iommu->require_direct).
+dev->iommu->require_direct). On 6.1 the refusal comes already at
+VFIO_GROUP_SET_CONTAINER: claiming DMA ownership of the group
+(iommu_group_claim_dma_owner, 5.19+) attaches a blocking domain, and
+intel_iommu_attach_device refuses it for the RMRR-locked device (-EPERM).
 
 QEMU 7.2's DMAR for the x86 device set (x86-devices.inc, taken from the
 guest's /sys/firmware/acpi/tables/DMAR), OEM revision raised from 1 to 2 so

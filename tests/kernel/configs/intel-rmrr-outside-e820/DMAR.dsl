@@ -1,6 +1,6 @@
 /*
 An RMRR over ordinary RAM (32 MiB .. 33 MiB), not e820-reserved.
-Kernel rule: arch_rmrr_sanity_check() (arch/x86/include/asm/iommu.h, 5.8+)
+Kernel rule: arch_rmrr_sanity_check() (arch/x86/include/asm/iommu.h; warn and keep since 5.6)
 needs the range to be E820_TYPE_RESERVED or NVS; else "No firmware reserved
 region can cover this RMRR" and rmrr_sanity_check() fails: dmar_parse_one_rmrr
 warns "Your BIOS is broken; bad RMRR" and keeps the RMRR.
