@@ -5,6 +5,8 @@ Kernel rule: init_memory_definitions() (drivers/iommu/amd/init.c) takes an
 IVMD with IVMD_FLAG_UNITY_MAP or IVMD_FLAG_EXCL_RANGE; since 5.6 ("Treat
 per-device exclusion ranges as r/w unity-mapped regions") an exclusion range
 becomes a read/write unity map, so it is reported as direct, not reserved.
+VFIO: accepted up to 6.5; from 6.6 every group (each holds a direct region
+from the all-devices IVMD) is refused by require_direct.
 
 QEMU 7.2's IVRS for the x86 device set (x86-devices.inc, taken from the
 guest's /sys/firmware/acpi/tables/IVRS; its IVHD 0x10 is kept byte for byte)

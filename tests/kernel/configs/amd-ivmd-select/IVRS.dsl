@@ -3,7 +3,10 @@ IVMD type 0x21 (one device): a unity range (IR, IW) for the NIC 01:00.0.
 Kernel rule: init_memory_definitions() -> init_unity_map_range()
 (drivers/iommu/amd/init.c) records it for devid 0x0100;
 amd_iommu_get_resv_regions() (drivers/iommu/amd/iommu.c) reports it as
-direct.
+direct. VFIO: AMD has no RMRR lock, so up to 6.5 the group is accepted;
+from 6.6 a direct region sets require_direct (drivers/iommu/iommu.c,
+iommu_create_device_direct_mappings) and VFIO refuses the group at
+VFIO_GROUP_SET_CONTAINER (EINVAL).
 
 QEMU 7.2's IVRS for the x86 device set (x86-devices.inc, taken from the
 guest's /sys/firmware/acpi/tables/IVRS; its IVHD 0x10 is kept byte for byte)
