@@ -95,6 +95,16 @@ void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_raw(struct json *j, const char *text);
 
+/*
+ * What check and explain cannot know from sysfs alone (the tables are
+ * readable by root only), said once.
+ */
+#define WITHOUT_TABLES \
+	"without the firmware tables (readable by root only; --table, --sysroot), the " \
+	"regions are the kernel's reserved_regions: no provenance (which firmware entry), " \
+	"no per-device regions (the group's only), no relaxability rule; the IOMMU driver " \
+	"is the one sysfs shows the group behind"
+
 /* common.c */
 int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 		  const char *shortopts, void (*usage)(FILE *));

@@ -169,6 +169,8 @@ struct checked {
 	const char *regions_source;	/* "firmware" or "sysfs" */
 	struct resv_range aperture;
 	const char *aperture_source;
+	enum resv_iommu iommu;		/* the driver the verdict followed */
+	const char *iommu_source;	/* "tables", "sysfs" or NULL (unknown) */
 	bool assignable;
 	const struct resv_region *blocker;
 	const char *reason;
@@ -256,17 +258,29 @@ static int append_judged(struct resv_list *all, const struct resv_list *l, const
 	return 0;
 }
 
-/* v6.6+ needs no IOMMU: any direct region blocks (SPEC §5). */
+/*
+ * The verdict follows the driver the tables describe, else the one sysfs
+ * shows the group behind (so an Intel host before v6.6 is right without
+ * the tables too); unknown, only v6.6+'s rule, for any driver, applies.
+ */
 static void verdict(struct checked *c, const struct resv_machine *m, unsigned int kernel)
 {
 	struct resv_verdict v;
 
-	if (m && resv_assign_verdict(c->kview, resv_machine_iommu(m), kernel, &v) == 0) {
+	c->iommu = m ? resv_machine_iommu(m) : RESV_IOMMU_NONE;
+	c->iommu_source = "tables";
+	if (c->iommu == RESV_IOMMU_NONE) {
+		c->iommu = c->group->iommu;
+		c->iommu_source = "sysfs";
+	}
+	if (c->iommu != RESV_IOMMU_NONE &&
+	    resv_assign_verdict(c->kview, c->iommu, kernel, &v) == 0) {
 		c->assignable = v.assignable;
 		c->blocker = v.blocker;
 		c->reason = v.reason;
 		return;
 	}
+	c->iommu_source = NULL;
 	c->assignable = true;
 	if (kernel && kernel < 0x060600)
 		return;
@@ -281,6 +295,17 @@ static void verdict(struct checked *c, const struct resv_machine *m, unsigned in
 			return;
 		}
 	}
+}
+
+/* The tables' IOMMU, else sysfs's: any group behind an AMD unit. */
+static bool host_is_amd(const struct resv_machine *m, const struct resv_system *sys)
+{
+	if (m)
+		return resv_machine_iommu(m) == RESV_IOMMU_AMD;
+	for (size_t i = 0; i < resv_system_group_count(sys); i++)
+		if (resv_system_group(sys, i)->iommu == RESV_IOMMU_AMD)
+			return true;
+	return false;
 }
 
 static void json_range_obj(struct json *j, const char *name, const char *kind,
@@ -551,7 +576,7 @@ int cmd_check(int argc, char **argv)
 		if (apply_assumptions(m, &o))
 			goto out;
 	}
-	if (g.preset && !g.amd_set && m && resv_machine_iommu(m) == RESV_IOMMU_AMD &&
+	if (g.preset && !g.amd_set && host_is_amd(m, sys) &&
 	    (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
 		g.cfg.amd = true;
 	if (g.preset) {
@@ -622,10 +647,7 @@ int cmd_check(int argc, char **argv)
 			       c->group->id);
 			goto out;
 		}
-		if (c->group->aperture_known) {
-			c->aperture = c->group->aperture;
-			c->aperture_source = c->group->aperture_source;
-		} else {
+		if (!resv_group_aperture(c->group, o.kernel, &c->aperture, &c->aperture_source)) {
 			c->aperture = (struct resv_range){ 0, (1ull << 48) - 1 };
 			c->aperture_source = NULL;
 		}
@@ -708,6 +730,10 @@ int cmd_check(int argc, char **argv)
 			json_close(&j, ']');
 			json_key(&j, "regions_source");
 			json_str(&j, c->regions_source);
+			json_key(&j, "iommu");
+			json_str(&j, c->iommu_source ? resv_iommu_name(c->iommu) : NULL);
+			json_key(&j, "iommu_source");
+			json_str(&j, c->iommu_source);
 			json_key(&j, "aperture");
 			json_open(&j, NULL, '{');
 			json_key(&j, "start");
@@ -789,6 +815,8 @@ int cmd_check(int argc, char **argv)
 		else
 			json_raw(&j, "null");
 		json_close(&j, '}');
+		json_key(&j, "without_tables");
+		json_str(&j, m ? NULL : WITHOUT_TABLES);
 		if (m && report_firmware_assumptions(m, &o, cs, ncs, &j) < 0)
 			goto nomem;
 		json_close(&j, '}');
@@ -812,8 +840,15 @@ int cmd_check(int argc, char **argv)
 				printf(" %s", esc(c->group->devices[k].name));
 			printf("\n  regions from %s%s\n", c->regions_source,
 			       strcmp(c->regions_source, "sysfs") == 0 ?
-				       " reserved_regions (no firmware tables: provenance is the file)" :
+				       " reserved_regions" :
 				       " tables, predicted for every device of the group");
+			if (c->iommu_source)
+				printf("  IOMMU    %s (%s%s%s)\n", resv_iommu_name(c->iommu),
+				       c->iommu_source, c->group->iommu_unit && !m ? ": " : "",
+				       c->group->iommu_unit && !m ? esc(c->group->iommu_unit) : "");
+			else
+				printf("  IOMMU    unknown: only the v6.6+ rule (any direct region blocks) "
+				       "is applied\n");
 			print_size(sz, sizeof(sz), c->aperture.start, c->aperture.last);
 			printf("  IOVA aperture 0x%" PRIx64 "-0x%" PRIx64 " (%s) %s\n", c->aperture.start,
 			       c->aperture.last, sz,
@@ -860,6 +895,8 @@ int cmd_check(int argc, char **argv)
 			else if (!sg.have_fit && !sg.have_knobs && !sg.have_layout && !sg.have_virt)
 				printf("  none: no layout avoids the errors\n");
 		}
+		if (!m)
+			printf("\nNote: %s\n", WITHOUT_TABLES);
 		if (m && report_firmware_assumptions(m, &o, cs, ncs, NULL) < 0)
 			goto nomem;
 	}

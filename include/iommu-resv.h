@@ -387,6 +387,21 @@ struct resv_device {
 	uint16_t device;
 };
 
+/*
+ * An IOMMU driver: the one the firmware describes (the first of DMAR, IVRS,
+ * IORT, VIOT found), or the one sysfs shows a group's devices behind.
+ */
+enum resv_iommu {
+	RESV_IOMMU_NONE = 0,
+	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
+	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
+	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
+	RESV_IOMMU_VIRTIO,	/* ACPI VIOT: virtio-iommu */
+};
+
+/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu", "virtio-iommu" or "none". */
+const char *resv_iommu_name(enum resv_iommu iommu);
+
 struct resv_group {
 	long id;
 	const char *type;	/* "DMA", "identity", ... or NULL (no file) */
@@ -409,7 +424,42 @@ struct resv_group {
 	bool aperture_known;
 	struct resv_range aperture;
 	const char *aperture_source;
+	/*
+	 * The IOMMU driver the group's PCI devices are behind, from the name
+	 * of the unit each device's "iommu" link points to (the name the
+	 * driver gave iommu_device_sysfs_add()): "dmarN" Intel (dmar.c
+	 * alloc_iommu), "ivhdN" AMD (amd/init.c iommu_init_pci),
+	 * "smmu3.0x..." and "smmu.0x..." Arm (arm-smmu-v3.c, arm-smmu.c
+	 * probe), "virtioN" virtio-iommu (virtio-iommu.c viommu_probe).
+	 * RESV_IOMMU_NONE and a NULL iommu_unit when no device has the link.
+	 */
+	enum resv_iommu iommu;
+	const char *iommu_unit;
+	/*
+	 * AMD: the first field of the unit's amd-iommu/features ("%llx:%llx",
+	 * the extended feature register as the driver keeps it).
+	 */
+	bool amd_efr_known;
+	uint64_t amd_efr;
 };
+
+/**
+ * resv_group_aperture() - the IOVA aperture VFIO's domain of group @g has on
+ * kernel @kernel (major << 16 | minor << 8; 0 for the newest): Intel from
+ * the unit's MGAW (aperture above); AMD from the v1 page table's reach,
+ * [0, 2^64 - 1] before v6.17 (amd/iommu.c dma_max_address returned ~0ULL,
+ * and the domain geometry ~0ULL before it), then 2^(12 + 9 * levels) - 1 with
+ * levels = EFR[HATS] + 4 as early_amd_iommu_init() reads it (v6.17, "Add
+ * efr[HATS] max v1 page table level"; the generic page table conversion of late 2025
+ * keeps min(64, (levels - 1) * 9 + 21) bits). The EFR early_amd_iommu_init()
+ * reads is the IVHD's (type 11h/40h); with a type 10h IVHD it is still 0,
+ * so 4 levels: 48 bits, the width taken here (sysfs shows the register read
+ * later). *@source is one static sentence or @g's aperture_source.
+ * Return: 1 with *@out and *@source set; 0 when unknown (Arm, virtio, no
+ * link in sysfs).
+ */
+int resv_group_aperture(const struct resv_group *g, unsigned int kernel,
+			struct resv_range *out, const char **source);
 
 struct resv_system;
 
@@ -492,18 +542,6 @@ struct resv_value {
 
 /* resv_value_get() - the member @key of object @v, or NULL. */
 const struct resv_value *resv_value_get(const struct resv_value *v, const char *key);
-
-/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT, VIOT found). */
-enum resv_iommu {
-	RESV_IOMMU_NONE = 0,
-	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
-	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
-	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
-	RESV_IOMMU_VIRTIO,	/* ACPI VIOT: virtio-iommu */
-};
-
-/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu", "virtio-iommu" or "none". */
-const char *resv_iommu_name(enum resv_iommu iommu);
 
 /* A table as loaded: the header's fields and the decoded entries. */
 struct resv_table {

@@ -306,7 +306,7 @@ static void test_readers_files(void **state)
 	assert_true(has_diag(d, "SYSFS_GROUP_TYPE", "/sys/kernel/iommu_groups/1/type"));
 	assert_true(has_diag(d, "SYSFS_RESERVED_REGIONS",
 			     "/sys/kernel/iommu_groups/1/reserved_regions"));
-	assert_true(has_diag(d, "SYSFS_INTEL_CAP", "/sys/bus/pci/devices/0000:00:03.0/iommu"));
+	assert_true(has_diag(d, "SYSFS_IOMMU_LINK", "/sys/bus/pci/devices/0000:00:03.0/iommu"));
 	assert_true(has_diag(d, "SYSFS_GROUP_DEVICES", "/sys/kernel/iommu_groups/3/devices"));
 	g = resv_system_find_group(sys, 2);
 	assert_false(g->complete);
