@@ -858,9 +858,10 @@ int cmd_check(int argc, char **argv)
 				const char *origin = region_origin(c->kview, c->blocker, &dev);
 
 				printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
-				       " from %s (device %s); %s\n",
+				       " from %s%s%s%s; %s\n",
 				       resv_type_name(c->blocker->type), c->blocker->start,
-				       c->blocker->last, esc(origin), esc(dev ? dev : "?"), esc(c->reason));
+				       c->blocker->last, esc(origin), dev ? " (device " : "",
+				       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
 			}
 			if (c->usable_empty)
 				printf("  error    no usable IOVA: the regions cover the whole aperture\n");
