@@ -628,7 +628,10 @@ static void json_regions(struct json *j, const char *key, const struct resv_list
 		json_key(j, "type");
 		json_str(j, resv_type_name(r->type));
 		json_key(j, "prot");
-		json_u64(j, r->prot);
+		if (r->prot == RESV_PROT_UNKNOWN)	/* read from sysfs */
+			json_raw(j, "null");
+		else
+			json_u64(j, r->prot);
 		json_key(j, "sources");
 		json_open(j, NULL, '[');
 		for (size_t s = 0; s < r->nsources; s++) {

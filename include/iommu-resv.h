@@ -51,6 +51,12 @@ enum resv_type {
 #define RESV_PROT_NOEXEC	(1u << 3)
 #define RESV_PROT_MMIO		(1u << 4)
 #define RESV_PROT_PRIV		(1u << 5)
+/*
+ * Not known: a region read from reserved_regions text, which does not print
+ * prot (iommu.c iommu_group_show_resv_regions). Alone, never with the bits
+ * above; printers show it as unknown, not as "no access".
+ */
+#define RESV_PROT_UNKNOWN	(1u << 31)
 
 /**
  * resv_type_name() - our name of a type: "direct", "direct-relaxable",
@@ -145,7 +151,7 @@ void resv_list_free(struct resv_list *list);
  * resv_list_add() - append a region [start, last]. @origin and @device are
  * copied (either may be NULL; a NULL origin is stored as "").
  * Return: 0; -EINVAL if start > last, @type is out of range or @prot has
- * bits beyond RESV_PROT_PRIV; -ENOMEM.
+ * bits beyond RESV_PROT_PRIV (other than RESV_PROT_UNKNOWN alone); -ENOMEM.
  */
 int resv_list_add(struct resv_list *list, uint64_t start, uint64_t last,
 		  enum resv_type type, uint32_t prot,

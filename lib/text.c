@@ -202,9 +202,10 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		prev_type = type;
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
 		if (start > last)	/* last = start - 1: zero length */
-			rc = resv_list_add_length(list, start, 0, type, 0, origin, device);
+			rc = resv_list_add_length(list, start, 0, type, RESV_PROT_UNKNOWN, origin,
+						  device);
 		else
-			rc = resv_list_add(list, start, last, type, 0, origin, device);
+			rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, device);
 		if (rc < 0)
 			goto fail;
 	}
@@ -332,7 +333,7 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 			continue;
 		}
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
-		rc = resv_list_add(list, start, last, type, 0, origin, NULL);
+		rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, NULL);
 		if (rc < 0)
 			goto fail;
 	}
