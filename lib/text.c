@@ -166,8 +166,6 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		lineno++;
 		off += n + (nl ? 1 : 0);
 		why = check_sysfs_line(s, n, &start, &last, &type);
-		if (!why && !nl)
-			why = "no newline at the end (the kernel ends every line with one)";
 		if (!nl && len == SYSFS_PAGE_LIMIT) {
 			/* kernel-semantics TV16: sysfs_emit_at() stops at one page. */
 			rc = diags_add(diags, "SYSFS_PAGE_TRUNCATED", RESV_SEV_ERROR, where,
@@ -186,6 +184,14 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 				goto fail;
 			bad++;
 			continue;
+		}
+		/* A copy that lost its last newline: the region is whole. */
+		if (!nl) {
+			rc = diags_add(diags, "SYSFS_NO_NEWLINE", RESV_SEV_WARNING, where, lineno,
+				       -1, "no newline at the end (the kernel ends every line "
+				       "with one); the region is kept");
+			if (rc < 0)
+				goto fail;
 		}
 		/* v5.4+ lists are sorted by (start, type); older kernels not. */
 		if (have_prev && !warned_order &&
