@@ -73,7 +73,10 @@ struct guest {
 	struct resv_guest_layout *layout;
 };
 
-static int parse_guest(struct guest *g)
+/* -EINVAL with *@why saying what is wrong. */
+#define BAD_GUEST(what) do { *why = (what); return -EINVAL; } while (0)
+
+static int parse_guest(struct guest *g, const char **why)
 {
 	const char *s = g->spec, *colon = strchr(s, ':');
 
@@ -93,18 +96,21 @@ static int parse_guest(struct guest *g)
 			char buf[80];
 			struct resv_range r;
 
-			if (!skip || len - skip >= sizeof(buf))
-				return -EINVAL;
+			if (!skip)
+				BAD_GUEST("each range is ram=START-LAST or mmio=START-LAST");
+			if (len - skip >= sizeof(buf))
+				BAD_GUEST("a range is too long");
 			memcpy(buf, s + skip, len - skip);
 			buf[len - skip] = '\0';
 			if (parse_range_arg(buf, &r) < 0)
-				return -EINVAL;
+				BAD_GUEST("a range is not START-LAST with START <= LAST (0x hex or "
+					  "decimal)");
 			if (resv_guest_layout_add(g->layout, r.start, r.last,
 						  ram ? RESV_GUEST_RAM : RESV_GUEST_MMIO, NULL) < 0)
 				return -ENOMEM;
 			s += len;
 			if (*s == ',' && !*++s)
-				return -EINVAL;
+				BAD_GUEST("a comma ends the ranges");
 		}
 		/* A VMM cannot map one guest-physical address twice. */
 		size_t x, y;
@@ -121,21 +127,25 @@ static int parse_guest(struct guest *g)
 		}
 		return rc;
 	}
-	if (!colon || resv_guest_vmm_parse(s, (size_t)(colon - s), &g->cfg.vmm) < 0)
-		return -EINVAL;
+	if (!colon)
+		BAD_GUEST("expected VMM:SIZE (q35, pc, virt, cloud-hypervisor, firecracker), "
+			  "ram=/mmio= ranges or @FILE");
+	if (resv_guest_vmm_parse(s, (size_t)(colon - s), &g->cfg.vmm) < 0)
+		BAD_GUEST("unknown VMM (q35, pc, virt, cloud-hypervisor, firecracker)");
 	g->preset = true;
 	s = colon + 1;
 	size_t len = strcspn(s, ",");
 
 	if (guest_size_parse(s, len, &g->cfg.ram_size) < 0)
-		return -EINVAL;
+		BAD_GUEST("the RAM size is not a number above 0 with an optional K, M, G or T "
+			  "that fits in 64 bits");
 	for (s += len; *s == ','; s += len) {
 		bool qemu_x86 = g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC;
 
 		s++;
 		len = strcspn(s, ",");
 		if (!qemu_x86)
-			return -EINVAL;
+			BAD_GUEST("options (amd, amd=off, max-ram-below-4g=) are for q35 and pc only");
 		if (len == 3 && strncmp(s, "amd", 3) == 0) {
 			g->cfg.amd = g->amd_set = true;
 		} else if (len == 7 && strncmp(s, "amd=off", 7) == 0) {
@@ -143,12 +153,14 @@ static int parse_guest(struct guest *g)
 			g->amd_set = true;
 		} else if (strncmp(s, "max-ram-below-4g=", 17) == 0 && len > 17) {
 			if (guest_size_parse(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
-				return -EINVAL;
+				BAD_GUEST("max-ram-below-4g is not a size above 0");
 		} else {
-			return -EINVAL;
+			BAD_GUEST("unknown option (amd, amd=off, max-ram-below-4g=SIZE)");
 		}
 	}
-	return *s ? -EINVAL : 0;
+	if (*s)
+		BAD_GUEST("trailing characters");
+	return 0;
 }
 
 /* "2758M", "16G", or hex bytes when not a whole MiB. */
@@ -542,13 +554,15 @@ int cmd_check(int argc, char **argv)
 		warnx_("check: --guest is required, e.g. --guest q35:16G");
 		goto usage;
 	}
-	rc = parse_guest(&g);
+	const char *why = "malformed";
+
+	rc = parse_guest(&g, &why);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc == -EBADMSG)
 		goto out;
 	if (rc < 0) {
-		warnx_("check: bad --guest '%s'", g.spec);
+		warnx_("check: bad --guest '%s': %s", esc(g.spec), why);
 		goto usage;
 	}
 	if (ndevs && o.nargs) {

@@ -400,6 +400,16 @@ int load_system(const struct opts *o, struct resv_system **sys)
 		return EXIT_FAIL;
 	}
 	if (resv_system_group_count(*sys) == 0) {
+		const struct resv_diags *d = resv_system_diags(*sys);
+
+		/* A refused link or an unreadable directory is not "the IOMMU is off". */
+		for (size_t i = 0; i < resv_diags_count(d); i++)
+			if (strcmp(resv_diags_get(d, i)->id, "SYSFS_GROUPS_UNREADABLE") == 0) {
+				warnx_("%s", esc(resv_diags_get(d, i)->message));
+				resv_system_free(*sys);
+				*sys = NULL;
+				return EXIT_FAIL;
+			}
 		warnx_("no IOMMU groups under %s/sys/kernel/iommu_groups: the IOMMU is off "
 		       "(intel_iommu=on / amd_iommu=on, VT-d or AMD-Vi in the firmware setup) "
 		       "or this is not the machine's sysfs. Use --sysroot DIR to read a snapshot, "
@@ -530,10 +540,23 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	if (apply_assumptions(m, o))
 		goto fail;
 	if (resv_machine_table_count(m) == 0) {
-		print_diags(resv_machine_diags(m));
-		warnx_("no DMAR, IVRS, IORT or VIOT table %s: the firmware describes no IOMMU, or the "
-		       "tables are readable by root only. Use --table FILE or --sysroot DIR.",
-		       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
+		const struct resv_diags *d = resv_machine_diags(m);
+		const char *broken = NULL;
+
+		print_diags(d);
+		/* A table that is there but unusable is not "no IOMMU". */
+		for (size_t i = 0; i < resv_diags_count(d) && !broken; i++)
+			if (resv_diags_get(d, i)->severity == RESV_SEV_ERROR &&
+			    resv_diags_get(d, i)->table)
+				broken = resv_diags_get(d, i)->where;
+		if (broken)
+			warnx_("no usable DMAR, IVRS, IORT or VIOT table: %s could not be read as one "
+			       "(the errors above)", esc(broken));
+		else
+			warnx_("no DMAR, IVRS, IORT or VIOT table %s: the firmware describes no IOMMU, "
+			       "or the tables are readable by root only. Use --table FILE or "
+			       "--sysroot DIR.",
+			       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
 		resv_machine_free(m);
 		return EXIT_NO_IOMMU;
 	}

@@ -417,16 +417,28 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 	if (rc < 0)
 		goto fail;
 
-	rc = sysroot_list(&sys->sr, groups_rel, &names, &nnames);
+	struct sysroot_walk w = { .beneath = "sys" };
+
+	rc = sysroot_list_walk(&sys->sr, groups_rel, &w, &names, &nnames);
 	if (rc == -ENOMEM)
 		goto fail;
 	if (rc < 0) {
-		char where[PATH_MAX + 64];
+		char where[PATH_MAX + 64], link[PATH_MAX + 64];
 
 		sysroot_display(&sys->sr, groups_rel, where, sizeof(where));
-		rc = diags_add(sys->diags, "SYSFS_NO_GROUPS", RESV_SEV_INFO, where, 0, -1,
-			       "no IOMMU groups: %s: %s (IOMMU off, or not a Linux sysfs root)",
-			       where, sysroot_strerror(rc));
+		if (rc == -ENOENT)
+			rc = diags_add(sys->diags, "SYSFS_NO_GROUPS", RESV_SEV_INFO, where, 0, -1,
+				       "no IOMMU groups: %s: %s (IOMMU off, or not a Linux sysfs root)",
+				       where, sysroot_strerror(rc));
+		else if (w.in_link && *w.link_at)	/* the link refused, by name */
+			rc = diags_add(sys->diags, "SYSFS_GROUPS_UNREADABLE", RESV_SEV_ERROR, where,
+				       0, -1, "cannot read the IOMMU groups: the link %s -> %s %s",
+				       (sysroot_display(&sys->sr, w.link_at, link, sizeof(link)), link),
+				       w.link_target, sysroot_strerror(rc));
+		else	/* there, but not a directory, or EACCES */
+			rc = diags_add(sys->diags, "SYSFS_GROUPS_UNREADABLE", RESV_SEV_ERROR, where,
+				       0, -1, "cannot read the IOMMU groups: %s: %s", where,
+				       sysroot_strerror(rc));
 		if (rc < 0)
 			goto fail;
 		*out = sys;
