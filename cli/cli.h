@@ -105,6 +105,19 @@ void json_raw(struct json *j, const char *text);
 	"no per-device regions (the group's only), no relaxability rule; the IOMMU driver " \
 	"is the one sysfs shows the group behind"
 
+/*
+ * Kernels before v5.3 are not modelled: the Intel driver matched an RMRR
+ * only to its own scope device, not to the devices behind a bridge scope
+ * (v5.3, "iommu/vt-d: Handle RMRR with PCI bridge device scopes"), and
+ * there was no direct-relaxable type (v5.3, IOMMU_RESV_DIRECT_RELAXABLE), so
+ * sysfs printed the RMRRs of USB and graphics devices as direct.
+ */
+#define KERNEL_OLDEST_MODELLED 0x050300
+#define NOT_MODELLED \
+	"kernels before v5.3 are not modelled (the Intel driver matched an RMRR only to " \
+	"its own scope device, not to devices behind a bridge scope, and had no " \
+	"direct-relaxable type: USB and graphics RMRRs were direct)"
+
 /* common.c */
 int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 		  const char *shortopts, void (*usage)(FILE *));

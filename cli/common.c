@@ -213,6 +213,11 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 				errtryhelp(cmd);
 				return EXIT_FAIL;
 			}
+			if (o->kernel < KERNEL_OLDEST_MODELLED) {
+				warnx_("%s: --kernel-version %s: %s; give 5.3 or later", cmd, optarg,
+				       NOT_MODELLED);
+				return EXIT_FAIL;
+			}
 			break;
 		case OPT_VIEW:
 			o->view_set = true;
@@ -281,8 +286,14 @@ void default_kernel(struct opts *o)
 {
 	unsigned int v;
 
-	if (!o->kernel && resv_kernel_version(o->sysroot, &v) == 0)
-		o->kernel = v;
+	if (o->kernel || resv_kernel_version(o->sysroot, &v) < 0)
+		return;
+	o->kernel = v;
+	/* Its sysfs is what it is; the rules applied to it are v5.3's and later. */
+	if (v < KERNEL_OLDEST_MODELLED)
+		warnx_("note: the root's kernel %u.%u: %s; its reserved_regions are shown as read, "
+		       "but a verdict or prediction may be wrong", v >> 16, v >> 8 & 0xff,
+		       NOT_MODELLED);
 }
 
 int read_file(const char *path, char **buf, size_t *len)
