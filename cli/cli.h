@@ -94,6 +94,8 @@ void json_hex(struct json *j, uint64_t v);
 void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_raw(struct json *j, const char *text);
+/* Keep @g for the "diagnostics" member that ends every top-level object. */
+void json_keep_diag(const struct resv_diag *g);
 
 /*
  * What check and explain cannot know from sysfs alone (the tables are

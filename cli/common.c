@@ -349,6 +349,7 @@ void print_diags(const struct resv_diags *d)
 	for (size_t i = 0; i < resv_diags_count(d); i++) {
 		const struct resv_diag *g = resv_diags_get(d, i);
 
+		json_keep_diag(g);
 		if (g->table)
 			fprintf(stderr, PROG ": %s: %s@0x%" PRIx64 ": %s: %s [%s]\n", g->where,
 				g->table, (uint64_t)g->offset, resv_severity_name(g->severity),
