@@ -661,7 +661,14 @@ int cmd_check(int argc, char **argv)
 			       c->group->id);
 			goto out;
 		}
-		if (!resv_group_aperture(c->group, o.kernel, &c->aperture, &c->aperture_source)) {
+		uint64_t efr;
+
+		/* With the IVRS the AMD width is known; sysfs alone gives the fewest levels. */
+		if (m && resv_machine_iommu(m) == RESV_IOMMU_AMD && !c->group->aperture_known &&
+		    resv_machine_amd_efr(m, &efr) == 0) {
+			resv_amd_aperture(o.kernel, &efr, &c->aperture, &c->aperture_source);
+		} else if (!resv_group_aperture(c->group, o.kernel, &c->aperture,
+					       &c->aperture_source)) {
 			c->aperture = (struct resv_range){ 0, (1ull << 48) - 1 };
 			c->aperture_source = NULL;
 		}

@@ -467,6 +467,17 @@ struct resv_group {
 int resv_group_aperture(const struct resv_group *g, unsigned int kernel,
 			struct resv_range *out, const char **source);
 
+/**
+ * resv_amd_aperture() - the AMD-Vi v1 page table's aperture on kernel
+ * @kernel (as resv_group_aperture()), with *@ivhd_efr the EFR image the
+ * driver starts from (resv_machine_amd_efr()), or NULL when unknown (then 4
+ * levels, the width with no IVHD EFR: the smallest). EFR[HATS] 3 disables v1
+ * translation and the v2 table, 4 levels, gives 48 bits too.
+ * Return: 0 with *@out and *@source (a static sentence) set.
+ */
+int resv_amd_aperture(unsigned int kernel, const uint64_t *ivhd_efr,
+		      struct resv_range *out, const char **source);
+
 struct resv_system;
 
 /**
@@ -650,6 +661,15 @@ enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
  * predicting.
  */
 void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
+
+/**
+ * resv_machine_amd_efr() - the EFR image the AMD driver starts from
+ * (amd/init.c get_global_efr, early_iommu_features_init): the IVHDs of the
+ * type it uses (get_highest_supported_ivhd_type), ANDed when they differ;
+ * 0 for type 10h, which carries none.
+ * Return: 0 with *@efr set; -ENODATA without an IVRS whose driver starts.
+ */
+int resv_machine_amd_efr(const struct resv_machine *m, uint64_t *efr);
 
 /**
  * resv_machine_iommu_off() - why the kernel's IOMMU driver would not start

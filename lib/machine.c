@@ -880,6 +880,26 @@ static bool amd_ht_range_ignore(const struct ivrs *ivrs)
 	return any;
 }
 
+RESV_EXPORT int resv_machine_amd_efr(const struct resv_machine *m, uint64_t *efr)
+{
+	uint8_t type;
+	bool first = true;
+
+	if (!m->ivrs || amd_driver_off(m->ivrs))
+		return -ENODATA;
+	type = ivhd_type_used(m->ivrs);
+	*efr = 0;
+	if (type == IVRS_IVHD_10)
+		return 0;
+	for (size_t i = 0; i < m->ivrs->nblocks; i++) {
+		if (m->ivrs->blocks[i].type != type)
+			continue;
+		*efr = first ? m->ivrs->blocks[i].efr : *efr & m->ivrs->blocks[i].efr;
+		first = false;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Assumptions: what the kernel learns at run time, which no table holds    */
 

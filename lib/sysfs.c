@@ -261,18 +261,38 @@ RESV_EXPORT int resv_group_aperture(const struct resv_group *g, unsigned int ker
 	}
 	if (g->iommu != RESV_IOMMU_AMD)
 		return 0;
+	/* sysfs shows the register read later, not the IVHD's image. */
+	resv_amd_aperture(kernel, NULL, out, source);
+	return 1;
+}
+
+RESV_EXPORT int resv_amd_aperture(unsigned int kernel, const uint64_t *ivhd_efr,
+				  struct resv_range *out, const char **source)
+{
+	/* Levels 4, 5, 6: 2^(12 + 9 * levels) - 1, at most 2^64 - 1. */
+	static const char *const by_levels[] = {
+		"amd-vi v1 page table, 4 levels: 48 bits (EFR[HATS] 0 or no IVHD EFR, "
+		"early_amd_iommu_init, v6.17+)",
+		"amd-vi v1 page table, 5 levels: 57 bits (the IVHD's EFR[HATS] 1, v6.17+)",
+		"amd-vi v1 page table, 6 levels: 64 bits (the IVHD's EFR[HATS] 2, v6.17+)",
+		"amd-vi v2 page table, 4 levels: 48 bits (the IVHD's EFR[HATS] 3 disables v1, "
+		"v6.17+)",
+	};
+	unsigned int hats = ivhd_efr ? (unsigned int)(*ivhd_efr >> 10 & 3) : 0;
+
 	if (kernel && kernel < 0x061100) {
 		*out = (struct resv_range){ 0, UINT64_MAX };
 		*source = "amd-vi v1 page table: the whole 64-bit space (amd/iommu.c "
 			  "dma_max_address, before v6.17)";
-		return 1;
+		return 0;
 	}
-	/* early_amd_iommu_init() takes EFR[HATS] from the IVHD, which sysfs
-	 * does not show: 4 levels whenever the IVHD gives no EFR. */
-	*out = (struct resv_range){ 0, (1ull << 48) - 1 };
-	*source = "amd-vi v1 page table, 4 levels: 48 bits (EFR[HATS] + 4 levels as "
-		  "early_amd_iommu_init reads it from the IVHD, v6.17+)";
-	return 1;
+	*out = (struct resv_range){ 0, hats == 1 ? (1ull << 57) - 1 :
+				       hats == 2 ? UINT64_MAX : (1ull << 48) - 1 };
+	*source = ivhd_efr ? by_levels[hats] :
+		  "amd-vi v1 page table, 4 levels: 48 bits (EFR[HATS] + 4 levels as "
+		  "early_amd_iommu_init reads it from the IVHD, v6.17+; not in sysfs: the "
+		  "fewest)";
+	return 0;
 }
 
 static int load_group(struct resv_system *sys, struct resv_group *g)
