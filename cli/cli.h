@@ -33,6 +33,7 @@ struct opts {
 	bool no_floppy_wa;	/* --no-floppy-wa */
 	unsigned int kernel;	/* --kernel-version, major << 16 | minor << 8; 0 newest */
 	const char *assume[8];	/* --assume KEY=VALUE, in order */
+	uint64_t page_size;	/* --page-size; 0: the library's 4 KiB */
 	int nassume;
 	char **args;		/* positional arguments */
 	int nargs;

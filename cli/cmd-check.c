@@ -544,7 +544,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	rc = parse_options(&o, nrest, rest, "check",
-			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume", usage_check);
+			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size", usage_check);
 	if (rc) {
 		status = rc < 0 ? EXIT_OK : rc;
 		goto out;
@@ -587,6 +587,8 @@ int cmd_check(int argc, char **argv)
 		m = NULL;
 	} else {
 		resv_machine_set_kernel(m, o.kernel);
+		if (o.page_size)
+			resv_machine_set_page_size(m, o.page_size);
 		if (apply_assumptions(m, &o))
 			goto out;
 	}

@@ -488,7 +488,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,list-columns,assume,kernel-version", usage_predict);
+			   "format,list-columns,assume,kernel-version,page-size", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
@@ -1056,7 +1056,7 @@ int cmd_explain(int argc, char **argv)
 	int rc;
 
 	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size",
 			   usage_explain);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;

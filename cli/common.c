@@ -56,13 +56,15 @@ void usage_machine_options(FILE *f)
 	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
 	      "     --assume <key=value> what no table says (repeatable): preserve-config=yes|no\n"
 	      "                          (PCI host bridge _DSM 5; IORT RMRs), viommu-resv=\n"
-	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n", f);
+	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n"
+	      "     --page-size <size>   the kernel's page size, 4K (default), 16K or 64K: IORT\n"
+	      "                          RMRs not 64 KiB aligned are widened to its pages\n", f);
 }
 
 enum {
 	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
 	OPT_LIST_COLUMNS, OPT_TABLE, OPT_LSPCI, OPT_COMPARE, OPT_NO_FLOPPY_WA,
-	OPT_KERNEL_VERSION, OPT_ASSUME,
+	OPT_KERNEL_VERSION, OPT_ASSUME, OPT_PAGE_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +85,7 @@ static const struct option long_options[] = {
 	{ "no-floppy-wa", no_argument, NULL, OPT_NO_FLOPPY_WA },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "assume", required_argument, NULL, OPT_ASSUME },
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -204,6 +207,17 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 				return EXIT_FAIL;
 			}
 			o->assume[o->nassume++] = optarg;
+			break;
+		case OPT_PAGE_SIZE:
+			o->page_size = strcmp(optarg, "4K") == 0 || strcmp(optarg, "4096") == 0 ? 4096 :
+				       strcmp(optarg, "16K") == 0 || strcmp(optarg, "16384") == 0 ? 16384 :
+				       strcmp(optarg, "64K") == 0 || strcmp(optarg, "65536") == 0 ? 65536 : 0;
+			if (!o->page_size) {
+				warnx_("%s: bad --page-size '%s': 4K, 16K or 64K (the kernel's "
+				       "PAGE_SIZE: CONFIG_ARM64_4K/16K/64K_PAGES)", cmd, optarg);
+				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
 			break;
 		case OPT_KERNEL_VERSION:
 			if (resv_parse_kernel_version(optarg, &o->kernel) < 0) {
@@ -549,6 +563,8 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	if (rc < 0 || resv_machine_lint(m) < 0)
 		goto nomem;
 	resv_machine_set_kernel(m, o->kernel);
+	if (o->page_size)
+		resv_machine_set_page_size(m, o->page_size);
 	if (apply_assumptions(m, o))
 		goto fail;
 	if (resv_machine_table_count(m) == 0) {

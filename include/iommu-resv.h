@@ -663,6 +663,14 @@ enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
 void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
 
 /**
+ * resv_machine_set_page_size() - the kernel's PAGE_SIZE (4096, the default;
+ * 16384; 65536, e.g. RHEL's arm64 kernels): iort.c iort_rmr_alloc widens an
+ * RMR descriptor that is not 64 KiB aligned to whole pages of it.
+ * Return: 0; -EINVAL for another size.
+ */
+int resv_machine_set_page_size(struct resv_machine *m, uint64_t page_size);
+
+/**
  * resv_machine_amd_efr() - the EFR image the AMD driver starts from
  * (amd/init.c get_global_efr, early_iommu_features_init): the IVHDs of the
  * type it uses (get_highest_supported_ivhd_type), ANDed when they differ;
