@@ -462,6 +462,224 @@ static void print_knobs(const struct guest *g, const struct suggestions *s)
 	}
 }
 
+/* check -J: the guest, each group's verdict and conflicts, the suggestions. */
+static int check_json(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
+			 size_t errors, size_t warnings, const struct suggestions *sg,
+			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o)
+{
+	struct json j;
+
+	json_open(&j, stdout, '{');
+	json_key(&j, "guest");
+	json_open(&j, NULL, '{');
+	json_key(&j, "spec");
+	json_str(&j, g->spec);
+	json_key(&j, "vmm");
+	json_str(&j, g->preset ? resv_guest_vmm_name(g->cfg.vmm) : NULL);
+	json_key(&j, "amd");
+	json_bool(&j, g->cfg.amd);
+	json_key(&j, "amd_relocated");
+	json_bool(&j, g->layout->amd_relocated);
+	json_key(&j, "ranges");
+	json_layout(&j, g->layout);
+	json_close(&j, '}');
+	json_key(&j, "policy");
+	json_str(&j, strict ? "strict" : "relaxed");
+	json_key(&j, "groups");
+	json_open(&j, NULL, '[');
+	for (size_t i = 0; i < ncs; i++) {
+		const struct checked *c = &cs[i];
+
+		json_open(&j, NULL, '{');
+		json_key(&j, "group");
+		json_u64(&j, (uint64_t)c->group->id);
+		json_key(&j, "devices");
+		json_open(&j, NULL, '[');
+		for (size_t k = 0; k < c->group->ndevices; k++)
+			json_str(&j, c->group->devices[k].name);
+		json_close(&j, ']');
+		json_key(&j, "regions_source");
+		json_str(&j, c->regions_source);
+		json_key(&j, "iommu");
+		json_str(&j, c->iommu_source ? resv_iommu_name(c->iommu) : NULL);
+		json_key(&j, "iommu_source");
+		json_str(&j, c->iommu_source);
+		json_key(&j, "aperture");
+		json_open(&j, NULL, '{');
+		json_key(&j, "start");
+		json_hex(&j, c->aperture.start);
+		json_key(&j, "last");
+		json_hex(&j, c->aperture.last);
+		json_key(&j, "source");
+		json_str(&j, c->aperture_source);
+		json_close(&j, '}');
+		json_key(&j, "assignable");
+		json_bool(&j, c->assignable);
+		json_key(&j, "reason");
+		json_str(&j, c->reason);
+		json_key(&j, "blocker");
+		if (c->blocker) {
+			json_region_brief(&j, c->kview, c->blocker);
+		} else {
+			json_raw(&j, "null");
+		}
+		json_key(&j, "usable_empty");
+		json_bool(&j, c->usable_empty);
+		json_key(&j, "conflicts");
+		json_open(&j, NULL, '[');
+		for (size_t k = 0; k < c->conflicts->count; k++) {
+			const struct resv_conflict *x = &c->conflicts->items[k];
+			const struct resv_guest_range *gr = &g->layout->ranges[x->range];
+
+			json_open(&j, NULL, '{');
+			json_key(&j, "severity");
+			json_str(&j, resv_severity_name(x->severity));
+			json_key(&j, "kind");
+			json_str(&j, x->kind == RESV_CONFLICT_REGION ? "region" : "aperture");
+			json_key(&j, "guest_range");
+			json_str(&j, gr->name);
+			json_key(&j, "start");
+			json_hex(&j, x->overlap.start);
+			json_key(&j, "last");
+			json_hex(&j, x->overlap.last);
+			json_key(&j, "region");
+			if (x->kind == RESV_CONFLICT_REGION) {
+				const struct resv_region *r = resv_list_region(c->resolved,
+									       x->region);
+				json_region_brief(&j, c->resolved, r);
+			} else {
+				json_raw(&j, "null");
+			}
+			json_close(&j, '}');
+		}
+		json_close(&j, ']');
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_key(&j, "errors");
+	json_u64(&j, errors);
+	json_key(&j, "warnings");
+	json_u64(&j, warnings);
+	json_key(&j, "suggestions");
+	json_open(&j, NULL, '{');
+	json_key(&j, "max_ram_size");
+	if (sg->have_fit)
+		json_hex(&j, sg->fit);
+	else
+		json_raw(&j, "null");
+	json_key(&j, "max_ram_below_4g");
+	if (sg->have_knobs && sg->knobs.max_ram_below_4g)
+		json_hex(&j, sg->knobs.max_ram_below_4g);
+	else
+		json_raw(&j, "null");
+	json_key(&j, "amd");
+	json_bool(&j, sg->have_knobs && sg->knobs.amd);
+	json_key(&j, "xen_rdm_mem_boundary_mb");
+	if (sg->xen_boundary_mb)
+		json_u64(&j, sg->xen_boundary_mb);
+	else
+		json_raw(&j, "null");
+	json_key(&j, "layout");
+	if (sg->have_layout)
+		json_layout(&j, sg->layout);
+	else
+		json_raw(&j, "null");
+	json_close(&j, '}');
+	json_key(&j, "without_tables");
+	json_str(&j, m ? NULL : WITHOUT_TABLES);
+	if (m && report_firmware_assumptions(m, o, cs, ncs, &j) < 0)
+		return -ENOMEM;
+	json_close(&j, '}');
+	return 0;
+}
+
+/* check's text: the same, for a reader. */
+static int check_text(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
+			 size_t errors, size_t warnings, const struct suggestions *sg,
+			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o)
+{
+	char sz[32];
+
+	printf("Guest %s", esc(g->spec));
+	if (g->preset && (g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC))
+		printf(" (%s vCPU%s)", g->cfg.amd ? "AMD" : "non-AMD",
+		       g->amd_set ? "" : g->cfg.amd ? ": the host IOMMU is AMD-Vi" : "");
+	printf(", policy %s:\n", strict ? "strict" : "relaxed");
+	print_layout("  ", g->layout);
+	if (g->layout->amd_relocated)
+		printf("  (RAM above 4G starts at 1 TiB: QEMU's AMD HyperTransport rule)\n");
+	for (size_t i = 0; i < ncs; i++) {
+		const struct checked *c = &cs[i];
+		const char *dev;
+
+		printf("\nGroup %ld:", c->group->id);
+		for (size_t k = 0; k < c->group->ndevices; k++)
+			printf(" %s", esc(c->group->devices[k].name));
+		printf("\n  regions from %s%s\n", c->regions_source,
+		       strcmp(c->regions_source, "sysfs") == 0 ?
+			       " reserved_regions" :
+			       " tables, predicted for every device of the group");
+		if (c->iommu_source)
+			printf("  IOMMU    %s (%s%s%s)\n", resv_iommu_name(c->iommu),
+			       c->iommu_source, c->group->iommu_unit && !m ? ": " : "",
+			       c->group->iommu_unit && !m ? esc(c->group->iommu_unit) : "");
+		else
+			printf("  IOMMU    unknown: only the v6.6+ rule (any direct region blocks) "
+			       "is applied\n");
+		print_size(sz, sizeof(sz), c->aperture.start, c->aperture.last);
+		printf("  IOVA aperture 0x%" PRIx64 "-0x%" PRIx64 " (%s) %s\n", c->aperture.start,
+		       c->aperture.last, sz,
+		       c->aperture_source ? c->aperture_source :
+					    "guessed: 48 bits, the IOMMU's width is unknown");
+		if (!c->assignable) {
+			const char *origin = region_origin(c->kview, c->blocker, &dev);
+
+			printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
+			       " from %s%s%s%s; %s\n",
+			       resv_type_name(c->blocker->type), c->blocker->start,
+			       c->blocker->last, esc(origin), dev ? " (device " : "",
+			       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
+		}
+		if (c->usable_empty)
+			printf("  error    no usable IOVA: the regions cover the whole aperture\n");
+		for (size_t k = 0; k < c->conflicts->count; k++) {
+			const struct resv_conflict *x = &c->conflicts->items[k];
+			const struct resv_guest_range *gr = &g->layout->ranges[x->range];
+
+			printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", resv_severity_name(x->severity),
+			       gr->name, x->overlap.start, x->overlap.last);
+			if (x->kind == RESV_CONFLICT_APERTURE) {
+				printf("is outside the IOVA aperture\n");
+				continue;
+			}
+			const struct resv_region *r = resv_list_region(c->resolved, x->region);
+			const char *origin = region_origin(c->resolved, r, &dev);
+
+			printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
+			       resv_type_name(r->type), r->start, r->last, esc(origin),
+			       dev ? " device " : "", esc(dev ? dev : ""));
+		}
+		if (c->assignable && !c->usable_empty && !c->conflicts->count)
+			printf("  ok       no conflict\n");
+	}
+	printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+	       warnings == 1 ? "" : "s");
+	if (errors) {
+		printf("Suggestions:\n");
+		print_knobs(g, sg);
+		if (lowest_error == UINT64_MAX)
+			printf("  none from the layout: the errors are not overlaps (a group "
+			       "that cannot be assigned, or no usable IOVA)\n");
+		else if (!sg->have_fit && !sg->have_knobs && !sg->have_layout && !sg->have_virt)
+			printf("  none: no layout avoids the errors\n");
+	}
+	if (!m)
+		printf("\nNote: %s\n", WITHOUT_TABLES);
+	if (m && report_firmware_assumptions(m, o, cs, ncs, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct device_arg devs[MAX_DEVICES];
@@ -719,211 +937,10 @@ int cmd_check(int argc, char **argv)
 	if (lowest_error != UINT64_MAX && suggest(&sg, &g, all, ap, flags, pol, (size_t)npol, lowest_error) < 0)
 		goto nomem;
 
-	if (o.json) {
-		struct json j;
-
-		json_open(&j, stdout, '{');
-		json_key(&j, "guest");
-		json_open(&j, NULL, '{');
-		json_key(&j, "spec");
-		json_str(&j, g.spec);
-		json_key(&j, "vmm");
-		json_str(&j, g.preset ? resv_guest_vmm_name(g.cfg.vmm) : NULL);
-		json_key(&j, "amd");
-		json_bool(&j, g.cfg.amd);
-		json_key(&j, "amd_relocated");
-		json_bool(&j, g.layout->amd_relocated);
-		json_key(&j, "ranges");
-		json_layout(&j, g.layout);
-		json_close(&j, '}');
-		json_key(&j, "policy");
-		json_str(&j, strict ? "strict" : "relaxed");
-		json_key(&j, "groups");
-		json_open(&j, NULL, '[');
-		for (size_t i = 0; i < ncs; i++) {
-			const struct checked *c = &cs[i];
-
-			json_open(&j, NULL, '{');
-			json_key(&j, "group");
-			json_u64(&j, (uint64_t)c->group->id);
-			json_key(&j, "devices");
-			json_open(&j, NULL, '[');
-			for (size_t k = 0; k < c->group->ndevices; k++)
-				json_str(&j, c->group->devices[k].name);
-			json_close(&j, ']');
-			json_key(&j, "regions_source");
-			json_str(&j, c->regions_source);
-			json_key(&j, "iommu");
-			json_str(&j, c->iommu_source ? resv_iommu_name(c->iommu) : NULL);
-			json_key(&j, "iommu_source");
-			json_str(&j, c->iommu_source);
-			json_key(&j, "aperture");
-			json_open(&j, NULL, '{');
-			json_key(&j, "start");
-			json_hex(&j, c->aperture.start);
-			json_key(&j, "last");
-			json_hex(&j, c->aperture.last);
-			json_key(&j, "source");
-			json_str(&j, c->aperture_source);
-			json_close(&j, '}');
-			json_key(&j, "assignable");
-			json_bool(&j, c->assignable);
-			json_key(&j, "reason");
-			json_str(&j, c->reason);
-			json_key(&j, "blocker");
-			if (c->blocker) {
-				json_region_brief(&j, c->kview, c->blocker);
-			} else {
-				json_raw(&j, "null");
-			}
-			json_key(&j, "usable_empty");
-			json_bool(&j, c->usable_empty);
-			json_key(&j, "conflicts");
-			json_open(&j, NULL, '[');
-			for (size_t k = 0; k < c->conflicts->count; k++) {
-				const struct resv_conflict *x = &c->conflicts->items[k];
-				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
-
-				json_open(&j, NULL, '{');
-				json_key(&j, "severity");
-				json_str(&j, resv_severity_name(x->severity));
-				json_key(&j, "kind");
-				json_str(&j, x->kind == RESV_CONFLICT_REGION ? "region" : "aperture");
-				json_key(&j, "guest_range");
-				json_str(&j, gr->name);
-				json_key(&j, "start");
-				json_hex(&j, x->overlap.start);
-				json_key(&j, "last");
-				json_hex(&j, x->overlap.last);
-				json_key(&j, "region");
-				if (x->kind == RESV_CONFLICT_REGION) {
-					const struct resv_region *r = resv_list_region(c->resolved,
-										       x->region);
-					json_region_brief(&j, c->resolved, r);
-				} else {
-					json_raw(&j, "null");
-				}
-				json_close(&j, '}');
-			}
-			json_close(&j, ']');
-			json_close(&j, '}');
-		}
-		json_close(&j, ']');
-		json_key(&j, "errors");
-		json_u64(&j, errors);
-		json_key(&j, "warnings");
-		json_u64(&j, warnings);
-		json_key(&j, "suggestions");
-		json_open(&j, NULL, '{');
-		json_key(&j, "max_ram_size");
-		if (sg.have_fit)
-			json_hex(&j, sg.fit);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "max_ram_below_4g");
-		if (sg.have_knobs && sg.knobs.max_ram_below_4g)
-			json_hex(&j, sg.knobs.max_ram_below_4g);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "amd");
-		json_bool(&j, sg.have_knobs && sg.knobs.amd);
-		json_key(&j, "xen_rdm_mem_boundary_mb");
-		if (sg.xen_boundary_mb)
-			json_u64(&j, sg.xen_boundary_mb);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "layout");
-		if (sg.have_layout)
-			json_layout(&j, sg.layout);
-		else
-			json_raw(&j, "null");
-		json_close(&j, '}');
-		json_key(&j, "without_tables");
-		json_str(&j, m ? NULL : WITHOUT_TABLES);
-		if (m && report_firmware_assumptions(m, &o, cs, ncs, &j) < 0)
-			goto nomem;
-		json_close(&j, '}');
-	} else {
-		char sz[32];
-
-		printf("Guest %s", esc(g.spec));
-		if (g.preset && (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
-			printf(" (%s vCPU%s)", g.cfg.amd ? "AMD" : "non-AMD",
-			       g.amd_set ? "" : g.cfg.amd ? ": the host IOMMU is AMD-Vi" : "");
-		printf(", policy %s:\n", strict ? "strict" : "relaxed");
-		print_layout("  ", g.layout);
-		if (g.layout->amd_relocated)
-			printf("  (RAM above 4G starts at 1 TiB: QEMU's AMD HyperTransport rule)\n");
-		for (size_t i = 0; i < ncs; i++) {
-			const struct checked *c = &cs[i];
-			const char *dev;
-
-			printf("\nGroup %ld:", c->group->id);
-			for (size_t k = 0; k < c->group->ndevices; k++)
-				printf(" %s", esc(c->group->devices[k].name));
-			printf("\n  regions from %s%s\n", c->regions_source,
-			       strcmp(c->regions_source, "sysfs") == 0 ?
-				       " reserved_regions" :
-				       " tables, predicted for every device of the group");
-			if (c->iommu_source)
-				printf("  IOMMU    %s (%s%s%s)\n", resv_iommu_name(c->iommu),
-				       c->iommu_source, c->group->iommu_unit && !m ? ": " : "",
-				       c->group->iommu_unit && !m ? esc(c->group->iommu_unit) : "");
-			else
-				printf("  IOMMU    unknown: only the v6.6+ rule (any direct region blocks) "
-				       "is applied\n");
-			print_size(sz, sizeof(sz), c->aperture.start, c->aperture.last);
-			printf("  IOVA aperture 0x%" PRIx64 "-0x%" PRIx64 " (%s) %s\n", c->aperture.start,
-			       c->aperture.last, sz,
-			       c->aperture_source ? c->aperture_source :
-						    "guessed: 48 bits, the IOMMU's width is unknown");
-			if (!c->assignable) {
-				const char *origin = region_origin(c->kview, c->blocker, &dev);
-
-				printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
-				       " from %s%s%s%s; %s\n",
-				       resv_type_name(c->blocker->type), c->blocker->start,
-				       c->blocker->last, esc(origin), dev ? " (device " : "",
-				       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
-			}
-			if (c->usable_empty)
-				printf("  error    no usable IOVA: the regions cover the whole aperture\n");
-			for (size_t k = 0; k < c->conflicts->count; k++) {
-				const struct resv_conflict *x = &c->conflicts->items[k];
-				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
-
-				printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", resv_severity_name(x->severity),
-				       gr->name, x->overlap.start, x->overlap.last);
-				if (x->kind == RESV_CONFLICT_APERTURE) {
-					printf("is outside the IOVA aperture\n");
-					continue;
-				}
-				const struct resv_region *r = resv_list_region(c->resolved, x->region);
-				const char *origin = region_origin(c->resolved, r, &dev);
-
-				printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
-				       resv_type_name(r->type), r->start, r->last, esc(origin),
-				       dev ? " device " : "", esc(dev ? dev : ""));
-			}
-			if (c->assignable && !c->usable_empty && !c->conflicts->count)
-				printf("  ok       no conflict\n");
-		}
-		printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
-		       warnings == 1 ? "" : "s");
-		if (errors) {
-			printf("Suggestions:\n");
-			print_knobs(&g, &sg);
-			if (lowest_error == UINT64_MAX)
-				printf("  none from the layout: the errors are not overlaps (a group "
-				       "that cannot be assigned, or no usable IOVA)\n");
-			else if (!sg.have_fit && !sg.have_knobs && !sg.have_layout && !sg.have_virt)
-				printf("  none: no layout avoids the errors\n");
-		}
-		if (!m)
-			printf("\nNote: %s\n", WITHOUT_TABLES);
-		if (m && report_firmware_assumptions(m, &o, cs, ncs, NULL) < 0)
-			goto nomem;
-	}
+	rc = o.json ? check_json(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o) :
+		      check_text(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o);
+	if (rc < 0)
+		goto nomem;
 	status = errors ? EXIT_CONFLICT : EXIT_OK;
 	goto out;
 usage:
