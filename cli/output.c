@@ -425,6 +425,11 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 	json_cell(t, COL_GTYPE, g, NULL, NULL, NULL);
 	json_key(j, "complete");
 	json_bool(j, g->complete);
+	/* The driver sysfs shows the group behind (its devices' iommu link). */
+	json_key(j, "iommu");
+	json_str(j, g->iommu ? resv_iommu_name(g->iommu) : NULL);
+	json_key(j, "iommu_unit");
+	json_str(j, g->iommu_unit);
 	json_cell(t, COL_DEVICES, g, NULL, NULL, NULL);
 	if (extra)
 		extra(j, arg);
