@@ -299,6 +299,11 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 void default_kernel(struct opts *o)
 {
 	unsigned int v;
+	uint64_t page;
+
+	/* The root's page size, unless --page-size says it. */
+	if (!o->page_size && resv_page_size(o->sysroot, &page) == 0)
+		o->page_size = page;
 
 	if (o->kernel || resv_kernel_version(o->sysroot, &v) < 0)
 		return;

@@ -513,6 +513,16 @@ int resv_parse_kernel_version(const char *s, unsigned int *version);
  */
 int resv_kernel_version(const char *sysroot, unsigned int *version);
 
+/**
+ * resv_page_size() - the page size of the kernel a root runs or ran, from
+ * @sysroot/sys/kernel/mm/transparent_hugepage/hpage_pmd_size (world-readable,
+ * copied by the snapshot): a PMD maps PAGE_SIZE / 8 pages, so 2 MiB means
+ * 4 KiB pages, 32 MiB 16 KiB, 512 MiB 64 KiB (arm64). NULL @sysroot is "/".
+ * Return: 0 with *@size set; -ENOENT when the file is missing (no THP);
+ * -EBADMSG for another value; -ENOMEM.
+ */
+int resv_page_size(const char *sysroot, uint64_t *size);
+
 /** resv_system_free() - NULL is allowed. */
 void resv_system_free(struct resv_system *sys);
 

@@ -574,3 +574,37 @@ RESV_EXPORT int resv_kernel_version(const char *sysroot, unsigned int *version)
 	free(buf);
 	return rc;
 }
+
+RESV_EXPORT int resv_page_size(const char *sysroot, uint64_t *size)
+{
+	static const struct {
+		unsigned long long pmd;
+		uint64_t page;
+	} sizes[] = { { 2ull << 20, 4096 }, { 32ull << 20, 16384 }, { 512ull << 20, 65536 } };
+	struct sysroot sr;
+	char *buf, *end;
+	size_t len;
+	unsigned long long v;
+	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
+
+	if (rc < 0)
+		return rc;
+	rc = sysroot_read(&sr, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &buf, &len);
+	sysroot_close(&sr);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return -ENOENT;
+	errno = 0;
+	v = strtoull(buf, &end, 10);	/* "%lu\n" (mm/huge_memory.c) */
+	rc = -EBADMSG;
+	if (!errno && end != buf && buf[0] >= '0' && buf[0] <= '9' &&
+	    (*end == '\0' || (*end == '\n' && !end[1])))
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+			if (sizes[i].pmd == v) {
+				*size = sizes[i].page;
+				rc = 0;
+			}
+	free(buf);
+	return rc;
+}

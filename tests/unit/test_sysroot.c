@@ -415,6 +415,40 @@ static void test_iommu_from_sysfs(void **state)
 	resv_system_free(sys);
 }
 
+/* The kernel's page size from the PMD size THP shows (arm64 4K/16K/64K). */
+static void test_page_size(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint64_t size;
+	} cases[] = {
+		{ "2097152\n", 0, 4096 },
+		{ "33554432\n", 0, 16384 },
+		{ "536870912\n", 0, 65536 },
+		{ "536870912", 0, 65536 },
+		{ "1048576\n", -EBADMSG, 0 },
+		{ "-2097152\n", -EBADMSG, 0 },
+		{ "2097152 \n", -EBADMSG, 0 },
+		{ "", -EBADMSG, 0 },
+		{ NULL, -ENOENT, 0 },
+	};
+	char r[PATH_MAX + 16];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t size = 1;
+
+		snprintf(r, sizeof(r), "%s/page%zu", base, i);
+		tree_mkdirs(r, "sys/kernel");
+		if (cases[i].text)
+			tree_put(r, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+				 cases[i].text);
+		assert_int_equal(resv_page_size(r, &size), cases[i].rc);
+		assert_int_equal(size, cases[i].rc ? 1 : cases[i].size);
+	}
+}
+
 /* Whole directories that lead out. */
 static void test_readers_dirs(void **state)
 {
@@ -455,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_readers_files),
 		cmocka_unit_test(test_readers_dirs),
 		cmocka_unit_test(test_iommu_from_sysfs),
+		cmocka_unit_test(test_page_size),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
