@@ -33,6 +33,7 @@ struct opts {
 	bool no_floppy_wa;	/* --no-floppy-wa */
 	unsigned int kernel;	/* --kernel-version, major << 16 | minor << 8; 0 newest */
 	const char *assume[8];	/* --assume KEY=VALUE, in order */
+	uint64_t page_size;	/* --page-size; 0: the library's 4 KiB */
 	int nassume;
 	char **args;		/* positional arguments */
 	int nargs;
@@ -94,6 +95,31 @@ void json_hex(struct json *j, uint64_t v);
 void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);
 void json_raw(struct json *j, const char *text);
+/* Keep @g for the "diagnostics" member that ends every top-level object. */
+void json_keep_diag(const struct resv_diag *g);
+
+/*
+ * What check and explain cannot know from sysfs alone (the tables are
+ * readable by root only), said once.
+ */
+#define WITHOUT_TABLES \
+	"without the firmware tables (readable by root only; --table, --sysroot), the " \
+	"regions are the kernel's reserved_regions: no provenance (which firmware entry), " \
+	"no per-device regions (the group's only), no relaxability rule; the IOMMU driver " \
+	"is the one sysfs shows the group behind"
+
+/*
+ * Kernels before v5.3 are not modelled: the Intel driver matched an RMRR
+ * only to its own scope device, not to the devices behind a bridge scope
+ * (v5.3, "iommu/vt-d: Handle RMRR with PCI bridge device scopes"), and
+ * there was no direct-relaxable type (v5.3, IOMMU_RESV_DIRECT_RELAXABLE), so
+ * sysfs printed the RMRRs of USB and graphics devices as direct.
+ */
+#define KERNEL_OLDEST_MODELLED 0x050300
+#define NOT_MODELLED \
+	"kernels before v5.3 are not modelled (the Intel driver matched an RMRR only to " \
+	"its own scope device, not to devices behind a bridge scope, and had no " \
+	"direct-relaxable type: USB and graphics RMRRs were direct)"
 
 /* common.c */
 int parse_options(struct opts *o, int argc, char **argv, const char *cmd,

@@ -73,7 +73,10 @@ struct guest {
 	struct resv_guest_layout *layout;
 };
 
-static int parse_guest(struct guest *g)
+/* -EINVAL with *@why saying what is wrong. */
+#define BAD_GUEST(what) do { *why = (what); return -EINVAL; } while (0)
+
+static int parse_guest(struct guest *g, const char **why)
 {
 	const char *s = g->spec, *colon = strchr(s, ':');
 
@@ -93,18 +96,21 @@ static int parse_guest(struct guest *g)
 			char buf[80];
 			struct resv_range r;
 
-			if (!skip || len - skip >= sizeof(buf))
-				return -EINVAL;
+			if (!skip)
+				BAD_GUEST("each range is ram=START-LAST or mmio=START-LAST");
+			if (len - skip >= sizeof(buf))
+				BAD_GUEST("a range is too long");
 			memcpy(buf, s + skip, len - skip);
 			buf[len - skip] = '\0';
 			if (parse_range_arg(buf, &r) < 0)
-				return -EINVAL;
+				BAD_GUEST("a range is not START-LAST with START <= LAST (0x hex or "
+					  "decimal)");
 			if (resv_guest_layout_add(g->layout, r.start, r.last,
 						  ram ? RESV_GUEST_RAM : RESV_GUEST_MMIO, NULL) < 0)
 				return -ENOMEM;
 			s += len;
 			if (*s == ',' && !*++s)
-				return -EINVAL;
+				BAD_GUEST("a comma ends the ranges");
 		}
 		/* A VMM cannot map one guest-physical address twice. */
 		size_t x, y;
@@ -121,21 +127,25 @@ static int parse_guest(struct guest *g)
 		}
 		return rc;
 	}
-	if (!colon || resv_guest_vmm_parse(s, (size_t)(colon - s), &g->cfg.vmm) < 0)
-		return -EINVAL;
+	if (!colon)
+		BAD_GUEST("expected VMM:SIZE (q35, pc, virt, cloud-hypervisor, firecracker), "
+			  "ram=/mmio= ranges or @FILE");
+	if (resv_guest_vmm_parse(s, (size_t)(colon - s), &g->cfg.vmm) < 0)
+		BAD_GUEST("unknown VMM (q35, pc, virt, cloud-hypervisor, firecracker)");
 	g->preset = true;
 	s = colon + 1;
 	size_t len = strcspn(s, ",");
 
 	if (guest_size_parse(s, len, &g->cfg.ram_size) < 0)
-		return -EINVAL;
+		BAD_GUEST("the RAM size is not a number above 0 with an optional K, M, G or T "
+			  "that fits in 64 bits");
 	for (s += len; *s == ','; s += len) {
 		bool qemu_x86 = g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC;
 
 		s++;
 		len = strcspn(s, ",");
 		if (!qemu_x86)
-			return -EINVAL;
+			BAD_GUEST("options (amd, amd=off, max-ram-below-4g=) are for q35 and pc only");
 		if (len == 3 && strncmp(s, "amd", 3) == 0) {
 			g->cfg.amd = g->amd_set = true;
 		} else if (len == 7 && strncmp(s, "amd=off", 7) == 0) {
@@ -143,12 +153,14 @@ static int parse_guest(struct guest *g)
 			g->amd_set = true;
 		} else if (strncmp(s, "max-ram-below-4g=", 17) == 0 && len > 17) {
 			if (guest_size_parse(s + 17, len - 17, &g->cfg.max_ram_below_4g) < 0)
-				return -EINVAL;
+				BAD_GUEST("max-ram-below-4g is not a size above 0");
 		} else {
-			return -EINVAL;
+			BAD_GUEST("unknown option (amd, amd=off, max-ram-below-4g=SIZE)");
 		}
 	}
-	return *s ? -EINVAL : 0;
+	if (*s)
+		BAD_GUEST("trailing characters");
+	return 0;
 }
 
 /* "2758M", "16G", or hex bytes when not a whole MiB. */
@@ -169,6 +181,8 @@ struct checked {
 	const char *regions_source;	/* "firmware" or "sysfs" */
 	struct resv_range aperture;
 	const char *aperture_source;
+	enum resv_iommu iommu;		/* the driver the verdict followed */
+	const char *iommu_source;	/* "tables", "sysfs" or NULL (unknown) */
 	bool assignable;
 	const struct resv_region *blocker;
 	const char *reason;
@@ -256,17 +270,29 @@ static int append_judged(struct resv_list *all, const struct resv_list *l, const
 	return 0;
 }
 
-/* v6.6+ needs no IOMMU: any direct region blocks (SPEC §5). */
+/*
+ * The verdict follows the driver the tables describe, else the one sysfs
+ * shows the group behind (so an Intel host before v6.6 is right without
+ * the tables too); unknown, only v6.6+'s rule, for any driver, applies.
+ */
 static void verdict(struct checked *c, const struct resv_machine *m, unsigned int kernel)
 {
 	struct resv_verdict v;
 
-	if (m && resv_assign_verdict(c->kview, resv_machine_iommu(m), kernel, &v) == 0) {
+	c->iommu = m ? resv_machine_iommu(m) : RESV_IOMMU_NONE;
+	c->iommu_source = "tables";
+	if (c->iommu == RESV_IOMMU_NONE) {
+		c->iommu = c->group->iommu;
+		c->iommu_source = "sysfs";
+	}
+	if (c->iommu != RESV_IOMMU_NONE &&
+	    resv_assign_verdict(c->kview, c->iommu, kernel, &v) == 0) {
 		c->assignable = v.assignable;
 		c->blocker = v.blocker;
 		c->reason = v.reason;
 		return;
 	}
+	c->iommu_source = NULL;
 	c->assignable = true;
 	if (kernel && kernel < 0x060600)
 		return;
@@ -281,6 +307,17 @@ static void verdict(struct checked *c, const struct resv_machine *m, unsigned in
 			return;
 		}
 	}
+}
+
+/* The tables' IOMMU, else sysfs's: any group behind an AMD unit. */
+static bool host_is_amd(const struct resv_machine *m, const struct resv_system *sys)
+{
+	if (m)
+		return resv_machine_iommu(m) == RESV_IOMMU_AMD;
+	for (size_t i = 0; i < resv_system_group_count(sys); i++)
+		if (resv_system_group(sys, i)->iommu == RESV_IOMMU_AMD)
+			return true;
+	return false;
 }
 
 static void json_range_obj(struct json *j, const char *name, const char *kind,
@@ -425,6 +462,224 @@ static void print_knobs(const struct guest *g, const struct suggestions *s)
 	}
 }
 
+/* check -J: the guest, each group's verdict and conflicts, the suggestions. */
+static int check_json(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
+			 size_t errors, size_t warnings, const struct suggestions *sg,
+			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o)
+{
+	struct json j;
+
+	json_open(&j, stdout, '{');
+	json_key(&j, "guest");
+	json_open(&j, NULL, '{');
+	json_key(&j, "spec");
+	json_str(&j, g->spec);
+	json_key(&j, "vmm");
+	json_str(&j, g->preset ? resv_guest_vmm_name(g->cfg.vmm) : NULL);
+	json_key(&j, "amd");
+	json_bool(&j, g->cfg.amd);
+	json_key(&j, "amd_relocated");
+	json_bool(&j, g->layout->amd_relocated);
+	json_key(&j, "ranges");
+	json_layout(&j, g->layout);
+	json_close(&j, '}');
+	json_key(&j, "policy");
+	json_str(&j, strict ? "strict" : "relaxed");
+	json_key(&j, "groups");
+	json_open(&j, NULL, '[');
+	for (size_t i = 0; i < ncs; i++) {
+		const struct checked *c = &cs[i];
+
+		json_open(&j, NULL, '{');
+		json_key(&j, "group");
+		json_u64(&j, (uint64_t)c->group->id);
+		json_key(&j, "devices");
+		json_open(&j, NULL, '[');
+		for (size_t k = 0; k < c->group->ndevices; k++)
+			json_str(&j, c->group->devices[k].name);
+		json_close(&j, ']');
+		json_key(&j, "regions_source");
+		json_str(&j, c->regions_source);
+		json_key(&j, "iommu");
+		json_str(&j, c->iommu_source ? resv_iommu_name(c->iommu) : NULL);
+		json_key(&j, "iommu_source");
+		json_str(&j, c->iommu_source);
+		json_key(&j, "aperture");
+		json_open(&j, NULL, '{');
+		json_key(&j, "start");
+		json_hex(&j, c->aperture.start);
+		json_key(&j, "last");
+		json_hex(&j, c->aperture.last);
+		json_key(&j, "source");
+		json_str(&j, c->aperture_source);
+		json_close(&j, '}');
+		json_key(&j, "assignable");
+		json_bool(&j, c->assignable);
+		json_key(&j, "reason");
+		json_str(&j, c->reason);
+		json_key(&j, "blocker");
+		if (c->blocker) {
+			json_region_brief(&j, c->kview, c->blocker);
+		} else {
+			json_raw(&j, "null");
+		}
+		json_key(&j, "usable_empty");
+		json_bool(&j, c->usable_empty);
+		json_key(&j, "conflicts");
+		json_open(&j, NULL, '[');
+		for (size_t k = 0; k < c->conflicts->count; k++) {
+			const struct resv_conflict *x = &c->conflicts->items[k];
+			const struct resv_guest_range *gr = &g->layout->ranges[x->range];
+
+			json_open(&j, NULL, '{');
+			json_key(&j, "severity");
+			json_str(&j, resv_severity_name(x->severity));
+			json_key(&j, "kind");
+			json_str(&j, x->kind == RESV_CONFLICT_REGION ? "region" : "aperture");
+			json_key(&j, "guest_range");
+			json_str(&j, gr->name);
+			json_key(&j, "start");
+			json_hex(&j, x->overlap.start);
+			json_key(&j, "last");
+			json_hex(&j, x->overlap.last);
+			json_key(&j, "region");
+			if (x->kind == RESV_CONFLICT_REGION) {
+				const struct resv_region *r = resv_list_region(c->resolved,
+									       x->region);
+				json_region_brief(&j, c->resolved, r);
+			} else {
+				json_raw(&j, "null");
+			}
+			json_close(&j, '}');
+		}
+		json_close(&j, ']');
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_key(&j, "errors");
+	json_u64(&j, errors);
+	json_key(&j, "warnings");
+	json_u64(&j, warnings);
+	json_key(&j, "suggestions");
+	json_open(&j, NULL, '{');
+	json_key(&j, "max_ram_size");
+	if (sg->have_fit)
+		json_hex(&j, sg->fit);
+	else
+		json_raw(&j, "null");
+	json_key(&j, "max_ram_below_4g");
+	if (sg->have_knobs && sg->knobs.max_ram_below_4g)
+		json_hex(&j, sg->knobs.max_ram_below_4g);
+	else
+		json_raw(&j, "null");
+	json_key(&j, "amd");
+	json_bool(&j, sg->have_knobs && sg->knobs.amd);
+	json_key(&j, "xen_rdm_mem_boundary_mb");
+	if (sg->xen_boundary_mb)
+		json_u64(&j, sg->xen_boundary_mb);
+	else
+		json_raw(&j, "null");
+	json_key(&j, "layout");
+	if (sg->have_layout)
+		json_layout(&j, sg->layout);
+	else
+		json_raw(&j, "null");
+	json_close(&j, '}');
+	json_key(&j, "without_tables");
+	json_str(&j, m ? NULL : WITHOUT_TABLES);
+	if (m && report_firmware_assumptions(m, o, cs, ncs, &j) < 0)
+		return -ENOMEM;
+	json_close(&j, '}');
+	return 0;
+}
+
+/* check's text: the same, for a reader. */
+static int check_text(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
+			 size_t errors, size_t warnings, const struct suggestions *sg,
+			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o)
+{
+	char sz[32];
+
+	printf("Guest %s", esc(g->spec));
+	if (g->preset && (g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC))
+		printf(" (%s vCPU%s)", g->cfg.amd ? "AMD" : "non-AMD",
+		       g->amd_set ? "" : g->cfg.amd ? ": the host IOMMU is AMD-Vi" : "");
+	printf(", policy %s:\n", strict ? "strict" : "relaxed");
+	print_layout("  ", g->layout);
+	if (g->layout->amd_relocated)
+		printf("  (RAM above 4G starts at 1 TiB: QEMU's AMD HyperTransport rule)\n");
+	for (size_t i = 0; i < ncs; i++) {
+		const struct checked *c = &cs[i];
+		const char *dev;
+
+		printf("\nGroup %ld:", c->group->id);
+		for (size_t k = 0; k < c->group->ndevices; k++)
+			printf(" %s", esc(c->group->devices[k].name));
+		printf("\n  regions from %s%s\n", c->regions_source,
+		       strcmp(c->regions_source, "sysfs") == 0 ?
+			       " reserved_regions" :
+			       " tables, predicted for every device of the group");
+		if (c->iommu_source)
+			printf("  IOMMU    %s (%s%s%s)\n", resv_iommu_name(c->iommu),
+			       c->iommu_source, c->group->iommu_unit && !m ? ": " : "",
+			       c->group->iommu_unit && !m ? esc(c->group->iommu_unit) : "");
+		else
+			printf("  IOMMU    unknown: only the v6.6+ rule (any direct region blocks) "
+			       "is applied\n");
+		print_size(sz, sizeof(sz), c->aperture.start, c->aperture.last);
+		printf("  IOVA aperture 0x%" PRIx64 "-0x%" PRIx64 " (%s) %s\n", c->aperture.start,
+		       c->aperture.last, sz,
+		       c->aperture_source ? c->aperture_source :
+					    "guessed: 48 bits, the IOMMU's width is unknown");
+		if (!c->assignable) {
+			const char *origin = region_origin(c->kview, c->blocker, &dev);
+
+			printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
+			       " from %s%s%s%s; %s\n",
+			       resv_type_name(c->blocker->type), c->blocker->start,
+			       c->blocker->last, esc(origin), dev ? " (device " : "",
+			       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
+		}
+		if (c->usable_empty)
+			printf("  error    no usable IOVA: the regions cover the whole aperture\n");
+		for (size_t k = 0; k < c->conflicts->count; k++) {
+			const struct resv_conflict *x = &c->conflicts->items[k];
+			const struct resv_guest_range *gr = &g->layout->ranges[x->range];
+
+			printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", resv_severity_name(x->severity),
+			       gr->name, x->overlap.start, x->overlap.last);
+			if (x->kind == RESV_CONFLICT_APERTURE) {
+				printf("is outside the IOVA aperture\n");
+				continue;
+			}
+			const struct resv_region *r = resv_list_region(c->resolved, x->region);
+			const char *origin = region_origin(c->resolved, r, &dev);
+
+			printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
+			       resv_type_name(r->type), r->start, r->last, esc(origin),
+			       dev ? " device " : "", esc(dev ? dev : ""));
+		}
+		if (c->assignable && !c->usable_empty && !c->conflicts->count)
+			printf("  ok       no conflict\n");
+	}
+	printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+	       warnings == 1 ? "" : "s");
+	if (errors) {
+		printf("Suggestions:\n");
+		print_knobs(g, sg);
+		if (lowest_error == UINT64_MAX)
+			printf("  none from the layout: the errors are not overlaps (a group "
+			       "that cannot be assigned, or no usable IOVA)\n");
+		else if (!sg->have_fit && !sg->have_knobs && !sg->have_layout && !sg->have_virt)
+			printf("  none: no layout avoids the errors\n");
+	}
+	if (!m)
+		printf("\nNote: %s\n", WITHOUT_TABLES);
+	if (m && report_firmware_assumptions(m, o, cs, ncs, NULL) < 0)
+		return -ENOMEM;
+	return 0;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct device_arg devs[MAX_DEVICES];
@@ -507,7 +762,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	rc = parse_options(&o, nrest, rest, "check",
-			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume", usage_check);
+			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size", usage_check);
 	if (rc) {
 		status = rc < 0 ? EXIT_OK : rc;
 		goto out;
@@ -517,13 +772,15 @@ int cmd_check(int argc, char **argv)
 		warnx_("check: --guest is required, e.g. --guest q35:16G");
 		goto usage;
 	}
-	rc = parse_guest(&g);
+	const char *why = "malformed";
+
+	rc = parse_guest(&g, &why);
 	if (rc == -ENOMEM)
 		goto nomem;
 	if (rc == -EBADMSG)
 		goto out;
 	if (rc < 0) {
-		warnx_("check: bad --guest '%s'", g.spec);
+		warnx_("check: bad --guest '%s': %s", esc(g.spec), why);
 		goto usage;
 	}
 	if (ndevs && o.nargs) {
@@ -548,10 +805,12 @@ int cmd_check(int argc, char **argv)
 		m = NULL;
 	} else {
 		resv_machine_set_kernel(m, o.kernel);
+		if (o.page_size)
+			resv_machine_set_page_size(m, o.page_size);
 		if (apply_assumptions(m, &o))
 			goto out;
 	}
-	if (g.preset && !g.amd_set && m && resv_machine_iommu(m) == RESV_IOMMU_AMD &&
+	if (g.preset && !g.amd_set && host_is_amd(m, sys) &&
 	    (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
 		g.cfg.amd = true;
 	if (g.preset) {
@@ -622,10 +881,14 @@ int cmd_check(int argc, char **argv)
 			       c->group->id);
 			goto out;
 		}
-		if (c->group->aperture_known) {
-			c->aperture = c->group->aperture;
-			c->aperture_source = c->group->aperture_source;
-		} else {
+		uint64_t efr;
+
+		/* With the IVRS the AMD width is known; sysfs alone gives the fewest levels. */
+		if (m && resv_machine_iommu(m) == RESV_IOMMU_AMD && !c->group->aperture_known &&
+		    resv_machine_amd_efr(m, &efr) == 0) {
+			resv_amd_aperture(o.kernel, &efr, &c->aperture, &c->aperture_source);
+		} else if (!resv_group_aperture(c->group, o.kernel, &c->aperture,
+					       &c->aperture_source)) {
 			c->aperture = (struct resv_range){ 0, (1ull << 48) - 1 };
 			c->aperture_source = NULL;
 		}
@@ -674,195 +937,10 @@ int cmd_check(int argc, char **argv)
 	if (lowest_error != UINT64_MAX && suggest(&sg, &g, all, ap, flags, pol, (size_t)npol, lowest_error) < 0)
 		goto nomem;
 
-	if (o.json) {
-		struct json j;
-
-		json_open(&j, stdout, '{');
-		json_key(&j, "guest");
-		json_open(&j, NULL, '{');
-		json_key(&j, "spec");
-		json_str(&j, g.spec);
-		json_key(&j, "vmm");
-		json_str(&j, g.preset ? resv_guest_vmm_name(g.cfg.vmm) : NULL);
-		json_key(&j, "amd");
-		json_bool(&j, g.cfg.amd);
-		json_key(&j, "amd_relocated");
-		json_bool(&j, g.layout->amd_relocated);
-		json_key(&j, "ranges");
-		json_layout(&j, g.layout);
-		json_close(&j, '}');
-		json_key(&j, "policy");
-		json_str(&j, strict ? "strict" : "relaxed");
-		json_key(&j, "groups");
-		json_open(&j, NULL, '[');
-		for (size_t i = 0; i < ncs; i++) {
-			const struct checked *c = &cs[i];
-
-			json_open(&j, NULL, '{');
-			json_key(&j, "group");
-			json_u64(&j, (uint64_t)c->group->id);
-			json_key(&j, "devices");
-			json_open(&j, NULL, '[');
-			for (size_t k = 0; k < c->group->ndevices; k++)
-				json_str(&j, c->group->devices[k].name);
-			json_close(&j, ']');
-			json_key(&j, "regions_source");
-			json_str(&j, c->regions_source);
-			json_key(&j, "aperture");
-			json_open(&j, NULL, '{');
-			json_key(&j, "start");
-			json_hex(&j, c->aperture.start);
-			json_key(&j, "last");
-			json_hex(&j, c->aperture.last);
-			json_key(&j, "source");
-			json_str(&j, c->aperture_source);
-			json_close(&j, '}');
-			json_key(&j, "assignable");
-			json_bool(&j, c->assignable);
-			json_key(&j, "reason");
-			json_str(&j, c->reason);
-			json_key(&j, "blocker");
-			if (c->blocker) {
-				json_region_brief(&j, c->kview, c->blocker);
-			} else {
-				json_raw(&j, "null");
-			}
-			json_key(&j, "usable_empty");
-			json_bool(&j, c->usable_empty);
-			json_key(&j, "conflicts");
-			json_open(&j, NULL, '[');
-			for (size_t k = 0; k < c->conflicts->count; k++) {
-				const struct resv_conflict *x = &c->conflicts->items[k];
-				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
-
-				json_open(&j, NULL, '{');
-				json_key(&j, "severity");
-				json_str(&j, resv_severity_name(x->severity));
-				json_key(&j, "kind");
-				json_str(&j, x->kind == RESV_CONFLICT_REGION ? "region" : "aperture");
-				json_key(&j, "guest_range");
-				json_str(&j, gr->name);
-				json_key(&j, "start");
-				json_hex(&j, x->overlap.start);
-				json_key(&j, "last");
-				json_hex(&j, x->overlap.last);
-				json_key(&j, "region");
-				if (x->kind == RESV_CONFLICT_REGION) {
-					const struct resv_region *r = resv_list_region(c->resolved,
-										       x->region);
-					json_region_brief(&j, c->resolved, r);
-				} else {
-					json_raw(&j, "null");
-				}
-				json_close(&j, '}');
-			}
-			json_close(&j, ']');
-			json_close(&j, '}');
-		}
-		json_close(&j, ']');
-		json_key(&j, "errors");
-		json_u64(&j, errors);
-		json_key(&j, "warnings");
-		json_u64(&j, warnings);
-		json_key(&j, "suggestions");
-		json_open(&j, NULL, '{');
-		json_key(&j, "max_ram_size");
-		if (sg.have_fit)
-			json_hex(&j, sg.fit);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "max_ram_below_4g");
-		if (sg.have_knobs && sg.knobs.max_ram_below_4g)
-			json_hex(&j, sg.knobs.max_ram_below_4g);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "amd");
-		json_bool(&j, sg.have_knobs && sg.knobs.amd);
-		json_key(&j, "xen_rdm_mem_boundary_mb");
-		if (sg.xen_boundary_mb)
-			json_u64(&j, sg.xen_boundary_mb);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "layout");
-		if (sg.have_layout)
-			json_layout(&j, sg.layout);
-		else
-			json_raw(&j, "null");
-		json_close(&j, '}');
-		if (m && report_firmware_assumptions(m, &o, cs, ncs, &j) < 0)
-			goto nomem;
-		json_close(&j, '}');
-	} else {
-		char sz[32];
-
-		printf("Guest %s", esc(g.spec));
-		if (g.preset && (g.cfg.vmm == RESV_GUEST_Q35 || g.cfg.vmm == RESV_GUEST_PC))
-			printf(" (%s vCPU%s)", g.cfg.amd ? "AMD" : "non-AMD",
-			       g.amd_set ? "" : g.cfg.amd ? ": the host IOMMU is AMD-Vi" : "");
-		printf(", policy %s:\n", strict ? "strict" : "relaxed");
-		print_layout("  ", g.layout);
-		if (g.layout->amd_relocated)
-			printf("  (RAM above 4G starts at 1 TiB: QEMU's AMD HyperTransport rule)\n");
-		for (size_t i = 0; i < ncs; i++) {
-			const struct checked *c = &cs[i];
-			const char *dev;
-
-			printf("\nGroup %ld:", c->group->id);
-			for (size_t k = 0; k < c->group->ndevices; k++)
-				printf(" %s", esc(c->group->devices[k].name));
-			printf("\n  regions from %s%s\n", c->regions_source,
-			       strcmp(c->regions_source, "sysfs") == 0 ?
-				       " reserved_regions (no firmware tables: provenance is the file)" :
-				       " tables, predicted for every device of the group");
-			print_size(sz, sizeof(sz), c->aperture.start, c->aperture.last);
-			printf("  IOVA aperture 0x%" PRIx64 "-0x%" PRIx64 " (%s) %s\n", c->aperture.start,
-			       c->aperture.last, sz,
-			       c->aperture_source ? c->aperture_source :
-						    "guessed: 48 bits, the IOMMU's width is unknown");
-			if (!c->assignable) {
-				const char *origin = region_origin(c->kview, c->blocker, &dev);
-
-				printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
-				       " from %s (device %s); %s\n",
-				       resv_type_name(c->blocker->type), c->blocker->start,
-				       c->blocker->last, esc(origin), esc(dev ? dev : "?"), esc(c->reason));
-			}
-			if (c->usable_empty)
-				printf("  error    no usable IOVA: the regions cover the whole aperture\n");
-			for (size_t k = 0; k < c->conflicts->count; k++) {
-				const struct resv_conflict *x = &c->conflicts->items[k];
-				const struct resv_guest_range *gr = &g.layout->ranges[x->range];
-
-				printf("  %-8s %s 0x%" PRIx64 "-0x%" PRIx64 " ", resv_severity_name(x->severity),
-				       gr->name, x->overlap.start, x->overlap.last);
-				if (x->kind == RESV_CONFLICT_APERTURE) {
-					printf("is outside the IOVA aperture\n");
-					continue;
-				}
-				const struct resv_region *r = resv_list_region(c->resolved, x->region);
-				const char *origin = region_origin(c->resolved, r, &dev);
-
-				printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
-				       resv_type_name(r->type), r->start, r->last, esc(origin),
-				       dev ? " device " : "", esc(dev ? dev : ""));
-			}
-			if (c->assignable && !c->usable_empty && !c->conflicts->count)
-				printf("  ok       no conflict\n");
-		}
-		printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
-		       warnings == 1 ? "" : "s");
-		if (errors) {
-			printf("Suggestions:\n");
-			print_knobs(&g, &sg);
-			if (lowest_error == UINT64_MAX)
-				printf("  none from the layout: the errors are not overlaps (a group "
-				       "that cannot be assigned, or no usable IOVA)\n");
-			else if (!sg.have_fit && !sg.have_knobs && !sg.have_layout && !sg.have_virt)
-				printf("  none: no layout avoids the errors\n");
-		}
-		if (m && report_firmware_assumptions(m, &o, cs, ncs, NULL) < 0)
-			goto nomem;
-	}
+	rc = o.json ? check_json(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o) :
+		      check_text(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o);
+	if (rc < 0)
+		goto nomem;
 	status = errors ? EXIT_CONFLICT : EXIT_OK;
 	goto out;
 usage:

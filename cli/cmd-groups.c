@@ -23,7 +23,8 @@ static void usage_groups(FILE *f)
 	      "Options:\n"
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --view <view>        kernel, resolved (default) or usable\n"
-	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
+	      "     --aperture <S-L>     IOVA aperture of the usable view [as iova finds it]\n"
+	      "     --kernel-version <X.Y>  the kernel whose AMD aperture applies [the root's]\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs: each group's regions in the\n"
 	      "                          kernel's format, after a '# group N' line when more than\n"
@@ -41,7 +42,9 @@ static void usage_iova(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
-	      "     --aperture <S-L>     the IOMMU's aperture [0-0xffffffffffff, 48 bits]\n"
+	      "     --aperture <S-L>     the IOMMU's aperture [Intel: the unit's MGAW; AMD: by\n"
+	      "                          kernel version; else 0-0xffffffffffff, 48 bits]\n"
+	      "     --kernel-version <X.Y>  the kernel whose AMD aperture applies [the root's]\n"
 	      "     --strict             exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n", f);
 	usage_common_options(f);
@@ -150,8 +153,8 @@ static int run(int argc, char **argv, const char *cmd)
 	int rc, status;
 
 	rc = parse_options(&o, argc, argv, cmd, iova ?
-			   "Jornb,sysroot,aperture,strict,format,list-columns" :
-			   "Jornb,sysroot,view,aperture,strict,format,list-columns",
+			   "Jornb,sysroot,aperture,strict,format,list-columns,kernel-version" :
+			   "Jornb,sysroot,view,aperture,strict,format,list-columns,kernel-version",
 			   iova ? usage_iova : usage_groups);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -161,6 +164,7 @@ static int run(int argc, char **argv, const char *cmd)
 	}
 	if (iova)
 		o.view = VIEW_USABLE;
+	default_kernel(&o);	/* the AMD aperture changed with the kernel */
 	status = load_system(&o, &sys);
 	if (status)
 		return status;
@@ -196,12 +200,12 @@ static int run(int argc, char **argv, const char *cmd)
 		struct aperture ap = { o.aperture, o.aperture_set ? "--aperture" : "assumed" };
 
 		if (o.view == VIEW_USABLE && !o.aperture_set) {
-			if (g->aperture_known) {
-				go.aperture = g->aperture;
-				ap = (struct aperture){ g->aperture, g->aperture_source };
+			if (resv_group_aperture(g, o.kernel, &go.aperture, &ap.source)) {
+				ap.range = go.aperture;
 			} else if (!guessed) {
 				fprintf(stderr, PROG ": note: the IOMMU address width of group %ld is not "
-					"in sysfs (only Intel VT-d shows it); assuming a 48-bit aperture "
+					"in sysfs (Intel VT-d shows it, AMD-Vi's follows from the "
+					"kernel version); assuming a 48-bit aperture "
 					"[0x0-0xffffffffffff] here and for any other such group "
 					"(use --aperture)\n", g->id);
 				guessed = true;

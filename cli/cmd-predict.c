@@ -488,7 +488,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,list-columns,assume,kernel-version", usage_predict);
+			   "format,list-columns,assume,kernel-version,page-size", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
@@ -628,7 +628,10 @@ static void json_regions(struct json *j, const char *key, const struct resv_list
 		json_key(j, "type");
 		json_str(j, resv_type_name(r->type));
 		json_key(j, "prot");
-		json_u64(j, r->prot);
+		if (r->prot == RESV_PROT_UNKNOWN)	/* read from sysfs */
+			json_raw(j, "null");
+		else
+			json_u64(j, r->prot);
 		json_key(j, "sources");
 		json_open(j, NULL, '[');
 		for (size_t s = 0; s < r->nsources; s++) {
@@ -654,9 +657,9 @@ static void verdict_text(const char *label, const struct resv_list *l,
 	}
 	const char *device, *origin = region_origin(l, vd->blocker, &device);
 
-	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s (device %s); %s\n",
-	       vd->blocker->start, vd->blocker->last, esc(origin), esc(device ? device : "?"),
-	       esc(vd->reason));
+	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s%s%s%s; %s\n",
+	       vd->blocker->start, vd->blocker->last, esc(origin), device ? " (device " : "",
+	       device ? esc(device) : "", device ? ")" : "", esc(vd->reason));
 }
 
 static void verdict_json(struct json *j, const char *kernel, const struct resv_list *l,
@@ -677,7 +680,11 @@ static void verdict_json(struct json *j, const char *kernel, const struct resv_l
 	json_close(j, '}');
 }
 
-int cmd_explain(int argc, char **argv)
+/*
+ * explain from the firmware tables: the device's own regions with their
+ * provenance, the group's, the relaxability rule, the verdicts.
+ */
+static int explain_tables(struct opts o, const char *name)
 {
 	static const enum column defaults[] = { COL_START, COL_LAST, COL_SIZE, COL_TYPE,
 						COL_PROT, COL_SOURCE };
@@ -687,31 +694,8 @@ int cmd_explain(int argc, char **argv)
 	const struct resv_group *g = NULL;
 	const struct resv_device *dev = NULL;
 	struct table *t = NULL;
-	struct opts o;
-	char name[13];
-	const char *why;
 	int rc, status;
 
-	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume",
-			   usage_explain);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (o.list_columns) {
-		list_columns(stdout, EXPLAIN_COLUMNS);
-		return EXIT_OK;
-	}
-	default_kernel(&o);
-	if (o.nargs != 1) {
-		warnx_("explain: give one device, e.g. 0000:00:14.0");
-		errtryhelp("explain");
-		return EXIT_FAIL;
-	}
-	if (!parse_bdf(o.args[0], strlen(o.args[0]), name, &why)) {
-		warnx_("explain: bad device '%s': %s", o.args[0], why);
-		errtryhelp("explain");
-		return EXIT_FAIL;
-	}
 	status = load_machine(&o, &m);
 	if (status)
 		return status;
@@ -790,6 +774,8 @@ int cmd_explain(int argc, char **argv)
 		json_u64(&j, dev->device);
 		json_key(&j, "iommu");
 		json_str(&j, resv_iommu_name(iommu));
+		json_key(&j, "iommu_source");
+		json_str(&j, "tables");
 		json_key(&j, "behind_iommu");
 		json_bool(&j, behind);
 		json_key(&j, "iommu_off");
@@ -825,6 +811,8 @@ int cmd_explain(int argc, char **argv)
 			verdict_json(&j, k, kview, &now);
 		}
 		json_close(&j, ']');
+		json_key(&j, "without_tables");
+		json_raw(&j, "null");
 		if (report_assumptions(m, &o, &ag, 1, &j) < 0)
 			goto nomem;
 		json_close(&j, '}');
@@ -897,4 +885,206 @@ out:
 	resv_system_free(sys);
 	resv_machine_free(m);
 	return status;
+}
+
+/* The verdicts of @kernel (0: v6.6+ and v3.17-6.5), in text or JSON. */
+static void explain_verdicts(struct json *j, const struct resv_list *kview,
+			     enum resv_iommu iommu, unsigned int kernel)
+{
+	struct resv_verdict v;
+	char k[16];
+
+	if (kernel == 0) {
+		/* From v6.6 the rule is the core's, whatever the driver. */
+		resv_assign_verdict(kview, iommu ? iommu : RESV_IOMMU_ARM, 0, &v);
+		j ? verdict_json(j, "6.6+", kview, &v) : verdict_text("v6.6+", kview, &v);
+		kernel = 0x060500;
+		if (!iommu)
+			return;
+		snprintf(k, sizeof(k), "3.17-6.5");
+	} else {
+		snprintf(k, sizeof(k), "%u.%u", kernel >> 16, kernel >> 8 & 0xff);
+	}
+	if (!iommu && kernel < 0x060600) {
+		if (!j)
+			printf("  v%-9s unknown: before v6.6 the verdict depends on the IOMMU "
+			       "driver, which sysfs does not show\n", k);
+		return;
+	}
+	resv_assign_verdict(kview, iommu ? iommu : RESV_IOMMU_ARM, kernel, &v);
+	if (j) {
+		verdict_json(j, k, kview, &v);
+	} else {
+		char label[20];
+
+		snprintf(label, sizeof(label), "v%s", k);
+		verdict_text(label, kview, &v);
+	}
+}
+
+/*
+ * explain from sysfs alone (no tables: a user without root): the group, its
+ * regions as the kernel printed them, the verdict for the driver sysfs shows
+ * and the kernel, and once what the tables would add.
+ */
+static int explain_sysfs(const struct opts *o, const char *name)
+{
+	static const enum column defaults[] = { COL_START, COL_LAST, COL_SIZE, COL_TYPE,
+						COL_SOURCE };
+	struct resv_system *sys = NULL;
+	const struct resv_group *g = NULL;
+	const struct resv_device *dev = NULL;
+	struct table *t = NULL;
+	int rc, status = load_system(o, &sys);
+
+	if (status)
+		return status;
+	status = EXIT_FAIL;
+	for (size_t i = 0; i < resv_system_group_count(sys) && !g; i++) {
+		const struct resv_group *c = resv_system_group(sys, i);
+
+		for (size_t k = 0; k < c->ndevices; k++)
+			if (strcmp(c->devices[k].name, name) == 0) {
+				g = c;
+				dev = &c->devices[k];
+			}
+	}
+	if (!g) {
+		warnx_("explain: %s is in no IOMMU group, and there are no firmware tables to "
+		       "explain from (%s)", name, "readable by root only; --table, --sysroot");
+		status = EXIT_NO_IOMMU;
+		goto out;
+	}
+	if (!g->regions) {
+		warnx_("explain: group %ld has no readable reserved_regions", g->id);
+		goto out;
+	}
+	if (o->json) {
+		struct json j;
+
+		json_open(&j, stdout, '{');
+		json_key(&j, "device");
+		json_str(&j, dev->name);
+		json_key(&j, "class");
+		json_u64(&j, dev->class);
+		json_key(&j, "class_name");
+		json_str(&j, class_name(dev->class));
+		json_key(&j, "vendor");
+		json_u64(&j, dev->vendor);
+		json_key(&j, "device_id");
+		json_u64(&j, dev->device);
+		json_key(&j, "iommu");
+		json_str(&j, resv_iommu_name(g->iommu));
+		json_key(&j, "iommu_source");
+		json_str(&j, g->iommu ? "sysfs" : NULL);
+		json_key(&j, "behind_iommu");
+		json_bool(&j, true);
+		json_key(&j, "iommu_off");
+		json_raw(&j, "null");
+		json_key(&j, "no_group_reason");
+		json_raw(&j, "null");
+		json_key(&j, "relaxable_rule");
+		json_raw(&j, "null");
+		json_key(&j, "regions");
+		json_raw(&j, "null");
+		json_key(&j, "group");
+		json_u64(&j, (uint64_t)g->id);
+		json_key(&j, "group_devices");
+		json_open(&j, NULL, '[');
+		for (size_t k = 0; k < g->ndevices; k++)
+			json_str(&j, g->devices[k].name);
+		json_close(&j, ']');
+		json_regions(&j, "group_regions", g->regions);
+		json_key(&j, "verdicts");
+		json_open(&j, NULL, '[');
+		explain_verdicts(&j, g->regions, g->iommu, o->kernel);
+		json_close(&j, ']');
+		json_key(&j, "without_tables");
+		json_str(&j, WITHOUT_TABLES);
+		json_close(&j, '}');
+		status = EXIT_OK;
+		goto out;
+	}
+	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", esc(dev->name),
+	       class_name(dev->class), dev->class, dev->vendor, dev->device);
+	if (g->iommu)
+		printf("  IOMMU      %s (sysfs: %s)\n", resv_iommu_name(g->iommu),
+		       esc(g->iommu_unit));
+	else
+		printf("  IOMMU      unknown (no iommu link in sysfs)\n");
+	printf("  Group      %ld:", g->id);
+	for (size_t k = 0; k < g->ndevices; k++)
+		printf(" %s", esc(g->devices[k].name));
+	printf(" (sysfs)\n");
+	printf("\nThe group's regions (its reserved_regions):\n");
+	rc = table_new(&t, o, "regions", defaults, ARRAY_LEN(defaults), EXPLAIN_COLUMNS);
+	if (rc == -EINVAL)
+		goto out;
+	if (rc < 0)
+		goto nomem;
+	for (size_t i = 0; i < resv_list_count(g->regions); i++)
+		if (table_add_region(t, NULL, g->regions, resv_list_region(g->regions, i)) < 0)
+			goto nomem;
+	if (table_print(t) < 0)
+		goto nomem;
+	if (!resv_list_count(g->regions))
+		printf("  (none)\n");
+	printf("\nVerdict (VFIO takes the whole group):\n");
+	explain_verdicts(NULL, g->regions, g->iommu, o->kernel);
+	if (o->kernel && o->kernel < 0x050300 && g->iommu == RESV_IOMMU_INTEL)
+		printf("  (before v5.3 sysfs prints every RMRR as direct, the relaxable ones of "
+		       "USB and graphics devices too)\n");
+	printf("\nNote: %s\n", WITHOUT_TABLES);
+	status = EXIT_OK;
+	goto out;
+nomem:
+	warnx_("out of memory");
+out:
+	table_free(t);
+	resv_system_free(sys);
+	return status;
+}
+
+/* explain: options, then the tables' explanation, else sysfs's. */
+int cmd_explain(int argc, char **argv)
+{
+	struct resv_machine *probe = NULL;
+	struct opts o;
+	char name[13];
+	const char *why;
+	bool tables;
+	int rc;
+
+	rc = parse_options(&o, argc, argv, "explain",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size",
+			   usage_explain);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	if (o.list_columns) {
+		list_columns(stdout, EXPLAIN_COLUMNS);
+		return EXIT_OK;
+	}
+	default_kernel(&o);
+	if (o.nargs != 1) {
+		warnx_("explain: give one device, e.g. 0000:00:14.0");
+		errtryhelp("explain");
+		return EXIT_FAIL;
+	}
+	if (!parse_bdf(o.args[0], strlen(o.args[0]), name, &why)) {
+		warnx_("explain: bad device '%s': %s", o.args[0], why);
+		errtryhelp("explain");
+		return EXIT_FAIL;
+	}
+	/* Without --table, are the root's tables readable? */
+	tables = o.ntables > 0;
+	if (!tables) {
+		if (resv_machine_new(&probe) < 0) {
+			warnx_("out of memory");
+			return EXIT_FAIL;
+		}
+		rc = resv_machine_load(probe, o.sysroot, RESV_LOAD_TABLES);
+		tables = rc == -ENOMEM || resv_machine_table_count(probe) > 0;
+		resv_machine_free(probe);
+	}
+	return tables ? explain_tables(o, name) : explain_sysfs(&o, name);
 }

@@ -294,12 +294,13 @@ int cmd_snapshot(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &hold, &old);
 
 	if (!mkdtemp(tmp)) {
-		warnx_("snapshot: cannot create %s: %s", tmp, strerror(errno));
+		/* The temporary name is ours; the user asked for @dir. */
+		warnx_("snapshot: cannot create %s: %s", dir, strerror(errno));
 		goto out;
 	}
 	tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tfd < 0) {
-		warnx_("snapshot: %s: %s", tmp, strerror(errno));
+		warnx_("snapshot: cannot create %s: %s", dir, strerror(errno));
 		goto cleanup;
 	}
 	if (resv_diags_new(&diags) < 0)
@@ -324,7 +325,7 @@ int cmd_snapshot(int argc, char **argv)
 		warnx_("snapshot: note: lspci -xxx %s", lspci);
 	rc = write_record(tfd, argc, argv, source, written, lspci, diags);
 	if (rc < 0) {
-		warnx_("snapshot: cannot write %s/" INFO_FILE ": %s", tmp, strerror(-rc));
+		warnx_("snapshot: cannot write %s/" INFO_FILE ": %s", dir, strerror(-rc));
 		goto cleanup;
 	}
 	/* mkdtemp() made it 0700; a snapshot is made to be shared, as mkdir would. */
@@ -332,7 +333,7 @@ int cmd_snapshot(int argc, char **argv)
 
 	umask(mask);
 	if (fchmod(tfd, 0777 & ~mask) < 0) {
-		warnx_("snapshot: %s: %s", tmp, strerror(errno));
+		warnx_("snapshot: cannot create %s: %s", dir, strerror(errno));
 		goto cleanup;
 	}
 	sigpending(&pending);
@@ -341,7 +342,7 @@ int cmd_snapshot(int argc, char **argv)
 			goto cleanup;	/* the signal is delivered when we unblock */
 	rc = rename_noreplace(tmp, dir);
 	if (rc < 0) {
-		warnx_("snapshot: cannot rename %s to %s: %s", tmp, dir,
+		warnx_("snapshot: cannot create %s: %s", dir,
 		       rc == -EEXIST ? "it appeared meanwhile; nothing is overwritten" :
 		       strerror(-rc));
 		goto cleanup;
@@ -353,7 +354,7 @@ nomem:
 cleanup:
 	rc = remove_tree(AT_FDCWD, tmp);
 	if (rc < 0)
-		warnx_("snapshot: cannot remove %s: %s", tmp, strerror(-rc));
+		warnx_("snapshot: cannot remove the partial copy %s: %s", tmp, strerror(-rc));
 out:
 	if (tfd >= 0)
 		close(tfd);

@@ -267,35 +267,9 @@ static void print_json(const struct resv_machine *m)
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
-	json_key(&j, "diagnostics");
-	json_open(&j, NULL, '[');
-	for (size_t i = 0; i < resv_diags_count(d); i++) {
-		const struct resv_diag *g = resv_diags_get(d, i);
-
-		json_open(&j, NULL, '{');
-		json_key(&j, "id");
-		json_str(&j, g->id);
-		json_key(&j, "severity");
-		json_str(&j, resv_severity_name(g->severity));
-		json_key(&j, "table");
-		json_str(&j, g->table);
-		json_key(&j, "offset");
-		if (g->table)
-			json_u64(&j, (uint64_t)g->offset);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "file");
-		json_str(&j, g->where);
-		json_key(&j, "line");
-		if (g->line)
-			json_u64(&j, g->line);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "message");
-		json_str(&j, g->message);
-		json_close(&j, '}');
-	}
-	json_close(&j, ']');
+	/* The shared writer ends the document with them (json.c). */
+	for (size_t i = 0; i < resv_diags_count(d); i++)
+		json_keep_diag(resv_diags_get(d, i));
 	json_close(&j, '}');
 }
 

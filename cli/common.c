@@ -56,13 +56,15 @@ void usage_machine_options(FILE *f)
 	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
 	      "     --assume <key=value> what no table says (repeatable): preserve-config=yes|no\n"
 	      "                          (PCI host bridge _DSM 5; IORT RMRs), viommu-resv=\n"
-	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n", f);
+	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n"
+	      "     --page-size <size>   the kernel's page size, 4K (default), 16K or 64K: IORT\n"
+	      "                          RMRs not 64 KiB aligned are widened to its pages\n", f);
 }
 
 enum {
 	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
 	OPT_LIST_COLUMNS, OPT_TABLE, OPT_LSPCI, OPT_COMPARE, OPT_NO_FLOPPY_WA,
-	OPT_KERNEL_VERSION, OPT_ASSUME,
+	OPT_KERNEL_VERSION, OPT_ASSUME, OPT_PAGE_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +85,7 @@ static const struct option long_options[] = {
 	{ "no-floppy-wa", no_argument, NULL, OPT_NO_FLOPPY_WA },
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "assume", required_argument, NULL, OPT_ASSUME },
+	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -205,12 +208,28 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 			}
 			o->assume[o->nassume++] = optarg;
 			break;
+		case OPT_PAGE_SIZE:
+			o->page_size = strcmp(optarg, "4K") == 0 || strcmp(optarg, "4096") == 0 ? 4096 :
+				       strcmp(optarg, "16K") == 0 || strcmp(optarg, "16384") == 0 ? 16384 :
+				       strcmp(optarg, "64K") == 0 || strcmp(optarg, "65536") == 0 ? 65536 : 0;
+			if (!o->page_size) {
+				warnx_("%s: bad --page-size '%s': 4K, 16K or 64K (the kernel's "
+				       "PAGE_SIZE: CONFIG_ARM64_4K/16K/64K_PAGES)", cmd, optarg);
+				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
+			break;
 		case OPT_KERNEL_VERSION:
 			if (resv_parse_kernel_version(optarg, &o->kernel) < 0) {
 				warnx_("%s: bad --kernel-version '%s': expected X.Y or a release "
 				       "as uname -r prints it, e.g. 6.5 or 6.1.0-57-amd64", cmd,
 				       optarg);
 				errtryhelp(cmd);
+				return EXIT_FAIL;
+			}
+			if (o->kernel < KERNEL_OLDEST_MODELLED) {
+				warnx_("%s: --kernel-version %s: %s; give 5.3 or later", cmd, optarg,
+				       NOT_MODELLED);
 				return EXIT_FAIL;
 			}
 			break;
@@ -280,9 +299,20 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 void default_kernel(struct opts *o)
 {
 	unsigned int v;
+	uint64_t page;
 
-	if (!o->kernel && resv_kernel_version(o->sysroot, &v) == 0)
-		o->kernel = v;
+	/* The root's page size, unless --page-size says it. */
+	if (!o->page_size && resv_page_size(o->sysroot, &page) == 0)
+		o->page_size = page;
+
+	if (o->kernel || resv_kernel_version(o->sysroot, &v) < 0)
+		return;
+	o->kernel = v;
+	/* Its sysfs is what it is; the rules applied to it are v5.3's and later. */
+	if (v < KERNEL_OLDEST_MODELLED)
+		warnx_("note: the root's kernel %u.%u: %s; its reserved_regions are shown as read, "
+		       "but a verdict or prediction may be wrong", v >> 16, v >> 8 & 0xff,
+		       NOT_MODELLED);
 }
 
 int read_file(const char *path, char **buf, size_t *len)
@@ -338,6 +368,7 @@ void print_diags(const struct resv_diags *d)
 	for (size_t i = 0; i < resv_diags_count(d); i++) {
 		const struct resv_diag *g = resv_diags_get(d, i);
 
+		json_keep_diag(g);
 		if (g->table)
 			fprintf(stderr, PROG ": %s: %s@0x%" PRIx64 ": %s: %s [%s]\n", g->where,
 				g->table, (uint64_t)g->offset, resv_severity_name(g->severity),
@@ -400,6 +431,16 @@ int load_system(const struct opts *o, struct resv_system **sys)
 		return EXIT_FAIL;
 	}
 	if (resv_system_group_count(*sys) == 0) {
+		const struct resv_diags *d = resv_system_diags(*sys);
+
+		/* A refused link or an unreadable directory is not "the IOMMU is off". */
+		for (size_t i = 0; i < resv_diags_count(d); i++)
+			if (strcmp(resv_diags_get(d, i)->id, "SYSFS_GROUPS_UNREADABLE") == 0) {
+				warnx_("%s", esc(resv_diags_get(d, i)->message));
+				resv_system_free(*sys);
+				*sys = NULL;
+				return EXIT_FAIL;
+			}
 		warnx_("no IOMMU groups under %s/sys/kernel/iommu_groups: the IOMMU is off "
 		       "(intel_iommu=on / amd_iommu=on, VT-d or AMD-Vi in the firmware setup) "
 		       "or this is not the machine's sysfs. Use --sysroot DIR to read a snapshot, "
@@ -527,13 +568,28 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	if (rc < 0 || resv_machine_lint(m) < 0)
 		goto nomem;
 	resv_machine_set_kernel(m, o->kernel);
+	if (o->page_size)
+		resv_machine_set_page_size(m, o->page_size);
 	if (apply_assumptions(m, o))
 		goto fail;
 	if (resv_machine_table_count(m) == 0) {
-		print_diags(resv_machine_diags(m));
-		warnx_("no DMAR, IVRS, IORT or VIOT table %s: the firmware describes no IOMMU, or the "
-		       "tables are readable by root only. Use --table FILE or --sysroot DIR.",
-		       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
+		const struct resv_diags *d = resv_machine_diags(m);
+		const char *broken = NULL;
+
+		print_diags(d);
+		/* A table that is there but unusable is not "no IOMMU". */
+		for (size_t i = 0; i < resv_diags_count(d) && !broken; i++)
+			if (resv_diags_get(d, i)->severity == RESV_SEV_ERROR &&
+			    resv_diags_get(d, i)->table)
+				broken = resv_diags_get(d, i)->where;
+		if (broken)
+			warnx_("no usable DMAR, IVRS, IORT or VIOT table: %s could not be read as one "
+			       "(the errors above)", esc(broken));
+		else
+			warnx_("no DMAR, IVRS, IORT or VIOT table %s: the firmware describes no IOMMU, "
+			       "or the tables are readable by root only. Use --table FILE or "
+			       "--sysroot DIR.",
+			       o->ntables ? "in the --table files" : "under sys/firmware/acpi/tables");
 		resv_machine_free(m);
 		return EXIT_NO_IOMMU;
 	}

@@ -5,8 +5,59 @@
  * "children" JSON, so the CLI writes JSON itself. Two-space indent.
  */
 #include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+
+/*
+ * The diagnostics print_diags() wrote to stderr, kept so that every -J
+ * document carries them too: its top-level object ends with
+ * "diagnostics" (fleet tooling reads one stream).
+ */
+struct kept_diag {
+	char *id, *where, *table, *message;
+	enum resv_severity severity;
+	uint64_t line;
+	int64_t offset;
+	long group;
+};
+static struct kept_diag *kept;
+static size_t nkept, capkept;
+static bool kept_lost;	/* out of memory: "diagnostics_complete": false */
+
+void json_keep_diag(const struct resv_diag *g)
+{
+	struct kept_diag *k;
+
+	if (nkept == capkept) {
+		size_t cap = capkept ? 2 * capkept : 16;
+		struct kept_diag *n = realloc(kept, cap * sizeof(*n));
+
+		if (!n) {
+			kept_lost = true;
+			return;
+		}
+		kept = n;
+		capkept = cap;
+	}
+	k = &kept[nkept];
+	*k = (struct kept_diag){ .severity = g->severity, .line = g->line,
+				 .offset = g->offset, .group = g->group };
+	k->id = strdup(g->id ? g->id : "");
+	k->where = strdup(g->where ? g->where : "");
+	k->message = strdup(g->message ? g->message : "");
+	k->table = g->table ? strdup(g->table) : NULL;
+	if (!k->id || !k->where || !k->message || (g->table && !k->table)) {
+		free(k->id);
+		free(k->where);
+		free(k->message);
+		free(k->table);
+		kept_lost = true;
+		return;
+	}
+	nkept++;
+}
 
 static void indent(struct json *j)
 {
@@ -43,8 +94,12 @@ void json_open(struct json *j, FILE *f, char bracket)
 	j->first = true;
 }
 
+static void write_kept_diags(struct json *j);
+
 void json_close(struct json *j, char bracket)
 {
+	if (j->depth == 1 && bracket == '}')
+		write_kept_diags(j);
 	j->depth--;
 	if (!j->first)
 		indent(j);
@@ -120,4 +175,51 @@ void json_raw(struct json *j, const char *text)
 {
 	value_start(j);
 	fputs(text, j->f);
+}
+
+/*
+ * "diagnostics": [{id, severity, table, offset, file, line, group, message}]:
+ * a table's finding has table and offset, a file's has line; group when the
+ * diagnostic is about one.
+ */
+static void write_kept_diags(struct json *j)
+{
+	json_key(j, "diagnostics");
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < nkept; i++) {
+		const struct kept_diag *k = &kept[i];
+
+		json_open(j, NULL, '{');
+		json_key(j, "id");
+		json_str(j, k->id);
+		json_key(j, "severity");
+		json_str(j, resv_severity_name(k->severity));
+		json_key(j, "table");
+		json_str(j, k->table);
+		json_key(j, "offset");
+		if (k->table)
+			json_u64(j, (uint64_t)k->offset);
+		else
+			json_raw(j, "null");
+		json_key(j, "file");
+		json_str(j, *k->where ? k->where : NULL);
+		json_key(j, "line");
+		if (k->line)
+			json_u64(j, k->line);
+		else
+			json_raw(j, "null");
+		json_key(j, "group");
+		if (k->group >= 0)
+			json_u64(j, (uint64_t)k->group);
+		else
+			json_raw(j, "null");
+		json_key(j, "message");
+		json_str(j, k->message);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	if (kept_lost) {
+		json_key(j, "diagnostics_complete");
+		json_bool(j, false);
+	}
 }

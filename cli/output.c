@@ -150,6 +150,10 @@ static void prot_text(char *buf, uint32_t prot)
 {
 	static const char letters[] = "rwcxmp";
 
+	if (prot == RESV_PROT_UNKNOWN) {	/* sysfs does not print it */
+		snprintf(buf, 7, "?");
+		return;
+	}
 	for (int i = 0; i < 6; i++)
 		buf[i] = prot & (1u << i) ? letters[i] : '-';
 	buf[6] = '\0';
@@ -268,7 +272,7 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 		json_str(j, r ? resv_type_name(r->type) : NULL);
 		return;
 	case COL_PROT:
-		if (r)
+		if (r && r->prot != RESV_PROT_UNKNOWN)
 			json_u64(j, r->prot);
 		else
 			json_raw(j, "null");
@@ -421,6 +425,11 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 	json_cell(t, COL_GTYPE, g, NULL, NULL, NULL);
 	json_key(j, "complete");
 	json_bool(j, g->complete);
+	/* The driver sysfs shows the group behind (its devices' iommu link). */
+	json_key(j, "iommu");
+	json_str(j, g->iommu ? resv_iommu_name(g->iommu) : NULL);
+	json_key(j, "iommu_unit");
+	json_str(j, g->iommu_unit);
 	json_cell(t, COL_DEVICES, g, NULL, NULL, NULL);
 	if (extra)
 		extra(j, arg);

@@ -54,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool named;
 
 		if (arm_streams(iort, t, &t->devs[i], &s) == 0)
-			FUZZ_CHECK(predict_arm(l, iort, &s, &t->devs[i], i & 1, kernels[i % 3], &named) == 0);
+			FUZZ_CHECK(predict_arm(l, iort, &s, &t->devs[i], i & 1, kernels[i % 3],
+					       (uint64_t)4096 << (2 * (i % 3)), &named) == 0);
 	}
 	fuzz_check_list(l);
 out:

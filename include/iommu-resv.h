@@ -51,6 +51,12 @@ enum resv_type {
 #define RESV_PROT_NOEXEC	(1u << 3)
 #define RESV_PROT_MMIO		(1u << 4)
 #define RESV_PROT_PRIV		(1u << 5)
+/*
+ * Not known: a region read from reserved_regions text, which does not print
+ * prot (iommu.c iommu_group_show_resv_regions). Alone, never with the bits
+ * above; printers show it as unknown, not as "no access".
+ */
+#define RESV_PROT_UNKNOWN	(1u << 31)
 
 /**
  * resv_type_name() - our name of a type: "direct", "direct-relaxable",
@@ -145,7 +151,7 @@ void resv_list_free(struct resv_list *list);
  * resv_list_add() - append a region [start, last]. @origin and @device are
  * copied (either may be NULL; a NULL origin is stored as "").
  * Return: 0; -EINVAL if start > last, @type is out of range or @prot has
- * bits beyond RESV_PROT_PRIV; -ENOMEM.
+ * bits beyond RESV_PROT_PRIV (other than RESV_PROT_UNKNOWN alone); -ENOMEM.
  */
 int resv_list_add(struct resv_list *list, uint64_t start, uint64_t last,
 		  enum resv_type type, uint32_t prot,
@@ -387,6 +393,21 @@ struct resv_device {
 	uint16_t device;
 };
 
+/*
+ * An IOMMU driver: the one the firmware describes (the first of DMAR, IVRS,
+ * IORT, VIOT found), or the one sysfs shows a group's devices behind.
+ */
+enum resv_iommu {
+	RESV_IOMMU_NONE = 0,
+	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
+	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
+	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
+	RESV_IOMMU_VIRTIO,	/* ACPI VIOT: virtio-iommu */
+};
+
+/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu", "virtio-iommu" or "none". */
+const char *resv_iommu_name(enum resv_iommu iommu);
+
 struct resv_group {
 	long id;
 	const char *type;	/* "DMA", "identity", ... or NULL (no file) */
@@ -409,7 +430,53 @@ struct resv_group {
 	bool aperture_known;
 	struct resv_range aperture;
 	const char *aperture_source;
+	/*
+	 * The IOMMU driver the group's PCI devices are behind, from the name
+	 * of the unit each device's "iommu" link points to (the name the
+	 * driver gave iommu_device_sysfs_add()): "dmarN" Intel (dmar.c
+	 * alloc_iommu), "ivhdN" AMD (amd/init.c iommu_init_pci),
+	 * "smmu3.0x..." and "smmu.0x..." Arm (arm-smmu-v3.c, arm-smmu.c
+	 * probe), "virtioN" virtio-iommu (virtio-iommu.c viommu_probe).
+	 * RESV_IOMMU_NONE and a NULL iommu_unit when no device has the link.
+	 */
+	enum resv_iommu iommu;
+	const char *iommu_unit;
+	/*
+	 * AMD: the first field of the unit's amd-iommu/features ("%llx:%llx",
+	 * the extended feature register as the driver keeps it).
+	 */
+	bool amd_efr_known;
+	uint64_t amd_efr;
 };
+
+/**
+ * resv_group_aperture() - the IOVA aperture VFIO's domain of group @g has on
+ * kernel @kernel (major << 16 | minor << 8; 0 for the newest): Intel from
+ * the unit's MGAW (aperture above); AMD from the v1 page table's reach,
+ * [0, 2^64 - 1] before v6.17 (amd/iommu.c dma_max_address returned ~0ULL,
+ * and the domain geometry ~0ULL before it), then 2^(12 + 9 * levels) - 1 with
+ * levels = EFR[HATS] + 4 as early_amd_iommu_init() reads it (v6.17, "Add
+ * efr[HATS] max v1 page table level"; the generic page table conversion of late 2025
+ * keeps min(64, (levels - 1) * 9 + 21) bits). The EFR early_amd_iommu_init()
+ * reads is the IVHD's (type 11h/40h); with a type 10h IVHD it is still 0,
+ * so 4 levels: 48 bits, the width taken here (sysfs shows the register read
+ * later). *@source is one static sentence or @g's aperture_source.
+ * Return: 1 with *@out and *@source set; 0 when unknown (Arm, virtio, no
+ * link in sysfs).
+ */
+int resv_group_aperture(const struct resv_group *g, unsigned int kernel,
+			struct resv_range *out, const char **source);
+
+/**
+ * resv_amd_aperture() - the AMD-Vi v1 page table's aperture on kernel
+ * @kernel (as resv_group_aperture()), with *@ivhd_efr the EFR image the
+ * driver starts from (resv_machine_amd_efr()), or NULL when unknown (then 4
+ * levels, the width with no IVHD EFR: the smallest). EFR[HATS] 3 disables v1
+ * translation and the v2 table, 4 levels, gives 48 bits too.
+ * Return: 0 with *@out and *@source (a static sentence) set.
+ */
+int resv_amd_aperture(unsigned int kernel, const uint64_t *ivhd_efr,
+		      struct resv_range *out, const char **source);
 
 struct resv_system;
 
@@ -445,6 +512,16 @@ int resv_parse_kernel_version(const char *s, unsigned int *version);
  * -ENOMEM.
  */
 int resv_kernel_version(const char *sysroot, unsigned int *version);
+
+/**
+ * resv_page_size() - the page size of the kernel a root runs or ran, from
+ * @sysroot/sys/kernel/mm/transparent_hugepage/hpage_pmd_size (world-readable,
+ * copied by the snapshot): a PMD maps PAGE_SIZE / 8 pages, so 2 MiB means
+ * 4 KiB pages, 32 MiB 16 KiB, 512 MiB 64 KiB (arm64). NULL @sysroot is "/".
+ * Return: 0 with *@size set; -ENOENT when the file is missing (no THP);
+ * -EBADMSG for another value; -ENOMEM.
+ */
+int resv_page_size(const char *sysroot, uint64_t *size);
 
 /** resv_system_free() - NULL is allowed. */
 void resv_system_free(struct resv_system *sys);
@@ -492,18 +569,6 @@ struct resv_value {
 
 /* resv_value_get() - the member @key of object @v, or NULL. */
 const struct resv_value *resv_value_get(const struct resv_value *v, const char *key);
-
-/* The IOMMU the firmware describes (the first of DMAR, IVRS, IORT, VIOT found). */
-enum resv_iommu {
-	RESV_IOMMU_NONE = 0,
-	RESV_IOMMU_INTEL,	/* ACPI DMAR: VT-d */
-	RESV_IOMMU_AMD,		/* ACPI IVRS: AMD-Vi */
-	RESV_IOMMU_ARM,		/* ACPI IORT: SMMUv1/v2/v3 */
-	RESV_IOMMU_VIRTIO,	/* ACPI VIOT: virtio-iommu */
-};
-
-/* resv_iommu_name() - "intel-vtd", "amd-vi", "arm-smmu", "virtio-iommu" or "none". */
-const char *resv_iommu_name(enum resv_iommu iommu);
 
 /* A table as loaded: the header's fields and the decoded entries. */
 struct resv_table {
@@ -606,6 +671,23 @@ enum resv_iommu resv_machine_iommu(const struct resv_machine *m);
  * predicting.
  */
 void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel);
+
+/**
+ * resv_machine_set_page_size() - the kernel's PAGE_SIZE (4096, the default;
+ * 16384; 65536, e.g. RHEL's arm64 kernels): iort.c iort_rmr_alloc widens an
+ * RMR descriptor that is not 64 KiB aligned to whole pages of it.
+ * Return: 0; -EINVAL for another size.
+ */
+int resv_machine_set_page_size(struct resv_machine *m, uint64_t page_size);
+
+/**
+ * resv_machine_amd_efr() - the EFR image the AMD driver starts from
+ * (amd/init.c get_global_efr, early_iommu_features_init): the IVHDs of the
+ * type it uses (get_highest_supported_ivhd_type), ANDed when they differ;
+ * 0 for type 10h, which carries none.
+ * Return: 0 with *@efr set; -ENODATA without an IVRS whose driver starts.
+ */
+int resv_machine_amd_efr(const struct resv_machine *m, uint64_t *efr);
 
 /**
  * resv_machine_iommu_off() - why the kernel's IOMMU driver would not start

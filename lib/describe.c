@@ -3,6 +3,7 @@
  * The parsed models of DMAR, IVRS and IORT as value trees: one place where
  * the JSON names of every field are decided (docs/json.md).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "describe.h"
@@ -38,6 +39,18 @@ static void scopes(struct vbuild *b, const struct dmar_entry *e)
 		vb_uint(b, "flags", s->flags);
 		vb_uint(b, "enumeration_id", s->enumeration_id);
 		vb_uint(b, "start_bus", s->start_bus);
+		/*
+		 * A one-element path names start_bus:dev.fn itself; a longer
+		 * one goes through bridges whose secondary buses only the PCI
+		 * topology knows (dmar.c dmar_find_matched_dev_scope walks it).
+		 */
+		if (s->npath == 1) {
+			char bdf[16];
+
+			snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", e->segment, s->start_bus,
+				 s->path[0].device & 0x1f, s->path[0].function & 7);
+			vb_str(b, "bdf", bdf);
+		}
 		vb_begin(b, "path", RESV_VALUE_ARRAY);
 		for (size_t k = 0; k < s->npath; k++) {
 			vb_begin(b, NULL, RESV_VALUE_OBJECT);
@@ -57,6 +70,9 @@ int describe_dmar(struct resv_value **out, const struct dmar *d)
 
 	vb_init(&b);
 	vb_uint(&b, "host_address_width", d->host_address_width);
+	/* The field holds the width minus one; dmar.c parse_dmar_table prints
+	 * "Host address width %d" with width + 1. */
+	vb_uint(&b, "address_width_bits", (uint64_t)d->host_address_width + 1);
 	vb_uint(&b, "flags", d->flags);
 	vb_begin(&b, "entries", RESV_VALUE_ARRAY);
 	for (size_t i = 0; i < d->nentries; i++) {
@@ -138,6 +154,15 @@ static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 		vb_uint(b, "entry_type", d->type);
 		vb_uint(b, "offset", d->offset);
 		vb_uint(b, "device_id", d->devid);
+		if (d->type != IVHD_DEV_PAD && d->type != IVHD_DEV_ALL &&
+		    d->type != IVHD_DEV_SPECIAL) {
+			char bdf[16];
+
+			/* The 16-bit ID is bus << 8 | devfn, in the IVHD's segment. */
+			snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", h->segment, d->devid >> 8,
+				 d->devid >> 3 & 0x1f, d->devid & 7);
+			vb_str(b, "bdf", bdf);
+		}
 		vb_uint(b, "data", d->data);
 		switch (d->type) {
 		case IVHD_DEV_ALIAS_SELECT:
@@ -151,6 +176,11 @@ static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 		case IVHD_DEV_SPECIAL:
 			vb_uint(b, "handle", d->handle);
 			vb_uint(b, "source_device_id", d->source_devid);
+			char src[16];
+
+			snprintf(src, sizeof(src), "%04x:%02x:%02x.%x", h->segment,
+				 d->source_devid >> 8, d->source_devid >> 3 & 0x1f, d->source_devid & 7);
+			vb_str(b, "source_bdf", src);
 			vb_str(b, "variety", d->variety == 1 ? "ioapic" :
 					     d->variety == 2 ? "hpet" : "unknown");
 			break;

@@ -35,6 +35,7 @@ struct resv_machine {
 	struct memmap_entry *memmap;
 	size_t nmemmap;
 	unsigned int kernel;	/* major << 16 | minor << 8; 0: the newest */
+	uint64_t page_size;	/* the kernel's PAGE_SIZE (RMR widening) */
 	/* The AML read (DSDT, SSDTs): is there a PCI _DSM at all? */
 	bool aml_read, pci_dsm_seen;
 	char pci_dsm_why[PATH_MAX + 256];
@@ -64,6 +65,7 @@ RESV_EXPORT int resv_machine_new(struct resv_machine **out)
 	}
 	for (size_t i = 0; i < RESV_ASSUME_COUNT; i++)
 		m->assumed[i] = -1;
+	m->page_size = 4096;
 	*out = m;
 	return 0;
 }
@@ -100,6 +102,15 @@ RESV_EXPORT enum resv_iommu resv_machine_iommu(const struct resv_machine *m)
 RESV_EXPORT void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel)
 {
 	m->kernel = kernel;
+}
+
+RESV_EXPORT int resv_machine_set_page_size(struct resv_machine *m, uint64_t page_size)
+{
+	/* arm64's PAGE_SIZE choices: ARM64_4K_PAGES, ARM64_16K_PAGES, ARM64_64K_PAGES. */
+	if (page_size != 4096 && page_size != 16384 && page_size != 65536)
+		return -EINVAL;
+	m->page_size = page_size;
+	return 0;
 }
 
 RESV_EXPORT size_t resv_machine_table_count(const struct resv_machine *m)
@@ -880,6 +891,26 @@ static bool amd_ht_range_ignore(const struct ivrs *ivrs)
 	return any;
 }
 
+RESV_EXPORT int resv_machine_amd_efr(const struct resv_machine *m, uint64_t *efr)
+{
+	uint8_t type;
+	bool first = true;
+
+	if (!m->ivrs || amd_driver_off(m->ivrs))
+		return -ENODATA;
+	type = ivhd_type_used(m->ivrs);
+	*efr = 0;
+	if (type == IVRS_IVHD_10)
+		return 0;
+	for (size_t i = 0; i < m->ivrs->nblocks; i++) {
+		if (m->ivrs->blocks[i].type != type)
+			continue;
+		*efr = first ? m->ivrs->blocks[i].efr : *efr & m->ivrs->blocks[i].efr;
+		first = false;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Assumptions: what the kernel learns at run time, which no table holds    */
 
@@ -1110,7 +1141,8 @@ static int predict_arm_device(const struct resv_machine *m, const struct pci_dev
 	if (rc != 0)
 		return rc < 0 ? rc : 2;
 	return predict_arm(out, m->iort, &s, dev,
-			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, m->kernel, rmr_named);
+			   assumed(m, RESV_ASSUME_PRESERVE_CONFIG, NULL) == 0, m->kernel,
+			   m->page_size, rmr_named);
 }
 
 /*

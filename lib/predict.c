@@ -13,7 +13,6 @@
 #define HT_LAST 0xffffffffffull
 #define SW_MSI_START 0x8000000ull	/* Arm SMMU MSI_IOVA_BASE, MSI_IOVA_LENGTH 1 MiB */
 #define SW_MSI_LAST 0x80fffffull
-#define ARM_PAGE 0x1000ull	/* the kernel's PAGE_SIZE: arm64 4 KiB pages */
 #define RMR_ALIGN 0x10000ull	/* DEN0049 E.d: RMR descriptors are 64 KiB aligned */
 
 /* intel/iommu.c device_rmrr_is_relaxable: USB controllers and graphics. */
@@ -210,7 +209,7 @@ static bool rmr_names(const struct iort_node *rmr, const struct arm_streams *s,
 }
 
 static int add_rmr(struct resv_list *out, const struct iort_node *rmr,
-		   const struct iort_node *smmu, uint32_t sid, const char *device)
+		   const struct iort_node *smmu, uint32_t sid, uint64_t page, const char *device)
 {
 	enum resv_type type = rmr->flags & IORT_RMR_REMAP_PERMITTED ? RESV_TYPE_DIRECT_RELAXABLE :
 								      RESV_TYPE_DIRECT;
@@ -219,7 +218,7 @@ static int add_rmr(struct resv_list *out, const struct iort_node *rmr,
 
 	for (size_t i = 0; i < rmr->ndescs; i++) {
 		const struct iort_rmr_desc *d = &rmr->descs[i];
-		uint64_t base = d->base, len = d->length, off = d->base & (ARM_PAGE - 1);
+		uint64_t base = d->base, len = d->length, off = d->base & (page - 1);
 		bool widened = false;
 		int rc;
 
@@ -230,17 +229,20 @@ static int add_rmr(struct resv_list *out, const struct iort_node *rmr,
 		 * a zero-length region.
 		 */
 		if ((base | len) & (RMR_ALIGN - 1)) {
-			if (len > UINT64_MAX - off - (ARM_PAGE - 1))
+			if (len > UINT64_MAX - off - (page - 1))
 				continue;	/* past 2^64: IORT_RMR_OVERFLOW */
 			base -= off;
-			len = (len + off + ARM_PAGE - 1) & ~(ARM_PAGE - 1);
+			len = (len + off + page - 1) & ~(page - 1);
 			widened = base != d->base || len != d->length;
 		}
+		char how[40] = "";
+
+		if (widened)
+			snprintf(how, sizeof(how), ", widened to %u KiB pages", (unsigned int)(page >> 10));
 		snprintf(origin, sizeof(origin),
 			 "IORT RMR @0x%zx desc #%zu (stream ID 0x%x via %s @0x%zx)%s%s", rmr->offset,
 			 i, sid, smmu_name(smmu), smmu->offset,
-			 type == RESV_TYPE_DIRECT_RELAXABLE ? ", remapping permitted" : "",
-			 widened ? ", widened to 4 KiB pages" : "");
+			 type == RESV_TYPE_DIRECT_RELAXABLE ? ", remapping permitted" : "", how);
 		rc = resv_list_add_length(out, base, len, type, prot, origin, device);
 		if (rc == -EOVERFLOW)
 			continue;	/* diagnosed by the parser (IORT_RMR_OVERFLOW) */
@@ -278,7 +280,7 @@ int arm_streams(const struct iort *iort, const struct pci_topology *t, const str
 
 int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
 		const struct pci_dev *dev, bool preserve_config, unsigned int kernel,
-		bool *rmr_named)
+		uint64_t page_size, bool *rmr_named)
 {
 	const struct iort_node *smmu = s->smmu;
 	char origin[128];
@@ -317,7 +319,7 @@ int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm
 		/* iort_rmr_has_dev: no preserve_config, no RMR for a PCI device. */
 		if (!preserve_config)
 			continue;
-		rc = add_rmr(out, n, smmu, sid, dev->name);
+		rc = add_rmr(out, n, smmu, sid, page_size, dev->name);
 		if (rc < 0)
 			return rc;
 	}

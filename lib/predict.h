@@ -73,14 +73,14 @@ int arm_streams(const struct iort *iort, const struct pci_topology *t, const str
  * 5 in AML: iort.c iort_rmr_has_dev (v6.0, with the RMR support) gives a
  * PCI device no RMR without it. *@rmr_named (may be NULL) is set when an
  * RMR names the device's streams, so that the answer changes the result.
- * Also assumed: 4 KiB kernel pages (RMR descriptors that are not 64 KiB
- * aligned are widened to pages as iort_rmr_alloc does).
+ * RMR descriptors that are not 64 KiB aligned are widened to @page_size
+ * pages (the kernel's PAGE_SIZE) as iort_rmr_alloc does.
  *
  * Return: 0 or -ENOMEM.
  */
 int predict_arm(struct resv_list *out, const struct iort *iort, const struct arm_streams *s,
 		const struct pci_dev *dev, bool preserve_config, unsigned int kernel,
-		bool *rmr_named);
+		uint64_t page_size, bool *rmr_named);
 
 /* What a virtio-iommu's PROBE replies report (the viommu-resv assumption). */
 enum viommu_resv {

@@ -235,7 +235,8 @@ static int list_add(struct resv_list *l, uint64_t start, uint64_t last,
 	uint32_t id;
 	int rc;
 
-	if ((unsigned int)type >= RESV_TYPE_COUNT || prot >= 2 * RESV_PROT_PRIV)
+	if ((unsigned int)type >= RESV_TYPE_COUNT ||
+	    (prot >= 2 * RESV_PROT_PRIV && prot != RESV_PROT_UNKNOWN))
 		return -EINVAL;
 	rc = list_reserve(l, 1, 1);
 	if (rc < 0)

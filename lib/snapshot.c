@@ -472,6 +472,9 @@ RESV_EXPORT int resv_snapshot_write(int dirfd, const char *sysroot, struct resv_
 	rc = copy_file(&s, "proc/sys/kernel/osrelease", "proc");
 	if (rc >= 0)
 		rc = copy_file(&s, "proc/cmdline", "proc");
+	/* The PMD size, which gives the kernel's page size (resv_page_size). */
+	if (rc >= 0)
+		rc = copy_file(&s, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "sys");
 	for (size_t i = 0; i < ARRAY_SIZE(tables) && rc >= 0; i++) {
 		snprintf(rel, sizeof(rel), "sys/firmware/acpi/tables/%s", tables[i]);
 		rc = copy_file(&s, rel, "sys");

@@ -86,6 +86,7 @@ static void group_clear(struct resv_group *g)
 	free(unconst(g->devices));
 	free(unconst(g->type));
 	free(unconst(g->aperture_source));
+	free(unconst(g->iommu_unit));
 	resv_list_free(unconst(g->regions));
 }
 
@@ -122,52 +123,116 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	return 0;
 }
 
+/* The driver behind a unit, from the name it registered the unit under. */
+static enum resv_iommu unit_iommu(const char *unit)
+{
+	static const struct {
+		const char *prefix;
+		enum resv_iommu iommu;
+	} names[] = {
+		{ "dmar", RESV_IOMMU_INTEL },	/* dmar.c alloc_iommu: "dmar%d" */
+		{ "ivhd", RESV_IOMMU_AMD },	/* amd/init.c iommu_init_pci: "ivhd%d" */
+		{ "smmu3.", RESV_IOMMU_ARM },	/* arm-smmu-v3.c: "smmu3.%pa" */
+		{ "smmu.", RESV_IOMMU_ARM },	/* arm-smmu.c: "smmu.%pa" */
+		{ "virtio", RESV_IOMMU_VIRTIO },	/* viommu_probe: virtio_bus_name() */
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strncmp(unit, names[i].prefix, strlen(names[i].prefix)) == 0)
+			return names[i].iommu;
+	return RESV_IOMMU_NONE;
+}
+
+/* A unit attribute holding hex digits up to @stop ("%llx\n", "%llx:%llx\n"). */
+static int read_unit_hex(struct resv_system *sys, struct resv_group *g, const char *id,
+			 const char *rel, const char *stop, uint64_t *out)
+{
+	char *buf, *end;
+	size_t len;
+	unsigned long long v;
+	int rc = sysroot_read(&sys->sr, rel, &buf, &len);
+
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc == -EXDEV || rc == -ELOOP) {	/* a snapshot's link, not followed */
+		g->complete = false;
+		rc = diag_file(sys, id, RESV_SEV_WARNING, rel, g->id, rc);
+		return rc < 0 ? rc : 0;
+	}
+	if (rc < 0)
+		return 0;	/* not recorded: unknown */
+	errno = 0;
+	v = strtoull(buf, &end, 16);
+	if (errno || end == buf || buf[0] == '-' || buf[0] == '+' || buf[0] == ' ' ||
+	    !(*end == '\0' || strchr(stop, *end))) {
+		free(buf);
+		g->complete = false;
+		rc = diag_file(sys, id, RESV_SEV_WARNING, rel, g->id, -EBADMSG);
+		return rc < 0 ? rc : 0;
+	}
+	free(buf);
+	*out = v;
+	return 1;
+}
+
 /*
- * The aperture of the group: each PCI device's "iommu" link names its
- * remapping unit; an Intel unit's intel-iommu/cap holds the register as
- * "%llx\n" (intel/iommu.c cap_show).
+ * The IOMMU of the group: each PCI device's "iommu" link names its unit,
+ * whose name says the driver. An Intel unit's intel-iommu/cap holds the
+ * register as "%llx\n" (intel/iommu.c cap_show): the aperture; an AMD
+ * unit's amd-iommu/features "%llx:%llx\n" (amd/iommu.c
+ * amd_iommu_show_features; one field before v5.15).
  */
-static int load_aperture(struct resv_system *sys, struct resv_group *g)
+static int load_iommu(struct resv_system *sys, struct resv_group *g)
 {
 	unsigned int best = 65;
 	char best_unit[NAME_MAX + 1] = "";
 
 	for (size_t i = 0; i < g->ndevices; i++) {
-		char rel[PATH_MAX], path[PATH_MAX], *buf, *end;
-		const char *unit = NULL;
-		size_t len;
-		unsigned long long cap;
-		unsigned int mgaw;
+		char rel[PATH_MAX], path[PATH_MAX];
+		const char *unit, *name = g->devices[i].name;
+		enum resv_iommu iommu;
+		uint64_t v;
 		int rc;
 
 		if (!g->devices[i].pci)
 			continue;
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu", g->devices[i].name);
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu", name);
 		rc = sysroot_resolve(&sys->sr, rel, path);
-		if (rc == 0) {
-			unit = strrchr(path, '/') + 1;
-			snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap",
-				 g->devices[i].name);
-			rc = sysroot_read(&sys->sr, rel, &buf, &len);
-		}
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc == -EXDEV || rc == -ELOOP) {	/* a snapshot's link, not followed */
 			g->complete = false;
-			return diag_file(sys, "SYSFS_INTEL_CAP", RESV_SEV_WARNING, rel, g->id, rc);
+			return diag_file(sys, "SYSFS_IOMMU_LINK", RESV_SEV_WARNING, rel, g->id, rc);
 		}
 		if (rc < 0)
-			return 0;	/* no link, not Intel, or not recorded: unknown */
-		errno = 0;
-		cap = strtoull(buf, &end, 16);
-		if (errno || end == buf || !(*end == '\0' || (*end == '\n' && !end[1]))) {
-			free(buf);
-			g->complete = false;
-			return diag_file(sys, "SYSFS_INTEL_CAP", RESV_SEV_WARNING, rel, g->id,
-					 -EBADMSG);
+			continue;	/* no link: not recorded, or behind no IOMMU */
+		unit = strrchr(path, '/') + 1;
+		iommu = unit_iommu(unit);
+		if (!g->iommu_unit && iommu != RESV_IOMMU_NONE) {
+			g->iommu_unit = strdup(unit);
+			if (!g->iommu_unit)
+				return -ENOMEM;
+			g->iommu = iommu;
 		}
-		free(buf);
-		mgaw = (unsigned int)((cap >> 16) & 0x3f) + 1;
+		if (iommu == RESV_IOMMU_AMD && !g->amd_efr_known) {
+			snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/amd-iommu/features",
+				 name);
+			rc = read_unit_hex(sys, g, "SYSFS_AMD_FEATURES", rel, ":\n", &v);
+			if (rc < 0)
+				return rc;
+			g->amd_efr_known = rc == 1;
+			g->amd_efr = rc == 1 ? v : 0;
+		}
+		if (iommu != RESV_IOMMU_INTEL)
+			continue;
+		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap", name);
+		rc = read_unit_hex(sys, g, "SYSFS_INTEL_CAP", rel, "\n", &v);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			continue;
+		unsigned int mgaw = (unsigned int)((v >> 16) & 0x3f) + 1;
+
 		if (mgaw < best) {
 			best = mgaw;
 			snprintf(best_unit, sizeof(best_unit), "%s", unit);
@@ -183,6 +248,50 @@ static int load_aperture(struct resv_system *sys, struct resv_group *g)
 		return -ENOMEM;
 	g->aperture_known = true;
 	g->aperture = (struct resv_range){ 0, best == 64 ? UINT64_MAX : (1ull << best) - 1 };
+	return 0;
+}
+
+RESV_EXPORT int resv_group_aperture(const struct resv_group *g, unsigned int kernel,
+				    struct resv_range *out, const char **source)
+{
+	if (g->aperture_known) {
+		*out = g->aperture;
+		*source = g->aperture_source;
+		return 1;
+	}
+	if (g->iommu != RESV_IOMMU_AMD)
+		return 0;
+	/* sysfs shows the register read later, not the IVHD's image. */
+	resv_amd_aperture(kernel, NULL, out, source);
+	return 1;
+}
+
+RESV_EXPORT int resv_amd_aperture(unsigned int kernel, const uint64_t *ivhd_efr,
+				  struct resv_range *out, const char **source)
+{
+	/* Levels 4, 5, 6: 2^(12 + 9 * levels) - 1, at most 2^64 - 1. */
+	static const char *const by_levels[] = {
+		"amd-vi v1 page table, 4 levels: 48 bits (EFR[HATS] 0 or no IVHD EFR, "
+		"early_amd_iommu_init, v6.17+)",
+		"amd-vi v1 page table, 5 levels: 57 bits (the IVHD's EFR[HATS] 1, v6.17+)",
+		"amd-vi v1 page table, 6 levels: 64 bits (the IVHD's EFR[HATS] 2, v6.17+)",
+		"amd-vi v2 page table, 4 levels: 48 bits (the IVHD's EFR[HATS] 3 disables v1, "
+		"v6.17+)",
+	};
+	unsigned int hats = ivhd_efr ? (unsigned int)(*ivhd_efr >> 10 & 3) : 0;
+
+	if (kernel && kernel < 0x061100) {
+		*out = (struct resv_range){ 0, UINT64_MAX };
+		*source = "amd-vi v1 page table: the whole 64-bit space (amd/iommu.c "
+			  "dma_max_address, before v6.17)";
+		return 0;
+	}
+	*out = (struct resv_range){ 0, hats == 1 ? (1ull << 57) - 1 :
+				       hats == 2 ? UINT64_MAX : (1ull << 48) - 1 };
+	*source = ivhd_efr ? by_levels[hats] :
+		  "amd-vi v1 page table, 4 levels: 48 bits (EFR[HATS] + 4 levels as "
+		  "early_amd_iommu_init reads it from the IVHD, v6.17+; not in sysfs: the "
+		  "fewest)";
 	return 0;
 }
 
@@ -241,7 +350,7 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 		free(names);
 	}
 
-	rc = load_aperture(sys, g);
+	rc = load_iommu(sys, g);
 	if (rc < 0)
 		return rc;
 
@@ -328,16 +437,28 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 	if (rc < 0)
 		goto fail;
 
-	rc = sysroot_list(&sys->sr, groups_rel, &names, &nnames);
+	struct sysroot_walk w = { .beneath = "sys" };
+
+	rc = sysroot_list_walk(&sys->sr, groups_rel, &w, &names, &nnames);
 	if (rc == -ENOMEM)
 		goto fail;
 	if (rc < 0) {
-		char where[PATH_MAX + 64];
+		char where[PATH_MAX + 64], link[PATH_MAX + 64];
 
 		sysroot_display(&sys->sr, groups_rel, where, sizeof(where));
-		rc = diags_add(sys->diags, "SYSFS_NO_GROUPS", RESV_SEV_INFO, where, 0, -1,
-			       "no IOMMU groups: %s: %s (IOMMU off, or not a Linux sysfs root)",
-			       where, sysroot_strerror(rc));
+		if (rc == -ENOENT)
+			rc = diags_add(sys->diags, "SYSFS_NO_GROUPS", RESV_SEV_INFO, where, 0, -1,
+				       "no IOMMU groups: %s: %s (IOMMU off, or not a Linux sysfs root)",
+				       where, sysroot_strerror(rc));
+		else if (w.in_link && *w.link_at)	/* the link refused, by name */
+			rc = diags_add(sys->diags, "SYSFS_GROUPS_UNREADABLE", RESV_SEV_ERROR, where,
+				       0, -1, "cannot read the IOMMU groups: the link %s -> %s %s",
+				       (sysroot_display(&sys->sr, w.link_at, link, sizeof(link)), link),
+				       w.link_target, sysroot_strerror(rc));
+		else	/* there, but not a directory, or EACCES */
+			rc = diags_add(sys->diags, "SYSFS_GROUPS_UNREADABLE", RESV_SEV_ERROR, where,
+				       0, -1, "cannot read the IOMMU groups: %s: %s", where,
+				       sysroot_strerror(rc));
 		if (rc < 0)
 			goto fail;
 		*out = sys;
@@ -450,6 +571,40 @@ RESV_EXPORT int resv_kernel_version(const char *sysroot, unsigned int *version)
 		return -ENOENT;
 	/* sysroot_read() NUL-terminates; an embedded NUL ends the string. */
 	rc = resv_parse_kernel_version(buf, version);
+	free(buf);
+	return rc;
+}
+
+RESV_EXPORT int resv_page_size(const char *sysroot, uint64_t *size)
+{
+	static const struct {
+		unsigned long long pmd;
+		uint64_t page;
+	} sizes[] = { { 2ull << 20, 4096 }, { 32ull << 20, 16384 }, { 512ull << 20, 65536 } };
+	struct sysroot sr;
+	char *buf, *end;
+	size_t len;
+	unsigned long long v;
+	int rc = sysroot_open(&sr, sysroot ? sysroot : "/");
+
+	if (rc < 0)
+		return rc;
+	rc = sysroot_read(&sr, "sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &buf, &len);
+	sysroot_close(&sr);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return -ENOENT;
+	errno = 0;
+	v = strtoull(buf, &end, 10);	/* "%lu\n" (mm/huge_memory.c) */
+	rc = -EBADMSG;
+	if (!errno && end != buf && buf[0] >= '0' && buf[0] <= '9' &&
+	    (*end == '\0' || (*end == '\n' && !end[1])))
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+			if (sizes[i].pmd == v) {
+				*size = sizes[i].page;
+				rc = 0;
+			}
 	free(buf);
 	return rc;
 }

@@ -166,8 +166,6 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		lineno++;
 		off += n + (nl ? 1 : 0);
 		why = check_sysfs_line(s, n, &start, &last, &type);
-		if (!why && !nl)
-			why = "no newline at the end (the kernel ends every line with one)";
 		if (!nl && len == SYSFS_PAGE_LIMIT) {
 			/* kernel-semantics TV16: sysfs_emit_at() stops at one page. */
 			rc = diags_add(diags, "SYSFS_PAGE_TRUNCATED", RESV_SEV_ERROR, where,
@@ -187,6 +185,14 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 			bad++;
 			continue;
 		}
+		/* A copy that lost its last newline: the region is whole. */
+		if (!nl) {
+			rc = diags_add(diags, "SYSFS_NO_NEWLINE", RESV_SEV_WARNING, where, lineno,
+				       -1, "no newline at the end (the kernel ends every line "
+				       "with one); the region is kept");
+			if (rc < 0)
+				goto fail;
+		}
 		/* v5.4+ lists are sorted by (start, type); older kernels not. */
 		if (have_prev && !warned_order &&
 		    (start < prev_start || (start == prev_start && type < prev_type))) {
@@ -202,9 +208,10 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		prev_type = type;
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
 		if (start > last)	/* last = start - 1: zero length */
-			rc = resv_list_add_length(list, start, 0, type, 0, origin, device);
+			rc = resv_list_add_length(list, start, 0, type, RESV_PROT_UNKNOWN, origin,
+						  device);
 		else
-			rc = resv_list_add(list, start, last, type, 0, origin, device);
+			rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, device);
 		if (rc < 0)
 			goto fail;
 	}
@@ -332,7 +339,7 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 			continue;
 		}
 		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
-		rc = resv_list_add(list, start, last, type, 0, origin, NULL);
+		rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, NULL);
 		if (rc < 0)
 			goto fail;
 	}

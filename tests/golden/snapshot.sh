@@ -232,6 +232,17 @@ else
 	bad "a parent that is a file"
 	sed 's/^/    /' "$tmp/got"
 fi
+# A name that fits while its temporary sibling (DIR.tmp-XXXXXX) does not:
+# the message names DIR, never the temporary copy.
+long=$(printf '%0250d' 0)
+run "$tmp" snapshot --sysroot examples/intel-laptop "$tmp/$long" >"$tmp/got"
+if grep -q "^--- exit 1$" "$tmp/got" && grep -q "cannot create @ROOT@/$long: " "$tmp/got" &&
+	! grep -q "tmp-" "$tmp/got"; then
+	ok "a temporary copy that cannot be made: the message names DIR"
+else
+	bad "a temporary copy that cannot be made"
+	sed 's/^/    /' "$tmp/got"
+fi
 for args in "snapshot" "snapshot a b" "snapshot --json x" "snapshot --sysroot /nonexistent x"; do
 	# shellcheck disable=SC2086
 	run "$tmp" $args >"$tmp/got"

@@ -355,6 +355,10 @@ static uint64_t digest_system(const struct resv_system *sys)
 		dig_u64(&h, g->aperture.start);
 		dig_u64(&h, g->aperture.last);
 		dig_str(&h, g->aperture_source);
+		dig_u64(&h, g->iommu);
+		dig_str(&h, g->iommu_unit);
+		dig_u64(&h, g->amd_efr_known);
+		dig_u64(&h, g->amd_efr);
 	}
 	dig_diags(&h, resv_system_diags(sys));
 	return h;

@@ -460,6 +460,56 @@ static void test_ivmd_iommu_id(void **state)
 	resv_machine_free(m);
 }
 
+/*
+ * The AMD aperture: the whole 64-bit space before v6.17 (dma_max_address
+ * returned ~0ULL for v1, the bench's 5.10, 6.1 and 6.12 under QEMU), then
+ * EFR[HATS] + 4 levels from the IVHD's EFR image; a type 10h IVHD carries
+ * none, so 4 levels, 48 bits (the bench's 7.2 under QEMU).
+ */
+static void test_amd_aperture(void **state)
+{
+	static const struct {
+		unsigned int kernel;
+		bool known;
+		uint64_t efr, last;
+	} cases[] = {
+		{ 0x050a00, false, 0, UINT64_MAX },
+		{ 0x060c00, true, 0x800, UINT64_MAX },
+		{ 0x061000, false, 0, UINT64_MAX },
+		{ 0x061100, false, 0, (1ull << 48) - 1 },
+		{ 0x070200, true, 0, (1ull << 48) - 1 },
+		{ 0x070200, true, 0x400, (1ull << 57) - 1 },
+		{ 0x070200, true, 0x206d73ef22254ade, UINT64_MAX },	/* HATS 2 */
+		{ 0x070200, true, 0xc00, (1ull << 48) - 1 },	/* HATS 3: v2, 4 levels */
+		{ 0, true, 0x800, UINT64_MAX },
+	};
+	struct resv_range r;
+	const char *src;
+	struct buf t;
+	struct resv_machine *m;
+	uint64_t efr = 1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		src = NULL;
+		assert_int_equal(resv_amd_aperture(cases[i].kernel,
+						   cases[i].known ? &cases[i].efr : NULL, &r, &src), 0);
+		assert_int_equal(r.start, 0);
+		assert_int_equal(r.last, cases[i].last);
+		assert_non_null(src);
+	}
+	table_start(&t, "IVRS");
+	put_ivhd10(&t, 0x0002);
+	table_end(&t);
+	m = amd_machine(&t, 0x070200);
+	assert_int_equal(resv_machine_amd_efr(m, &efr), 0);
+	assert_int_equal(efr, 0);
+	resv_machine_free(m);
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_amd_efr(m, &efr), -ENODATA);
+	resv_machine_free(m);
+}
+
 /* amd/init.c init_unity_map_range: PAGE_ALIGN start and length; 0 stays 0. */
 static void test_ivmd_zero_length(void **state)
 {
@@ -530,6 +580,7 @@ int main(void)
 		cmocka_unit_test(test_ivmd_zero_length),
 		cmocka_unit_test(test_ivmd_reversed_range),
 		cmocka_unit_test(test_ivmd_segment),
+		cmocka_unit_test(test_amd_aperture),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -227,7 +227,7 @@ static int predict_dev(struct resv_list *l, const struct iort *io, const struct 
 
 	if (arm_streams(io, &none, d, &s) != 0)
 		return 1;
-	return predict_arm(l, io, &s, d, preserve_config, 0, rmr_named);
+	return predict_arm(l, io, &s, d, preserve_config, 0, 4096, rmr_named);
 }
 
 static struct pci_dev make_dev(uint16_t segment, uint8_t bus, uint8_t dev, uint8_t fn)

@@ -62,7 +62,12 @@ static const struct parse_case sysfs_cases[] = {
 	  L("000000001ffe5000", "000000001ffe4fff", "direct"), 0, 0, 1, NULL, 0 },
 	{ "zero length at 0 prints as the whole space", L("0000000000000000", "ffffffffffffffff",
 	  "direct"), 0, 0, 1, NULL, 0 },
-	{ "no final newline", "0x00000000fee00000 0x00000000feefffff msi", 0, 1, 0,
+	{ "no final newline: the region is kept, with a warning",
+	  "0x00000000fee00000 0x00000000feefffff msi", 0, 0, 1, "SYSFS_NO_NEWLINE", 1 },
+	{ "no final newline on the second line",
+	  L("0000000000000000", "0000000000000fff", "direct")
+	  "0x00000000fee00000 0x00000000feefffff msi", 0, 0, 2, "SYSFS_NO_NEWLINE", 2 },
+	{ "no final newline, and malformed", "0x00000000fee00000 0x00000000feefffff ms", 0, 1, 0,
 	  "SYSFS_BAD_LINE", 1 },
 	{ "blank line", "\n", 0, 1, 0, "SYSFS_BAD_LINE", 1 },
 	{ "NUL inside", "0x00000000fee00000 0x00000000feefffff m\0si\n", 43, 1, 0,
