@@ -235,8 +235,11 @@ int resv_list_resolved_view(struct resv_list **out, const struct resv_list *in);
  * resv_list_usable() - IOVA space a VMM may map: @aperture minus the union of
  * every non-relaxable region (VFIO type1 vfio_iommu_resv_exclude, iommufd
  * iopt_table_enforce_dev_resv_regions skip direct-relaxable). With
- * RESV_USABLE_STRICT, direct-relaxable regions are excluded too. The result
- * may be empty: VFIO then refuses the attach. O(n log n).
+ * RESV_USABLE_STRICT, direct-relaxable regions are excluded too. A
+ * zero-length region at S > 0 excludes nothing but cuts the range holding S
+ * in two, [a, S - 1] and [S, b], and one at 0 excludes everything, as VFIO
+ * type1 computes them (so the result's ranges may touch). The result may be
+ * empty: VFIO then refuses the attach. O(n log n).
  * Return: 0; -EINVAL if aperture.start > aperture.last or @flags is unknown;
  * -ENOMEM.
  */

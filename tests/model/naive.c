@@ -60,6 +60,9 @@ bool naive_usable(const struct model_region *in, size_t n, uint64_t ap_start,
 	for (i = 0; i < n; i++) {
 		if (!strict && in[i].type == MODEL_TYPE_RELAXABLE)
 			continue;
+		/* VFIO's end = start + length - 1 wraps for length 0 at 0. */
+		if (in[i].zero_length && in[i].start == 0)
+			return false;
 		if (naive_covers(&in[i], addr))
 			return false;
 	}
