@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acpidump.h"
+#include "madt.h"
 #include "describe.h"
 #include "predict.h"
 #include "value.h"
@@ -39,6 +40,8 @@ struct resv_machine {
 	bool aml_read, pci_dsm_seen;
 	char pci_dsm_why[PATH_MAX + 256];
 	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
+	struct madt *madt;	/* the "APIC" table, for MSI isolation; NULL: not read */
+	char cmdline[4096];	/* the kernel command line; "" when unknown */
 };
 
 #define KERNEL(a, b) ((a) << 16 | (b) << 8)
@@ -80,6 +83,7 @@ RESV_EXPORT void resv_machine_free(struct resv_machine *m)
 	ivrs_free(m->ivrs);
 	iort_free(m->iort);
 	viot_free(m->viot);
+	madt_free(m->madt);
 	pci_topology_free(&m->topo);
 	free(m->devices);
 	free(m->memmap);
@@ -100,6 +104,12 @@ RESV_EXPORT enum resv_iommu resv_machine_iommu(const struct resv_machine *m)
 RESV_EXPORT void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel)
 {
 	m->kernel = kernel;
+}
+
+RESV_EXPORT int resv_machine_set_cmdline(struct resv_machine *m, const char *cmdline)
+{
+	snprintf(m->cmdline, sizeof(m->cmdline), "%s", cmdline ? cmdline : "");
+	return 0;
 }
 
 RESV_EXPORT size_t resv_machine_table_count(const struct resv_machine *m)
@@ -177,6 +187,17 @@ static void scan_aml(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	}
 }
 
+/* The MADT is read only for MSI isolation; the first one counts. */
+static int add_madt(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
+{
+	int rc;
+
+	if (m->madt)
+		return 0;
+	rc = madt_parse(&m->madt, buf, len, m->diags, where);
+	return rc == -EBADMSG ? 0 : rc;
+}
+
 static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
 {
 	const struct acpi_header *h = NULL;
@@ -190,6 +211,8 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 		scan_aml(m, buf, len, where);
 		return 0;
 	}
+	if (len >= 4 && memcmp(buf, "APIC", 4) == 0)
+		return add_madt(m, buf, len, where);
 	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && len >= 4; i++)
 		if (memcmp(buf, our_signatures[i], 4) == 0)
 			sig = our_signatures[i];
@@ -348,6 +371,8 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			scan_aml(m, buf, len, where);
 			return 0;
 		}
+		if (memcmp(buf, "APIC", 4) == 0)
+			return add_madt(m, buf, len, where);
 		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++) {
 			if (memcmp(buf, our_signatures[i], 4) != 0)
 				continue;
@@ -546,6 +571,38 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 		free(buf);
 		if (rc < 0)
 			goto out;
+	}
+	/* The MADT, only for MSI isolation (resv_machine_msi_verdict). */
+	if (what & RESV_LOAD_TABLES) {
+		char where[PATH_MAX + 64];
+		char *buf;
+		size_t len;
+
+		rc = sysroot_read(&sr, "sys/firmware/acpi/tables/APIC", &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc == 0) {
+			sysroot_display(&sr, "sys/firmware/acpi/tables/APIC", where, sizeof(where));
+			rc = add_madt(m, (const uint8_t *)buf, len, where);
+			free(buf);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	if (what & RESV_LOAD_CMDLINE) {
+		char *buf;
+		size_t len;
+
+		rc = sysroot_read(&sr, "proc/cmdline", &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc == 0) {
+			size_t n = len < sizeof(m->cmdline) ? len : sizeof(m->cmdline) - 1;
+
+			memcpy(m->cmdline, buf, n);
+			m->cmdline[n] = 0;
+			free(buf);
+		}
 	}
 	/* The AML, only to know whether a PCI _DSM exists (preserve-config). */
 	for (int i = 0; i <= 64 && (what & RESV_LOAD_TABLES); i++) {
@@ -1574,5 +1631,206 @@ RESV_EXPORT int resv_assign_verdict(const struct resv_list *regions, enum resv_i
 				  "(intel/iommu.c device_is_rmrr_locked)",
 		};
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* MSI isolation: VFIO's interrupt condition                                */
+
+/*
+ * A kernel parameter's value on the command line, or NULL: the last
+ * occurrence wins, as parse_args() applies them in order.
+ */
+static const char *cmdline_value(const char *cmdline, const char *name, size_t *len)
+{
+	const char *found = NULL;
+	size_t nlen = strlen(name);
+
+	for (const char *p = cmdline; *p;) {
+		size_t w;
+
+		p += strspn(p, " \t\n");
+		w = strcspn(p, " \t\n");
+		if (w > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			found = p + nlen + 1;
+			*len = w - nlen - 1;
+		}
+		p += w;
+	}
+	return found;
+}
+
+/* kstrtobool (lib/kstrtox.c): y, Y, t, T, 1, "on" are true. */
+static bool cmdline_true(const char *cmdline, const char *name)
+{
+	size_t len = 0;
+	const char *v = cmdline_value(cmdline, name, &len);
+
+	if (!v || !len)
+		return false;
+	return strchr("yYtT1", v[0]) || (len >= 2 && (v[0] == 'o' || v[0] == 'O') &&
+					  (v[1] == 'n' || v[1] == 'N'));
+}
+
+/* "intremap=off" (arch/x86 irq_remapping.c setup_irqremap): a comma list. */
+static bool intremap_off(const char *cmdline)
+{
+	size_t len = 0;
+	const char *v = cmdline_value(cmdline, "intremap", &len);
+
+	for (size_t i = 0; v && i < len;) {
+		size_t w = strcspn(v + i, ",");
+
+		if (w > len - i)
+			w = len - i;
+		if (w == 3 && strncmp(v + i, "off", 3) == 0)
+			return true;
+		i += w + 1;
+	}
+	return false;
+}
+
+/* Is the machine an Arm one (MSIs through the GIC)? */
+static bool machine_is_arm(const struct resv_machine *m)
+{
+	return m->iort || (m->madt && (m->madt->gic_version || m->madt->nits ||
+				       m->madt->nmsi_frames));
+}
+
+/*
+ * One device's MSIs. @global: kernels before v6.3 also accepted any group
+ * when some MSI domain of the system isolates (irq_domain_check_msi_remap():
+ * any GICv3 ITS on Arm), whatever the device's own MSI domain.
+ */
+static enum resv_msi_isolation device_msi(const struct resv_machine *m, const struct pci_dev *dev,
+					  bool global, const char **why)
+{
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		/*
+		 * intel/irq_remapping.c: interrupt remapping needs the DMAR's
+		 * INTR_REMAP flag (dmar_ir_support) and no intremap=off; the
+		 * domains then isolate (IOMMU_CAP_INTR_REMAP up to v6.2,
+		 * IRQ_DOMAIN_FLAG_ISOLATED_MSI from v6.3).
+		 */
+		if (!(m->dmar->flags & 1)) {
+			*why = "the DMAR flags do not set INTR_REMAP, so the kernel does not enable "
+			       "interrupt remapping (intel/irq_remapping.c dmar_ir_support)";
+			return RESV_MSI_NOT_ISOLATED;
+		}
+		if (intremap_off(m->cmdline)) {
+			*why = "intremap=off on the kernel command line disables interrupt "
+			       "remapping (x86 irq_remapping.c setup_irqremap)";
+			return RESV_MSI_NOT_ISOLATED;
+		}
+		*why = "interrupt remapping is on: the DMAR sets INTR_REMAP (intel/irq_remapping.c)";
+		return RESV_MSI_ISOLATED;
+	case RESV_IOMMU_AMD:
+		if (intremap_off(m->cmdline)) {
+			*why = "intremap=off on the kernel command line disables interrupt "
+			       "remapping (x86 irq_remapping.c setup_irqremap)";
+			return RESV_MSI_NOT_ISOLATED;
+		}
+		*why = "AMD-Vi remaps interrupts (amd/init.c amd_iommu_irq_remap; the IVRS must "
+		       "list each I/O APIC, check_ioapic_information, not checked here)";
+		return RESV_MSI_ISOLATED;
+	default:
+		break;
+	}
+	if (!machine_is_arm(m)) {
+		/* virtio-iommu on x86: viommu_capable() has no interrupt remapping. */
+		*why = "virtio-iommu does not remap interrupts, and on x86 nothing else isolates "
+		       "MSIs (virtio-iommu.c viommu_capable; no IRQ remapping unit)";
+		return RESV_MSI_NOT_ISOLATED;
+	}
+	/*
+	 * Arm ACPI: a PCI device's MSI domain is the ITS its requester ID maps
+	 * to in the IORT (iort.c iort_get_device_domain, through any SMMU),
+	 * and only if the MADT lists that ITS (the GICv3 ITS driver registers
+	 * it from there); else the GICv2m frame, which does not isolate. The
+	 * ITS domain sets IRQ_DOMAIN_FLAG_MSI_REMAP (ISOLATED_MSI from v6.3,
+	 * irq-gic-v3-its.c). QEMU's arm virt writes an ITS group into the IORT
+	 * even with GICv2, so the IORT alone cannot tell.
+	 */
+	const struct iort_node *rc = m->iort ? iort_root_complex(m->iort, dev->segment) : NULL;
+	const struct iort_node *its = NULL;
+	bool mapped = rc && iort_map_to_its(m->iort, rc, (uint32_t)(dev->bus << 8 | dev->dev << 3 |
+								   dev->fn), &its) == 0 &&
+		      its->has_its_id;
+
+	if (!m->madt) {
+		*why = mapped ? "the IORT sends the device's MSIs to a GIC ITS, but without the MADT "
+				"(APIC table) it is unknown whether that ITS exists (QEMU's IORT "
+				"names one even on GICv2)" :
+				"without the MADT (APIC table) the interrupt controller is unknown";
+		return mapped || global ? RESV_MSI_UNKNOWN : RESV_MSI_NOT_ISOLATED;
+	}
+	if (global && m->madt->nits) {
+		*why = "a GICv3 ITS exists, and before v6.3 VFIO accepted any group when some MSI "
+		       "domain isolates (irq_domain_check_msi_remap)";
+		return RESV_MSI_ISOLATED;
+	}
+	if (mapped && madt_has_its(m->madt, its->its_id)) {
+		*why = "the device's MSIs go to a GICv3 ITS (IORT ITS group, MADT GIC ITS entry), "
+		       "which isolates them (irq-gic-v3-its.c)";
+		return RESV_MSI_ISOLATED;
+	}
+	*why = m->madt->nmsi_frames ?
+		"the device's MSIs go to a GICv2m MSI frame (no GICv3 ITS in the MADT for its "
+		"IORT mapping), which does not isolate them (irq-gic-v2m.c)" :
+		"no GICv3 ITS in the MADT takes the device's MSIs, so they are not isolated";
+	return RESV_MSI_NOT_ISOLATED;
+}
+
+RESV_EXPORT int resv_machine_msi_verdict(const struct resv_machine *m, const char *const *devices,
+					 size_t n, unsigned int kernel, struct resv_verdict *v)
+{
+	enum resv_msi_isolation group = RESV_MSI_ISOLATED;
+	const char *why = NULL;
+	/* v6.3 (iommu_group_has_isolated_msi, msi_device_has_isolated_msi). */
+	bool global = kernel && kernel < KERNEL(6, 3);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pci_dev *dev = pci_find_name(&m->topo, devices[i]);
+		const char *w = NULL;
+		enum resv_msi_isolation s;
+
+		if (!dev)
+			return -ENOENT;
+		s = device_msi(m, dev, global, &w);
+		if (!why)
+			why = w;
+		if (s == RESV_MSI_NOT_ISOLATED) {
+			group = s;
+			why = w;
+			break;
+		}
+		if (s == RESV_MSI_UNKNOWN && group == RESV_MSI_ISOLATED) {
+			group = s;
+			why = w;
+		}
+	}
+	v->msi = group;
+	v->msi_reason = why;
+	if (group != RESV_MSI_NOT_ISOLATED)
+		return 0;
+	if (cmdline_true(m->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts")) {
+		v->msi_unsafe_allowed =
+			"vfio_iommu_type1.allow_unsafe_interrupts=1 on the command line lets VFIO "
+			"take it anyway: the device can then send any MSI, interrupting the host "
+			"or other guests";
+		return 0;
+	}
+	if (v->assignable)
+		*v = (struct resv_verdict){
+			.msi = group,
+			.msi_reason = why,
+			.reason = "VFIO refuses a group whose MSIs are not isolated "
+				  "(vfio_iommu_type1_attach_group: \"No interrupt remapping "
+				  "support\", EPERM; iommufd the same); workaround, at the risk "
+				  "that the device can forge any MSI and interrupt the host or "
+				  "other guests: vfio_iommu_type1.allow_unsafe_interrupts=1 "
+				  "(iommufd.allow_unsafe_interrupts=1 for iommufd)",
+		};
 	return 0;
 }
