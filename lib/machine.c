@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acpidump.h"
+#include "aml.h"
 #include "madt.h"
 #include "describe.h"
 #include "predict.h"
@@ -38,7 +39,8 @@ struct resv_machine {
 	unsigned int kernel;	/* major << 16 | minor << 8; 0: the newest */
 	/* The AML read (DSDT, SSDTs): is there a PCI _DSM at all? */
 	bool aml_read, pci_dsm_seen;
-	char pci_dsm_why[PATH_MAX + 256];
+	int8_t pci_dsm_state;	/* 0: assumed yes, 1: read yes, 2: read no */
+	char pci_dsm_why[PATH_MAX + 512];
 	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
 	struct madt *madt;	/* the "APIC" table, for MSI isolation; NULL: not read */
 	char cmdline[4096];	/* the kernel command line; "" when unknown */
@@ -171,19 +173,93 @@ static bool is_aml_table(const uint8_t *buf, size_t len)
 	return len >= 4 && (memcmp(buf, "DSDT", 4) == 0 || memcmp(buf, "SSDT", 4) == 0);
 }
 
+/* Does @body hold the PCI _DSM UUID? */
+static bool holds_pci_uuid(const uint8_t *body, size_t len)
+{
+	for (size_t i = 0; len >= sizeof(pci_dsm_uuid) && i <= len - sizeof(pci_dsm_uuid); i++)
+		if (memcmp(body + i, pci_dsm_uuid, sizeof(pci_dsm_uuid)) == 0)
+			return true;
+	return false;
+}
+
+static const char *aml_value_text(struct aml_value v, char *buf, size_t size)
+{
+	switch (v.kind) {
+	case AML_INTEGER:
+		snprintf(buf, size, "Integer 0x%llx", (unsigned long long)v.integer);
+		break;
+	case AML_BUFFER:
+		snprintf(buf, size, "a %zu-byte Buffer (first byte 0x%02x)", v.length,
+			 (unsigned int)(v.integer & 0xff));
+		break;
+	default:
+		snprintf(buf, size, "nothing");
+	}
+	return buf;
+}
+
+/*
+ * Linux sets preserve_config only when the host bridge's _DSM function 5
+ * (revision 1) returns Integer 0 (pci-acpi.c; arm64 pci_acpi_scan_root,
+ * later pci_acpi_preserve_config, which also asks acpi_check_dsm: function
+ * 0's bitmask must list function 5). A _DSM that is a plain tree of
+ * constants is read for that answer (lib/aml.c); QEMU 7.2's arm virt one
+ * answers function 0 with 0x01 and anything else with a Buffer, so no.
+ */
+static void read_pci_dsm(struct resv_machine *m, const uint8_t *body, size_t len, size_t at,
+			 const char *where)
+{
+	struct aml_value f5 = aml_dsm_eval(body, len, pci_dsm_uuid, 1, 5);
+	struct aml_value f0 = aml_dsm_eval(body, len, pci_dsm_uuid, 1, 0);
+	char t5[64], t0[64];
+	int8_t state;
+
+	if (f5.kind == AML_UNKNOWN || f0.kind == AML_UNKNOWN)
+		state = 0;
+	else if (f5.kind != AML_INTEGER || f5.integer != 0)
+		state = 2;
+	else if (f0.kind == AML_BUFFER && (f0.integer & 0x21) == 0x21)
+		state = 1;
+	else
+		state = 0;
+	if (m->pci_dsm_seen && m->pci_dsm_state != state)
+		state = 0;	/* host bridges that disagree: back to the assumption */
+	if (m->pci_dsm_seen && state == m->pci_dsm_state)
+		return;
+	m->pci_dsm_seen = true;
+	m->pci_dsm_state = state;
+	if (state == 0) {
+		snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
+			 "default: %s holds a PCI _DSM (named at offset 0x%zx) whose answer is not "
+			 "read here (the AML is not run); that its function 5 returns 0 is assumed, "
+			 "as DEN0049 E.d requires", where, at);
+		return;
+	}
+	snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
+		 "read: the PCI _DSM of %s (named at offset 0x%zx) is a tree of constants; "
+		 "function 5 returns %s and function 0 %s, so Linux %s preserve_config "
+		 "(pci-acpi.c, function 5 must return Integer 0)", where, at,
+		 aml_value_text(f5, t5, sizeof(t5)), aml_value_text(f0, t0, sizeof(t0)),
+		 state == 1 ? "sets" : "leaves off");
+}
+
 static void scan_aml(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
 {
+	const uint8_t *body;
+	size_t blen;
+
 	m->aml_read = true;
-	for (size_t i = 0; !m->pci_dsm_seen && len >= sizeof(pci_dsm_uuid) &&
-			   i <= len - sizeof(pci_dsm_uuid); i++) {
-		if (buf[i] != pci_dsm_uuid[0] ||
-		    memcmp(buf + i, pci_dsm_uuid, sizeof(pci_dsm_uuid)) != 0)
-			continue;
+	for (size_t at = aml_find_dsm(buf, len, 0, &body, &blen); at != (size_t)-1;
+	     at = aml_find_dsm(buf, len, at + 4, &body, &blen))
+		if (holds_pci_uuid(body, blen))
+			read_pci_dsm(m, body, blen, at, where);
+	/* The UUID outside any _DSM we can find: still an answer we cannot read. */
+	if (!m->pci_dsm_seen && holds_pci_uuid(buf, len)) {
 		m->pci_dsm_seen = true;
+		m->pci_dsm_state = 0;
 		snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
-			 "default: %s holds a PCI _DSM (its UUID at offset 0x%zx); that its function 5 "
-			 "returns 0 is assumed, as QEMU's arm virt _DSM does (hw/pci-host/"
-			 "gpex-acpi.c): the AML is not evaluated here", where, i);
+			 "default: %s holds the PCI _DSM UUID outside a _DSM method this reads; "
+			 "that function 5 returns 0 is assumed, as DEN0049 E.d requires", where);
 	}
 }
 
@@ -287,6 +363,7 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 struct machine_mark {
 	size_t ntables, ndiags;
 	bool dmar, ivrs, iort, viot, aml_read, pci_dsm_seen;
+	int8_t pci_dsm_state;
 	enum resv_iommu iommu;
 };
 
@@ -296,6 +373,7 @@ static struct machine_mark machine_mark(const struct resv_machine *m)
 		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
 		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .viot = m->viot,
 		.iommu = m->iommu, .aml_read = m->aml_read, .pci_dsm_seen = m->pci_dsm_seen,
+		.pci_dsm_state = m->pci_dsm_state,
 	};
 }
 
@@ -326,6 +404,7 @@ static void machine_rollback(struct resv_machine *m, const struct machine_mark *
 	m->iommu = mark->iommu;
 	m->aml_read = mark->aml_read;
 	m->pci_dsm_seen = mark->pci_dsm_seen;
+	m->pci_dsm_state = mark->pci_dsm_state;
 	diags_truncate(m->diags, mark->ndiags);
 }
 
@@ -1046,7 +1125,7 @@ static int assumed(const struct resv_machine *m, int k, const char **why)
 	}
 	if (m->pci_dsm_seen) {
 		*why = m->pci_dsm_why;
-		return 0;
+		return m->pci_dsm_state == 2 ? 1 : 0;
 	}
 	*why = "default: DEN0049 E.d section 3.1.1.5 requires firmware whose RMRs name PCI devices to "
 	       "give the host bridge a _DSM function 5 that returns 0 (preserve the boot "
