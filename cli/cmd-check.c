@@ -262,6 +262,14 @@ static void verdict(struct checked *c, const struct resv_machine *m, unsigned in
 	struct resv_verdict v;
 
 	if (m && resv_assign_verdict(c->kview, resv_machine_iommu(m), kernel, &v) == 0) {
+		/* VFIO's interrupt condition too (resv_machine_msi_verdict). */
+		const char *names[64];
+		size_t n = c->group ? c->group->ndevices : 0;
+
+		for (size_t i = 0; i < n && i < ARRAY_LEN(names); i++)
+			names[i] = c->group->devices[i].name;
+		if (n && n <= ARRAY_LEN(names))
+			resv_machine_msi_verdict(m, names, n, kernel, &v);
 		c->assignable = v.assignable;
 		c->blocker = v.blocker;
 		c->reason = v.reason;
