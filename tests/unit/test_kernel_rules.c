@@ -670,6 +670,73 @@ static void test_msi_isolation_intel(void **state)
 	}
 }
 
+/*
+ * virtio-iommu, QEMU 7.2 (bench virtio-x86-alias): a device behind a PCI
+ * bridge fails its PROBE; 6.12 keeps the other groups, 7.2 registers none.
+ */
+static void test_virtio_alias_probe(void **state)
+{
+	struct resv_machine *m;
+	struct buf t;
+	uint8_t c[256] = { 0x86, 0x80, 0x34, 0x12 };
+
+	(void)state;
+	table_start(&t, "VIOT");
+	t.n = 36;
+	put(&t, 2, 2);		/* node count */
+	put(&t, 48, 2);		/* node offset */
+	put(&t, 0, 8);
+	put(&t, 3, 1);		/* virtio-iommu-pci at 48: 00:01.0 */
+	put(&t, 0, 1);
+	put(&t, 16, 2);
+	put(&t, 0, 2);
+	put(&t, 0x0008, 2);
+	put(&t, 0, 8);
+	put(&t, 1, 1);		/* PCI range at 64: BDFs 0..0x7ff -> node 48 */
+	put(&t, 0, 1);
+	put(&t, 24, 2);
+	put(&t, 0, 4);
+	put(&t, 0, 2);
+	put(&t, 0, 2);
+	put(&t, 0, 2);
+	put(&t, 0x7ff, 2);
+	put(&t, 48, 2);
+	put(&t, 0, 6);
+	table_end(&t);
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_add_tables(m, t.b, t.n, "VIOT"), 1);
+	/* QEMU's Q35 host bridge (8086:29c0): a QEMU virtio-iommu. */
+	uint8_t hb[64] = { 0x86, 0x80, 0xc0, 0x29, [10] = 0x00, [11] = 0x06 };
+
+	assert_int_equal(resv_machine_add_pci(m, 0, 0, 0, 0, hb, sizeof(hb)), 0);
+	add_pci(m, 0, 1, 0, 0x00ff00, 0, 0, 0);
+	add_pci(m, 0, 2, 0, 0x020000, 0, 0, 0);
+	resv_machine_set_kernel(m, 0x070200);
+	assert_null(resv_machine_iommu_off(m));
+	/* A conventional PCI bridge (256 bytes, no PCIe capability) to bus 6, a NIC behind it. */
+	c[9] = 0;
+	c[10] = 0x04;
+	c[11] = 0x06;
+	c[0x0e] = 1;
+	c[0x19] = 6;
+	c[0x1a] = 6;
+	assert_int_equal(resv_machine_add_pci(m, 0, 0, 6, 0, c, sizeof(c)), 0);
+	add_pci(m, 6, 1, 0, 0x020000, 0, 0, 0);
+	assert_non_null(resv_machine_iommu_off(m));
+	int rc;
+	char *text = predicted(m, "0000:00:02.0", &rc);
+
+	assert_int_equal(rc, 1);	/* no group for any device */
+	free(text);
+	resv_machine_set_kernel(m, 0x060c00);
+	assert_null(resv_machine_iommu_off(m));
+	/* Not a QEMU virtio-iommu: its PROBE is not known to fail. */
+	resv_machine_set_kernel(m, 0x070200);
+	assert_int_equal(resv_machine_assume(m, "viommu-resv", "none"), 0);
+	assert_null(resv_machine_iommu_off(m));
+	resv_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +751,7 @@ int main(void)
 		cmocka_unit_test(test_ivmd_segment),
 		cmocka_unit_test(test_msi_isolation_arm),
 		cmocka_unit_test(test_msi_isolation_intel),
+		cmocka_unit_test(test_virtio_alias_probe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
