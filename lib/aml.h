@@ -34,8 +34,8 @@ struct aml_value aml_dsm_eval(const uint8_t *body, size_t len, const uint8_t uui
 
 /*
  * The next "Method (_DSM, ...)" whose name is at or after @from in @buf: its
- * body in *@body and *@len; returns the offset of its name (search again
- * from there + 4), (size_t)-1 when none.
+ * body in *@body and *@len; returns the offset of its name, (size_t)-1 when
+ * none. The body ends within @buf.
  */
 size_t aml_find_dsm(const uint8_t *buf, size_t buflen, size_t from, const uint8_t **body,
 		    size_t *len);

@@ -249,8 +249,9 @@ static void scan_aml(struct resv_machine *m, const uint8_t *buf, size_t len, con
 	size_t blen;
 
 	m->aml_read = true;
+	/* From the end of each method found: linear in the table. */
 	for (size_t at = aml_find_dsm(buf, len, 0, &body, &blen); at != (size_t)-1;
-	     at = aml_find_dsm(buf, len, at + 4, &body, &blen))
+	     at = aml_find_dsm(buf, len, (size_t)(body - buf) + blen, &body, &blen))
 		if (holds_pci_uuid(body, blen))
 			read_pci_dsm(m, body, blen, at, where);
 	/* The UUID outside any _DSM we can find: still an answer we cannot read. */
