@@ -287,6 +287,15 @@ static void verdict(struct checked *c, const struct resv_machine *m, unsigned in
 	}
 	if (c->iommu != RESV_IOMMU_NONE &&
 	    resv_assign_verdict(c->kview, c->iommu, kernel, &v) == 0) {
+		/* VFIO's interrupt condition too (resv_machine_msi_verdict); it
+		 * needs the tables. */
+		const char *names[64];
+		size_t n = c->group ? c->group->ndevices : 0;
+
+		for (size_t i = 0; m && i < n && i < ARRAY_LEN(names); i++)
+			names[i] = c->group->devices[i].name;
+		if (m && n && n <= ARRAY_LEN(names))
+			resv_machine_msi_verdict(m, names, n, kernel, &v);
 		c->assignable = v.assignable;
 		c->blocker = v.blocker;
 		c->reason = v.reason;

@@ -643,16 +643,52 @@ static void json_regions(struct json *j, const char *key, const struct resv_list
 	json_close(j, ']');
 }
 
+/* VFIO's interrupt condition on top of the regions' verdicts (the group's devices). */
+static int msi_verdicts(const struct resv_machine *m, const struct resv_group *g,
+			const char *name, unsigned int kernel, struct resv_verdict *now,
+			struct resv_verdict *old)
+{
+	size_t n = g ? g->ndevices : 1;
+	const char **names = calloc(n, sizeof(*names));
+
+	if (!names)
+		return -ENOMEM;
+	for (size_t k = 0; k < n; k++)
+		names[k] = g ? g->devices[k].name : name;
+	resv_machine_msi_verdict(m, names, n, kernel, now);
+	resv_machine_msi_verdict(m, names, n, 0x060500, old);
+	free(names);
+	return 0;
+}
+
+static const char *const msi_names[] = { NULL, "isolated", "not-isolated", "unknown" };
+
+static void msi_text(const struct resv_verdict *vd)
+{
+	if (!vd->msi)
+		return;
+	printf("  %-10s MSIs %s: %s\n", "", msi_names[vd->msi], esc(vd->msi_reason));
+	if (vd->msi_unsafe_allowed)
+		printf("  %-10s %s\n", "", vd->msi_unsafe_allowed);
+	if (vd->msi == RESV_MSI_UNKNOWN)
+		printf("  %-10s if they are not isolated: NOT assignable unless "
+		       "vfio_iommu_type1.allow_unsafe_interrupts=1 (VFIO refuses the group, EPERM)\n",
+		       "");
+}
+
 static void verdict_text(const char *label, const struct resv_list *l,
 			 const struct resv_verdict *vd)
 {
 	printf("  %-10s ", label);
 	if (vd->assignable) {
-		printf("assignable: no region blocks it\n");
+		printf("assignable: no region blocks it%s\n",
+		       vd->msi == RESV_MSI_UNKNOWN ? " (if its MSIs are isolated)" : "");
+		msi_text(vd);
 		return;
 	}
 	if (!vd->blocker) {
 		printf("NOT assignable: %s\n", esc(vd->reason));
+		msi_text(vd);
 		return;
 	}
 	const char *device, *origin = region_origin(l, vd->blocker, &device);
@@ -660,6 +696,7 @@ static void verdict_text(const char *label, const struct resv_list *l,
 	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s%s%s%s; %s\n",
 	       vd->blocker->start, vd->blocker->last, esc(origin), device ? " (device " : "",
 	       device ? esc(device) : "", device ? ")" : "", esc(vd->reason));
+	msi_text(vd);
 }
 
 static void verdict_json(struct json *j, const char *kernel, const struct resv_list *l,
@@ -677,6 +714,12 @@ static void verdict_json(struct json *j, const char *kernel, const struct resv_l
 		json_region_brief(j, l, vd->blocker);
 	else
 		json_raw(j, "null");
+	json_key(j, "msi_isolation");
+	json_str(j, msi_names[vd->msi]);
+	json_key(j, "msi_reason");
+	json_str(j, vd->msi_reason);
+	json_key(j, "msi_unsafe_allowed");
+	json_str(j, vd->msi_unsafe_allowed);
 	json_close(j, '}');
 }
 
@@ -747,6 +790,8 @@ static int explain_tables(struct opts o, const char *name)
 
 	resv_assign_verdict(kview, iommu, o.kernel, &now);
 	resv_assign_verdict(kview, iommu, 0x060500, &old);
+	if (behind && msi_verdicts(m, g, name, o.kernel, &now, &old) < 0)
+		goto nomem;
 	const char *off = resv_machine_iommu_off(m);
 
 	if (!behind)

@@ -540,6 +540,8 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	}
 	if (o->ntables)
 		what &= ~RESV_LOAD_TABLES;
+	if (o->ntables && !o->sysroot)	/* offline tables: not this host's command line */
+		what &= ~RESV_LOAD_CMDLINE;
 	if (o->lspci) {
 		char err[256];
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * The firmware front door: bytes as a binary DMAR/IVRS/IORT or as acpidump
+ * The firmware front door: bytes as a binary DMAR/IVRS/IORT/VIOT/APIC or
+ * DSDT (its _DSM read) or as acpidump
  * text (resv_machine_add_tables decides), then everything built on the
  * models: the value trees, the cross-table lint, prediction for a few PCI
  * functions (two of them behind a PCIe-to-PCI bridge, so sharing a DMA
@@ -40,13 +41,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	resv_machine_set_kernel(m, size & 1 ? 0x050a00 : 0);
 	if (resv_machine_add_tables(m, data, size, "fuzz") >= 0 && resv_machine_lint(m) == 0 &&
 	    resv_list_new(&l) == 0) {
-		const char *off = resv_machine_iommu_off(m);
-
 		for (const char *const *k = resv_assumption_keys(); *k; k++)
 			for (const char *const *v = resv_assumption_values(*k); *v; v++) {
 				FUZZ_CHECK(resv_machine_assume(m, *k, *v) == 0);
+				/* viommu-resv decides whether virtio-iommu starts (7.x). */
+				const char *off = resv_machine_iommu_off(m);
+
 				for (size_t i = 0; i < resv_machine_device_count(m); i++) {
 					const char *name = resv_machine_device(m, i)->name;
+					struct resv_verdict vd = { .assignable = true };
+
+					/* The MSI rule (an APIC input reaches the MADT). */
+					FUZZ_CHECK(resv_machine_msi_verdict(m, &name, 1, size & 2 ? 0x060100 : 0,
+									   &vd) == 0);
 
 					/* A driver that would not start predicts nothing. */
 					FUZZ_CHECK(resv_machine_predict(m, name, 0, l) != 0 || !off);

@@ -628,10 +628,12 @@ int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 			 uint8_t dev, uint8_t fn, const uint8_t *config, size_t len);
 
 /* What resv_machine_load() reads. */
-#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT} */
+#define RESV_LOAD_TABLES	(1u << 0)	/* sys/firmware/acpi/tables/{DMAR,IVRS,IORT,VIOT,APIC} */
 #define RESV_LOAD_PCI		(1u << 1)	/* sys/bus/pci/devices/ * /config */
 #define RESV_LOAD_MEMMAP	(1u << 2)	/* sys/firmware/memmap/ * /{start,end,type} */
-#define RESV_LOAD_ALL		(RESV_LOAD_TABLES | RESV_LOAD_PCI | RESV_LOAD_MEMMAP)
+#define RESV_LOAD_CMDLINE	(1u << 3)	/* proc/cmdline */
+#define RESV_LOAD_ALL		(RESV_LOAD_TABLES | RESV_LOAD_PCI | RESV_LOAD_MEMMAP | \
+				 RESV_LOAD_CMDLINE)
 
 /**
  * resv_machine_load() - add what @what selects from @sysroot (NULL means
@@ -824,11 +826,24 @@ const char *resv_machine_relax_rule(const struct resv_machine *m, const char *de
  * __iommu_device_set_domain). From v3.17 to v6.5 only Intel refused, and
  * only for a non-relaxable RMRR (intel/iommu.c device_is_rmrr_locked).
  */
+/* Are a device's MSIs isolated (interrupt remapping, a GICv3 ITS)? */
+enum resv_msi_isolation {
+	RESV_MSI_UNJUDGED = 0,	/* resv_machine_msi_verdict() was not asked */
+	RESV_MSI_ISOLATED,
+	RESV_MSI_NOT_ISOLATED,
+	RESV_MSI_UNKNOWN,	/* the tables read cannot tell (e.g. no MADT) */
+};
+
 struct resv_verdict {
 	bool assignable;
 	/* When not: the region that blocks, and the rule, one sentence. */
 	const struct resv_region *blocker;
 	const char *reason;
+	/* Set by resv_machine_msi_verdict(): MSI isolation and why. */
+	enum resv_msi_isolation msi;
+	const char *msi_reason;
+	/* MSIs not isolated, but the command line allows it (the risk, one sentence). */
+	const char *msi_unsafe_allowed;
 };
 
 /**
@@ -840,6 +855,31 @@ struct resv_verdict {
  */
 int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
 			unsigned int kernel, struct resv_verdict *out);
+
+/**
+ * resv_machine_msi_verdict() - VFIO's second condition: type1 refuses a
+ * group whose MSIs are not isolated with EPERM ("No interrupt remapping
+ * support", vfio_iommu_type1.c vfio_iommu_type1_attach_group), and so does
+ * iommufd (iommufd.allow_unsafe_interrupts), unless the kernel command line
+ * (resv_machine_set_cmdline(), or the root's proc/cmdline) allows unsafe
+ * interrupts. Judges the group of @devices (@n names) on kernel @kernel (0:
+ * the newest) and updates @v, a verdict from resv_assign_verdict(): sets
+ * @v->msi and @v->msi_reason; when MSIs are not isolated and @v was
+ * assignable, makes it not assignable with the reason and the workaround.
+ * RESV_MSI_UNKNOWN leaves @v->assignable as it was: the caller shows both
+ * outcomes. The strings are static.
+ * Return: 0; -ENOENT for an unknown device.
+ */
+int resv_machine_msi_verdict(const struct resv_machine *m, const char *const *devices, size_t n,
+			     unsigned int kernel, struct resv_verdict *v);
+
+/**
+ * resv_machine_set_cmdline() - the kernel command line the rules read
+ * (intremap=off, vfio_iommu_type1.allow_unsafe_interrupts=1); a copy is
+ * kept (at most 4095 bytes). resv_machine_load() reads the root's
+ * proc/cmdline when present. Return: 0.
+ */
+int resv_machine_set_cmdline(struct resv_machine *m, const char *cmdline);
 
 /* -------------------------------------------------------------------------- */
 /* Guest layouts and the guest check (SPEC §5)                                 */

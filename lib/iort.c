@@ -136,6 +136,8 @@ static int parse_node_data(struct parse *p, struct iort_node *n, struct cursor *
 	switch (n->type) {
 	case IORT_ITS_GROUP:
 		cur_u32(c, &n->its_count);
+		/* The kernel uses the first ITS's ID (iort.c iort_dev_find_its_id). */
+		n->has_its_id = n->its_count > 0 && cur_u32(c, &n->its_id) == 0;
 		break;
 	case IORT_NAMED_COMPONENT: {
 		const uint8_t *name = NULL;
@@ -440,6 +442,28 @@ int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint
 		 * stops at (SMMUv3) or never crosses on the way from a root
 		 * complex (PMCG), so it is not modelled.
 		 */
+		m = map_step(n, id, &id);
+		if (!m)
+			return 1;
+		n = iort_node_at(iort, m->output_reference);
+	}
+	return 1;
+}
+
+int iort_map_to_its(const struct iort *iort, const struct iort_node *from, uint32_t id,
+		    const struct iort_node **its)
+{
+	const struct iort_node *n = from;
+
+	for (size_t step = 0; n && step <= iort->nnodes; step++) {
+		const struct iort_id_mapping *m;
+
+		if (n->type == IORT_ITS_GROUP) {
+			*its = n;
+			return 0;
+		}
+		if (!n->nmappings || !n->mappings[0].output_reference)
+			return 1;
 		m = map_step(n, id, &id);
 		if (!m)
 			return 1;

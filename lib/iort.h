@@ -46,6 +46,8 @@ struct iort_node {
 	uint32_t model;		/* SMMU, SMMUv3 */
 	uint32_t segment;	/* root complex */
 	uint32_t its_count;	/* ITS group */
+	uint32_t its_id;	/* ITS group: its first GIC ITS ID, when has_its_id */
+	bool has_its_id;
 	char *name;		/* named component: raw bytes up to the NUL */
 	size_t ndescs;
 	struct iort_rmr_desc *descs;	/* RMR */
@@ -91,5 +93,14 @@ const struct iort_node *iort_root_complex(const struct iort *iort, uint32_t segm
  */
 int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint32_t id,
 		     const struct iort_node **smmu, uint32_t *stream_id);
+
+/*
+ * Follow @id from node @from to an ITS group node, through SMMUs, as
+ * iort.c iort_node_map_id does with IORT_MSI_TYPE when iort_get_device_domain
+ * looks for a PCI device's MSI domain. Gives the ITS group in *@its.
+ * Return: 0; 1 when the walk ends elsewhere.
+ */
+int iort_map_to_its(const struct iort *iort, const struct iort_node *from, uint32_t id,
+		    const struct iort_node **its);
 
 #endif

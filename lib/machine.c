@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "acpidump.h"
+#include "aml.h"
+#include "madt.h"
 #include "describe.h"
 #include "predict.h"
 #include "value.h"
@@ -38,8 +40,11 @@ struct resv_machine {
 	uint64_t page_size;	/* the kernel's PAGE_SIZE (RMR widening) */
 	/* The AML read (DSDT, SSDTs): is there a PCI _DSM at all? */
 	bool aml_read, pci_dsm_seen;
-	char pci_dsm_why[PATH_MAX + 256];
+	int8_t pci_dsm_state;	/* 0: assumed yes, 1: read yes, 2: read no */
+	char pci_dsm_why[PATH_MAX + 512];
 	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
+	struct madt *madt;	/* the "APIC" table, for MSI isolation; NULL: not read */
+	char cmdline[4096];	/* the kernel command line; "" when unknown */
 };
 
 #define KERNEL(a, b) ((a) << 16 | (b) << 8)
@@ -82,6 +87,7 @@ RESV_EXPORT void resv_machine_free(struct resv_machine *m)
 	ivrs_free(m->ivrs);
 	iort_free(m->iort);
 	viot_free(m->viot);
+	madt_free(m->madt);
 	pci_topology_free(&m->topo);
 	free(m->devices);
 	free(m->memmap);
@@ -110,6 +116,12 @@ RESV_EXPORT int resv_machine_set_page_size(struct resv_machine *m, uint64_t page
 	if (page_size != 4096 && page_size != 16384 && page_size != 65536)
 		return -EINVAL;
 	m->page_size = page_size;
+	return 0;
+}
+
+RESV_EXPORT int resv_machine_set_cmdline(struct resv_machine *m, const char *cmdline)
+{
+	snprintf(m->cmdline, sizeof(m->cmdline), "%s", cmdline ? cmdline : "");
 	return 0;
 }
 
@@ -172,20 +184,106 @@ static bool is_aml_table(const uint8_t *buf, size_t len)
 	return len >= 4 && (memcmp(buf, "DSDT", 4) == 0 || memcmp(buf, "SSDT", 4) == 0);
 }
 
+/* Does @body hold the PCI _DSM UUID? */
+static bool holds_pci_uuid(const uint8_t *body, size_t len)
+{
+	for (size_t i = 0; len >= sizeof(pci_dsm_uuid) && i <= len - sizeof(pci_dsm_uuid); i++)
+		if (memcmp(body + i, pci_dsm_uuid, sizeof(pci_dsm_uuid)) == 0)
+			return true;
+	return false;
+}
+
+static const char *aml_value_text(struct aml_value v, char *buf, size_t size)
+{
+	switch (v.kind) {
+	case AML_INTEGER:
+		snprintf(buf, size, "Integer 0x%llx", (unsigned long long)v.integer);
+		break;
+	case AML_BUFFER:
+		snprintf(buf, size, "a %zu-byte Buffer (first byte 0x%02x)", v.length,
+			 (unsigned int)(v.integer & 0xff));
+		break;
+	default:
+		snprintf(buf, size, "nothing");
+	}
+	return buf;
+}
+
+/*
+ * Linux sets preserve_config only when the host bridge's _DSM function 5
+ * (revision 1) returns Integer 0 (pci-acpi.c; arm64 pci_acpi_scan_root,
+ * later pci_acpi_preserve_config, which also asks acpi_check_dsm: function
+ * 0's bitmask must list function 5). A _DSM that is a plain tree of
+ * constants is read for that answer (lib/aml.c); QEMU 7.2's arm virt one
+ * answers function 0 with 0x01 and anything else with a Buffer, so no.
+ */
+static void read_pci_dsm(struct resv_machine *m, const uint8_t *body, size_t len, size_t at,
+			 const char *where)
+{
+	struct aml_value f5 = aml_dsm_eval(body, len, pci_dsm_uuid, 1, 5);
+	struct aml_value f0 = aml_dsm_eval(body, len, pci_dsm_uuid, 1, 0);
+	char t5[64], t0[64];
+	int8_t state;
+
+	if (f5.kind == AML_UNKNOWN || f0.kind == AML_UNKNOWN)
+		state = 0;
+	else if (f5.kind != AML_INTEGER || f5.integer != 0)
+		state = 2;
+	else if (f0.kind == AML_BUFFER && (f0.integer & 0x21) == 0x21)
+		state = 1;
+	else
+		state = 0;
+	if (m->pci_dsm_seen && m->pci_dsm_state != state)
+		state = 0;	/* host bridges that disagree: back to the assumption */
+	if (m->pci_dsm_seen && state == m->pci_dsm_state)
+		return;
+	m->pci_dsm_seen = true;
+	m->pci_dsm_state = state;
+	if (state == 0) {
+		snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
+			 "default: %s holds a PCI _DSM (named at offset 0x%zx) whose answer is not "
+			 "read here (the AML is not run); that its function 5 returns 0 is assumed, "
+			 "as DEN0049 E.d requires", where, at);
+		return;
+	}
+	snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
+		 "read: the PCI _DSM of %s (named at offset 0x%zx) is a tree of constants; "
+		 "function 5 returns %s and function 0 %s, so Linux %s preserve_config "
+		 "(pci-acpi.c, function 5 must return Integer 0)", where, at,
+		 aml_value_text(f5, t5, sizeof(t5)), aml_value_text(f0, t0, sizeof(t0)),
+		 state == 1 ? "sets" : "leaves off");
+}
+
 static void scan_aml(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
 {
+	const uint8_t *body;
+	size_t blen;
+
 	m->aml_read = true;
-	for (size_t i = 0; !m->pci_dsm_seen && len >= sizeof(pci_dsm_uuid) &&
-			   i <= len - sizeof(pci_dsm_uuid); i++) {
-		if (buf[i] != pci_dsm_uuid[0] ||
-		    memcmp(buf + i, pci_dsm_uuid, sizeof(pci_dsm_uuid)) != 0)
-			continue;
+	/* From the end of each method found: linear in the table. */
+	for (size_t at = aml_find_dsm(buf, len, 0, &body, &blen); at != (size_t)-1;
+	     at = aml_find_dsm(buf, len, (size_t)(body - buf) + blen, &body, &blen))
+		if (holds_pci_uuid(body, blen))
+			read_pci_dsm(m, body, blen, at, where);
+	/* The UUID outside any _DSM we can find: still an answer we cannot read. */
+	if (!m->pci_dsm_seen && holds_pci_uuid(buf, len)) {
 		m->pci_dsm_seen = true;
+		m->pci_dsm_state = 0;
 		snprintf(m->pci_dsm_why, sizeof(m->pci_dsm_why),
-			 "default: %s holds a PCI _DSM (its UUID at offset 0x%zx); that its function 5 "
-			 "returns 0 is assumed, as QEMU's arm virt _DSM does (hw/pci-host/"
-			 "gpex-acpi.c): the AML is not evaluated here", where, i);
+			 "default: %s holds the PCI _DSM UUID outside a _DSM method this reads; "
+			 "that function 5 returns 0 is assumed, as DEN0049 E.d requires", where);
 	}
+}
+
+/* The MADT is read only for MSI isolation; the first one counts. */
+static int add_madt(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
+{
+	int rc;
+
+	if (m->madt)
+		return 0;
+	rc = madt_parse(&m->madt, buf, len, m->diags, where);
+	return rc == -EBADMSG ? 0 : rc;
 }
 
 static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, const char *where)
@@ -201,6 +299,8 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 		scan_aml(m, buf, len, where);
 		return 0;
 	}
+	if (len >= 4 && memcmp(buf, "APIC", 4) == 0)
+		return add_madt(m, buf, len, where);
 	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && len >= 4; i++)
 		if (memcmp(buf, our_signatures[i], 4) == 0)
 			sig = our_signatures[i];
@@ -275,6 +375,7 @@ static int add_table(struct resv_machine *m, const uint8_t *buf, size_t len, con
 struct machine_mark {
 	size_t ntables, ndiags;
 	bool dmar, ivrs, iort, viot, aml_read, pci_dsm_seen;
+	int8_t pci_dsm_state;
 	enum resv_iommu iommu;
 };
 
@@ -284,6 +385,7 @@ static struct machine_mark machine_mark(const struct resv_machine *m)
 		.ntables = m->ntables, .ndiags = resv_diags_count(m->diags),
 		.dmar = m->dmar, .ivrs = m->ivrs, .iort = m->iort, .viot = m->viot,
 		.iommu = m->iommu, .aml_read = m->aml_read, .pci_dsm_seen = m->pci_dsm_seen,
+		.pci_dsm_state = m->pci_dsm_state,
 	};
 }
 
@@ -314,6 +416,7 @@ static void machine_rollback(struct resv_machine *m, const struct machine_mark *
 	m->iommu = mark->iommu;
 	m->aml_read = mark->aml_read;
 	m->pci_dsm_seen = mark->pci_dsm_seen;
+	m->pci_dsm_state = mark->pci_dsm_state;
 	diags_truncate(m->diags, mark->ndiags);
 }
 
@@ -359,6 +462,8 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 			scan_aml(m, buf, len, where);
 			return 0;
 		}
+		if (memcmp(buf, "APIC", 4) == 0)
+			return add_madt(m, buf, len, where);
 		for (size_t i = 0; i < ARRAY_SIZE(our_signatures); i++) {
 			if (memcmp(buf, our_signatures[i], 4) != 0)
 				continue;
@@ -558,6 +663,38 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 		if (rc < 0)
 			goto out;
 	}
+	/* The MADT, only for MSI isolation (resv_machine_msi_verdict). */
+	if (what & RESV_LOAD_TABLES) {
+		char where[PATH_MAX + 64];
+		char *buf;
+		size_t len;
+
+		rc = sysroot_read(&sr, "sys/firmware/acpi/tables/APIC", &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc == 0) {
+			sysroot_display(&sr, "sys/firmware/acpi/tables/APIC", where, sizeof(where));
+			rc = add_madt(m, (const uint8_t *)buf, len, where);
+			free(buf);
+			if (rc < 0)
+				goto out;
+		}
+	}
+	if (what & RESV_LOAD_CMDLINE) {
+		char *buf;
+		size_t len;
+
+		rc = sysroot_read(&sr, "proc/cmdline", &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc == 0) {
+			size_t n = len < sizeof(m->cmdline) ? len : sizeof(m->cmdline) - 1;
+
+			memcpy(m->cmdline, buf, n);
+			m->cmdline[n] = 0;
+			free(buf);
+		}
+	}
 	/* The AML, only to know whether a PCI _DSM exists (preserve-config). */
 	for (int i = 0; i <= 64 && (what & RESV_LOAD_TABLES); i++) {
 		char rel[64], where[PATH_MAX + 64];
@@ -749,9 +886,54 @@ static int intel_scope_refusals(const struct resv_machine *m,
 	return 0;
 }
 
+static int assumed(const struct resv_machine *m, int k, const char **why);
+static const struct viot_node *viot_iommu_for(const struct resv_machine *m,
+					      const struct pci_dev *dev, uint32_t *epid);
+
+/*
+ * virtio-iommu on QEMU 7.2 and Linux 7.x (bench configurations
+ * virtio-x86-alias, virtio-arm-alias): QEMU's virtio-iommu knows a device
+ * behind a PCIe-to-PCI bridge only by the bridge's alias
+ * (pci_device_iommu_address_space, hw/pci/pci.c), while the kernel's PROBE
+ * request names the device's own ID first (viot.c fills the fwspec through
+ * pci_for_each_dma_alias, own ID first; viommu_probe_endpoint), so the
+ * probe of that endpoint fails. 6.12 leaves only those devices without a
+ * group; 7.2.13 allocates groups for the devices before it, then releases
+ * every one (iommu_device_register fails and unregisters), and every device
+ * stays deferred. The version between where this changed is not known
+ * here: taken as 7.0. Only for the QEMU machines of viommu-resv.
+ */
+static bool virtio_probe_aborts(const struct resv_machine *m)
+{
+	if (m->iommu != RESV_IOMMU_VIRTIO || (m->kernel && m->kernel < KERNEL(7, 0)) ||
+	    assumed(m, RESV_ASSUME_VIOMMU_RESV, NULL) > 2)
+		return false;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		const struct pci_dev *dev = &m->topo.devs[i];
+		struct pci_alias aliases[PCI_MAX_ALIASES];
+		uint32_t epid;
+		size_t n;
+
+		if (!viot_iommu_for(m, dev, &epid))
+			continue;
+		n = pci_dma_aliases(&m->topo, dev, aliases);
+		if (n > 1 && aliases[n - 1].rid != aliases[0].rid)
+			return true;
+	}
+	return false;
+}
+
 RESV_EXPORT const char *resv_machine_iommu_off(const struct resv_machine *m)
 {
 	switch (m->iommu) {
+	case RESV_IOMMU_VIRTIO:
+		if (virtio_probe_aborts(m))
+			return "the virtio-iommu registers no device: QEMU's virtio-iommu fails the "
+			       "PROBE of a device behind a PCI bridge (it knows it only by the "
+			       "bridge's DMA alias), and from Linux 7.x (seen on 7.2, not on 6.12) "
+			       "one failed endpoint makes the IOMMU's registration fail, so no "
+			       "device gets a group";
+		return NULL;
 	case RESV_IOMMU_INTEL:
 		/* dmar_pci_bus_add_dev records the error in dmar_dev_scope_status;
 		 * dmar_dev_scope_init returns it and intel_iommu_init gives up
@@ -1020,7 +1202,7 @@ static int assumed(const struct resv_machine *m, int k, const char **why)
 	}
 	if (m->pci_dsm_seen) {
 		*why = m->pci_dsm_why;
-		return 0;
+		return m->pci_dsm_state == 2 ? 1 : 0;
 	}
 	*why = "default: DEN0049 E.d section 3.1.1.5 requires firmware whose RMRs name PCI devices to "
 	       "give the host bridge a _DSM function 5 that returns 0 (preserve the boot "
@@ -1606,5 +1788,206 @@ RESV_EXPORT int resv_assign_verdict(const struct resv_list *regions, enum resv_i
 				  "(intel/iommu.c device_is_rmrr_locked)",
 		};
 	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* MSI isolation: VFIO's interrupt condition                                */
+
+/*
+ * A kernel parameter's value on the command line, or NULL: the last
+ * occurrence wins, as parse_args() applies them in order.
+ */
+static const char *cmdline_value(const char *cmdline, const char *name, size_t *len)
+{
+	const char *found = NULL;
+	size_t nlen = strlen(name);
+
+	for (const char *p = cmdline; *p;) {
+		size_t w;
+
+		p += strspn(p, " \t\n");
+		w = strcspn(p, " \t\n");
+		if (w > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			found = p + nlen + 1;
+			*len = w - nlen - 1;
+		}
+		p += w;
+	}
+	return found;
+}
+
+/* kstrtobool (lib/kstrtox.c): y, Y, t, T, 1, "on" are true. */
+static bool cmdline_true(const char *cmdline, const char *name)
+{
+	size_t len = 0;
+	const char *v = cmdline_value(cmdline, name, &len);
+
+	if (!v || !len)
+		return false;
+	return strchr("yYtT1", v[0]) || (len >= 2 && (v[0] == 'o' || v[0] == 'O') &&
+					  (v[1] == 'n' || v[1] == 'N'));
+}
+
+/* "intremap=off" (arch/x86 irq_remapping.c setup_irqremap): a comma list. */
+static bool intremap_off(const char *cmdline)
+{
+	size_t len = 0;
+	const char *v = cmdline_value(cmdline, "intremap", &len);
+
+	for (size_t i = 0; v && i < len;) {
+		size_t w = strcspn(v + i, ",");
+
+		if (w > len - i)
+			w = len - i;
+		if (w == 3 && strncmp(v + i, "off", 3) == 0)
+			return true;
+		i += w + 1;
+	}
+	return false;
+}
+
+/* Is the machine an Arm one (MSIs through the GIC)? */
+static bool machine_is_arm(const struct resv_machine *m)
+{
+	return m->iort || (m->madt && (m->madt->gic_version || m->madt->nits ||
+				       m->madt->nmsi_frames));
+}
+
+/*
+ * One device's MSIs. @global: kernels before v6.3 also accepted any group
+ * when some MSI domain of the system isolates (irq_domain_check_msi_remap():
+ * any GICv3 ITS on Arm), whatever the device's own MSI domain.
+ */
+static enum resv_msi_isolation device_msi(const struct resv_machine *m, const struct pci_dev *dev,
+					  bool global, const char **why)
+{
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		/*
+		 * intel/irq_remapping.c: interrupt remapping needs the DMAR's
+		 * INTR_REMAP flag (dmar_ir_support) and no intremap=off; the
+		 * domains then isolate (IOMMU_CAP_INTR_REMAP up to v6.2,
+		 * IRQ_DOMAIN_FLAG_ISOLATED_MSI from v6.3).
+		 */
+		if (!(m->dmar->flags & 1)) {
+			*why = "the DMAR flags do not set INTR_REMAP, so the kernel does not enable "
+			       "interrupt remapping (intel/irq_remapping.c dmar_ir_support)";
+			return RESV_MSI_NOT_ISOLATED;
+		}
+		if (intremap_off(m->cmdline)) {
+			*why = "intremap=off on the kernel command line disables interrupt "
+			       "remapping (x86 irq_remapping.c setup_irqremap)";
+			return RESV_MSI_NOT_ISOLATED;
+		}
+		*why = "interrupt remapping is on: the DMAR sets INTR_REMAP (intel/irq_remapping.c)";
+		return RESV_MSI_ISOLATED;
+	case RESV_IOMMU_AMD:
+		if (intremap_off(m->cmdline)) {
+			*why = "intremap=off on the kernel command line disables interrupt "
+			       "remapping (x86 irq_remapping.c setup_irqremap)";
+			return RESV_MSI_NOT_ISOLATED;
+		}
+		*why = "AMD-Vi remaps interrupts (amd/init.c amd_iommu_irq_remap; the IVRS must "
+		       "list each I/O APIC, check_ioapic_information, not checked here)";
+		return RESV_MSI_ISOLATED;
+	default:
+		break;
+	}
+	if (!machine_is_arm(m)) {
+		/* virtio-iommu on x86: viommu_capable() has no interrupt remapping. */
+		*why = "virtio-iommu does not remap interrupts, and on x86 nothing else isolates "
+		       "MSIs (virtio-iommu.c viommu_capable; no IRQ remapping unit)";
+		return RESV_MSI_NOT_ISOLATED;
+	}
+	/*
+	 * Arm ACPI: a PCI device's MSI domain is the ITS its requester ID maps
+	 * to in the IORT (iort.c iort_get_device_domain, through any SMMU),
+	 * and only if the MADT lists that ITS (the GICv3 ITS driver registers
+	 * it from there); else the GICv2m frame, which does not isolate. The
+	 * ITS domain sets IRQ_DOMAIN_FLAG_MSI_REMAP (ISOLATED_MSI from v6.3,
+	 * irq-gic-v3-its.c). QEMU's arm virt writes an ITS group into the IORT
+	 * even with GICv2, so the IORT alone cannot tell.
+	 */
+	const struct iort_node *rc = m->iort ? iort_root_complex(m->iort, dev->segment) : NULL;
+	const struct iort_node *its = NULL;
+	bool mapped = rc && iort_map_to_its(m->iort, rc, (uint32_t)(dev->bus << 8 | dev->dev << 3 |
+								   dev->fn), &its) == 0 &&
+		      its->has_its_id;
+
+	if (!m->madt) {
+		*why = mapped ? "the IORT sends the device's MSIs to a GIC ITS, but without the MADT "
+				"(APIC table) it is unknown whether that ITS exists (QEMU's IORT "
+				"names one even on GICv2)" :
+				"without the MADT (APIC table) the interrupt controller is unknown";
+		return mapped || global ? RESV_MSI_UNKNOWN : RESV_MSI_NOT_ISOLATED;
+	}
+	if (global && m->madt->nits) {
+		*why = "a GICv3 ITS exists, and before v6.3 VFIO accepted any group when some MSI "
+		       "domain isolates (irq_domain_check_msi_remap)";
+		return RESV_MSI_ISOLATED;
+	}
+	if (mapped && madt_has_its(m->madt, its->its_id)) {
+		*why = "the device's MSIs go to a GICv3 ITS (IORT ITS group, MADT GIC ITS entry), "
+		       "which isolates them (irq-gic-v3-its.c)";
+		return RESV_MSI_ISOLATED;
+	}
+	*why = m->madt->nmsi_frames ?
+		"the device's MSIs go to a GICv2m MSI frame (no GICv3 ITS in the MADT for its "
+		"IORT mapping), which does not isolate them (irq-gic-v2m.c)" :
+		"no GICv3 ITS in the MADT takes the device's MSIs, so they are not isolated";
+	return RESV_MSI_NOT_ISOLATED;
+}
+
+RESV_EXPORT int resv_machine_msi_verdict(const struct resv_machine *m, const char *const *devices,
+					 size_t n, unsigned int kernel, struct resv_verdict *v)
+{
+	enum resv_msi_isolation group = RESV_MSI_ISOLATED;
+	const char *why = NULL;
+	/* v6.3 (iommu_group_has_isolated_msi, msi_device_has_isolated_msi). */
+	bool global = kernel && kernel < KERNEL(6, 3);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct pci_dev *dev = pci_find_name(&m->topo, devices[i]);
+		const char *w = NULL;
+		enum resv_msi_isolation s;
+
+		if (!dev)
+			return -ENOENT;
+		s = device_msi(m, dev, global, &w);
+		if (!why)
+			why = w;
+		if (s == RESV_MSI_NOT_ISOLATED) {
+			group = s;
+			why = w;
+			break;
+		}
+		if (s == RESV_MSI_UNKNOWN && group == RESV_MSI_ISOLATED) {
+			group = s;
+			why = w;
+		}
+	}
+	v->msi = group;
+	v->msi_reason = why;
+	if (group != RESV_MSI_NOT_ISOLATED)
+		return 0;
+	if (cmdline_true(m->cmdline, "vfio_iommu_type1.allow_unsafe_interrupts")) {
+		v->msi_unsafe_allowed =
+			"vfio_iommu_type1.allow_unsafe_interrupts=1 on the command line lets VFIO "
+			"take it anyway: the device can then send any MSI, interrupting the host "
+			"or other guests";
+		return 0;
+	}
+	if (v->assignable)
+		*v = (struct resv_verdict){
+			.msi = group,
+			.msi_reason = why,
+			.reason = "VFIO refuses a group whose MSIs are not isolated "
+				  "(vfio_iommu_type1_attach_group: \"No interrupt remapping "
+				  "support\", EPERM; iommufd the same); workaround, at the risk "
+				  "that the device can forge any MSI and interrupt the host or "
+				  "other guests: vfio_iommu_type1.allow_unsafe_interrupts=1 "
+				  "(iommufd.allow_unsafe_interrupts=1 for iommufd)",
+		};
 	return 0;
 }

@@ -460,7 +460,7 @@ static int copy_memmap(struct snap *s)
 
 RESV_EXPORT int resv_snapshot_write(int dirfd, const char *sysroot, struct resv_diags *diags)
 {
-	static const char *const tables[] = { "DMAR", "IVRS", "IORT", "VIOT" };
+	static const char *const tables[] = { "DMAR", "IVRS", "IORT", "VIOT", "APIC" };
 	struct snap s = { .dest = dirfd, .diags = diags };
 	char rel[64];
 	int rc;

@@ -118,6 +118,10 @@ rm -f "$rd"
 	echo "config $(basename "$config_dir")"
 	echo "kernel $kernel $(cat "$kdir/release.txt")"
 	sed 's/^/package /' "$kdir/package.txt"
+	# Facts the configuration knows but the tables cannot tell: passed by
+	# compare.py as --assume to predict and explain.
+	for a in ${ASSUME[@]+"${ASSUME[@]}"}; do echo "assume $a"; done
+	[ -z "${ASSUME_WHY:-}" ] || echo "assume-why $ASSUME_WHY"
 	# The options that decide what the guest can show (iommufd, cdev, virtio-iommu).
 	grep -hE '^(# )?CONFIG_(IOMMUFD|VFIO_DEVICE_CDEV|VFIO_CONTAINER|VIRTIO_IOMMU|ARM_SMMU_V3|ACPI_TABLE_UPGRADE)[= ]' \
 		"$kdir/config" 2>/dev/null | sed 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1=n/; s/^/kconfig /'

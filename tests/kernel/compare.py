@@ -164,6 +164,14 @@ def compare(cli, rdir):
             header.append('package  %s' % l[8:])
         if l.startswith('kconfig '):
             header.append('kconfig  %s' % l[8:])
+    # The configuration's ASSUME (boot.txt "assume KEY=VALUE"), with its reason.
+    assume = []
+    for l in read(os.path.join(rdir, 'boot.txt')).splitlines():
+        if l.startswith('assume '):
+            assume += ['--assume', l[7:].strip()]
+            header.append('assume   %s' % l[7:].strip())
+        elif l.startswith('assume-why '):
+            header.append('         (%s)' % l[11:].strip())
     if boot.get('status') != 'ok' or not os.path.isdir(snap):
         for c in CHECKS:
             r.status[c] = 'FAIL'
@@ -187,7 +195,7 @@ def compare(cli, rdir):
         r.note('sysfs', '  no IOMMU groups: nothing to compare')
 
     # (b) the prediction from firmware and topology, for this kernel
-    rc, out, err = run(cli, ['predict', '--compare', '--sysroot', snap])
+    rc, out, err = run(cli, ['predict', '--compare', '--sysroot', snap] + assume)
     if rc != 0:
         # The groups that differ, with their lines, and the findings; not
         # the identical ones.
@@ -217,6 +225,7 @@ def compare(cli, rdir):
 
         if accepted:
             any_type1 = True
+            # iova reads the kernel's regions (sysfs): no assumption applies.
             rc, ours, err = run(cli, ['iova', str(n), '--format', 'sysfs', '--sysroot', snap])
             kern = ''.join(l + '\n' for l in p['iova'])
             if p['steps'].get('iova-cap') != 'yes':
@@ -239,7 +248,7 @@ def compare(cli, rdir):
                            *diff_lines(got, ours, 'kernel IOMMU_IOAS_IOVA_RANGES', 'iommu-resv iova'))
 
         for dev in endpoints:
-            rc, out, err = run(cli, ['explain', dev, '--sysroot', snap, '-J'])
+            rc, out, err = run(cli, ['explain', dev, '--sysroot', snap, '-J'] + assume)
             try:
                 verdicts = json.loads(out).get('verdicts', [])
             except ValueError:

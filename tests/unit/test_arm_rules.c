@@ -235,7 +235,7 @@ static void test_preserve_config_from_aml(void **state)
 	aml(t, sizeof(t), "SSDT", true);
 	assert_int_equal(resv_machine_add_tables(m, t, sizeof(t), "SSDT1"), 0);
 	assert_string_equal(resv_machine_assumption(m, "preserve-config", &why), "yes");
-	assert_non_null(strstr(why, "SSDT1 holds a PCI _DSM (its UUID at offset 0x40)"));
+	assert_non_null(strstr(why, "SSDT1 holds the PCI _DSM UUID"));
 	predicts(m, "0000:01:00.0", 0, &with);
 	/* Given, it wins over what the AML suggests. */
 	assert_int_equal(resv_machine_assume(m, "preserve-config", "no"), 0);
@@ -243,11 +243,87 @@ static void test_preserve_config_from_aml(void **state)
 	resv_machine_free(m);
 }
 
+/*
+ * A host bridge _DSM that is a tree of constants is read, not run (lib/aml.c).
+ * QEMU 7.2's arm virt (hw/pci-host/gpex-acpi.c) answers function 0 with 0x01
+ * and everything else with Buffer {0}: function 5 is not Integer 0, and
+ * 6.1, 6.12 and 7.2 gave PCI devices no RMR region (bench arm-rmr-nodsm).
+ */
+static void put_dsm(uint8_t *t, size_t len, const uint8_t *body, size_t blen)
+{
+	static const uint8_t head[] = { 0x14, 0, '_', 'D', 'S', 'M', 0x04 };
+
+	memset(t, 0, len);
+	memcpy(t, "DSDT", 4);
+	put32(t + 4, (uint32_t)len);
+	assert_true(0x24 + sizeof(head) + blen <= len);
+	memcpy(t + 0x24, head, sizeof(head));
+	t[0x25] = (uint8_t)(1 + 4 + 1 + blen);	/* PkgLength, one byte */
+	memcpy(t + 0x24 + sizeof(head), body, blen);
+}
+
+#define PCI_UUID 0xd0, 0x37, 0xc9, 0xe5, 0x53, 0x35, 0x7a, 0x4d, \
+		 0x91, 0x17, 0xea, 0x4d, 0x19, 0xc3, 0x43, 0x4d
+
+static void test_preserve_config_dsm_read(void **state)
+{
+	/* If (Arg0 == ToUUID) { If (Arg2 == 0) { Return (Buffer {0x01}) } } Return (Buffer {0}) */
+	static const uint8_t qemu72[] = {
+		0xa0, 0x21, 0x93, 0x68, 0x11, 0x13, 0x0a, 0x10, PCI_UUID,
+		0xa0, 0x09, 0x93, 0x6a, 0x00, 0xa4, 0x11, 0x03, 0x01, 0x01,
+		0xa4, 0x11, 0x03, 0x01, 0x00,
+	};
+	/* The same, function 0 lists 0 and 5 (0x21), and If (Arg2 == 5) { Return (Zero) }. */
+	static const uint8_t keeps[] = {
+		0xa0, 0x29, 0x93, 0x68, 0x11, 0x13, 0x0a, 0x10, PCI_UUID,
+		0xa0, 0x09, 0x93, 0x6a, 0x00, 0xa4, 0x11, 0x03, 0x01, 0x21,
+		0xa0, 0x07, 0x93, 0x6a, 0x0a, 0x05, 0xa4, 0x00,
+		0xa4, 0x11, 0x03, 0x01, 0x00,
+	};
+	/* Function 5 returns Local0 (0x60): computed, not read; stays assumed. */
+	static const uint8_t computed[] = {
+		0xa0, 0x19, 0x93, 0x68, 0x11, 0x13, 0x0a, 0x10, PCI_UUID,
+		0xa4, 0x60,
+	};
+	static const struct {
+		const uint8_t *body;
+		size_t len;
+		const char *value, *why;
+	} cases[] = {
+		{ qemu72, sizeof(qemu72), "no", "function 5 returns a 1-byte Buffer" },
+		{ keeps, sizeof(keeps), "yes", "function 5 returns Integer 0x0" },
+		{ computed, sizeof(computed), "yes", "is not read here" },
+	};
+	uint8_t t[0x80];
+	const char *why;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct resv_machine *m = arm_machine();
+
+		put_dsm(t, sizeof(t), cases[i].body, cases[i].len);
+		assert_int_equal(resv_machine_add_tables(m, t, sizeof(t), "DSDT"), 0);
+		assert_string_equal(resv_machine_assumption(m, "preserve-config", &why),
+				    cases[i].value);
+		assert_non_null(strstr(why, cases[i].why));
+		/* Every cut of the table is read without reading past it. */
+		for (size_t cut = 0x24; cut < 0x24 + 7 + cases[i].len; cut++) {
+			struct resv_machine *c = arm_machine();
+
+			put32(t + 4, (uint32_t)cut);
+			resv_machine_add_tables(c, t, cut, "DSDT");
+			resv_machine_free(c);
+		}
+		resv_machine_free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_preserve_config),
 		cmocka_unit_test(test_stream_alias),
+		cmocka_unit_test(test_preserve_config_dsm_read),
 		cmocka_unit_test(test_preserve_config_from_aml),
 		cmocka_unit_test(test_rmr_single_id_mapping),
 	};

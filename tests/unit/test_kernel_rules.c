@@ -568,6 +568,225 @@ static void test_ivmd_segment(void **state)
 	resv_machine_free(m);
 }
 
+/*
+ * VFIO refuses a group whose MSIs are not isolated (vfio_iommu_type1.c
+ * vfio_iommu_type1_attach_group, EPERM), as real kernels did on Arm virt
+ * with GICv2 (6.1, 6.12, 7.2) and on q35 with virtio-iommu (6.12).
+ */
+static struct resv_verdict msi_verdict(const struct resv_machine *m, const char *device,
+				       unsigned int kernel)
+{
+	struct resv_verdict v = { .assignable = true };
+
+	assert_int_equal(resv_machine_msi_verdict(m, &device, 1, kernel, &v), 0);
+	return v;
+}
+
+/* An IORT whose root complex maps every requester ID to ITS group 0 (ITS ID 0). */
+static void put_iort_its(struct buf *t)
+{
+	table_start(t, "IORT");
+	t->n = 36;
+	put(t, 2, 4);		/* node count */
+	put(t, 48, 4);		/* node offset */
+	put(t, 0, 4);
+	/* ITS group at 48: header, ITS count 1, ITS ID 0. */
+	put(t, 0, 1);
+	put(t, 24, 2);
+	put(t, 1, 1);
+	put(t, 0, 4);		/* identifier */
+	put(t, 0, 4);		/* mappings */
+	put(t, 0, 4);
+	put(t, 1, 4);
+	put(t, 0, 4);
+	/* Root complex at 72: 16 + 20 bytes, one mapping to the ITS group. */
+	put(t, 2, 1);
+	put(t, 56, 2);
+	put(t, 3, 1);
+	put(t, 1, 4);
+	put(t, 1, 4);
+	put(t, 36, 4);
+	put(t, 0, 20);		/* memory properties, ATS, segment 0, address limit */
+	put(t, 0, 4);		/* input base */
+	put(t, 0xffff, 4);	/* count */
+	put(t, 0, 4);		/* output base */
+	put(t, 48, 4);		/* the ITS group */
+	put(t, 0, 4);
+	table_end(t);
+}
+
+/* A MADT: a GIC distributor of @version, then a GICv2m frame or a GIC ITS (ID 0). */
+static void put_madt(struct buf *t, uint8_t version, bool its)
+{
+	table_start(t, "APIC");
+	t->n = 44;		/* local APIC address, flags */
+	put(t, 12, 1);
+	put(t, 24, 1);
+	put(t, 0, 18);
+	put(t, version, 1);
+	put(t, 0, 3);
+	put(t, its ? 15 : 13, 1);
+	put(t, its ? 20 : 24, 1);
+	put(t, 0, its ? 18 : 22);
+	table_end(t);
+}
+
+static struct resv_machine *arm_machine(const struct buf *madt, const char *cmdline)
+{
+	struct resv_machine *m;
+	struct buf iort;
+
+	put_iort_its(&iort);
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_add_tables(m, iort.b, iort.n, "IORT"), 1);
+	if (madt)
+		assert_int_equal(resv_machine_add_tables(m, madt->b, madt->n, "APIC"), 0);
+	add_pci(m, 0, 0, 0, 0x060000, 0, 0, 0);
+	add_pci(m, 0, 4, 0, 0x0c0330, 0, 0, 0);
+	if (cmdline)
+		resv_machine_set_cmdline(m, cmdline);
+	return m;
+}
+
+static void test_msi_isolation_arm(void **state)
+{
+	struct resv_machine *m;
+	struct resv_verdict v;
+	struct buf madt;
+
+	(void)state;
+	/* No MADT: QEMU's IORT names an ITS group even on GICv2; unknown. */
+	m = arm_machine(NULL, NULL);
+	v = msi_verdict(m, "0000:00:04.0", 0);
+	assert_int_equal(v.msi, RESV_MSI_UNKNOWN);
+	assert_true(v.assignable);
+	resv_machine_free(m);
+	/* GICv2 with a GICv2m frame: not isolated, refused on every kernel. */
+	put_madt(&madt, 2, false);
+	m = arm_machine(&madt, NULL);
+	const unsigned int kernels[] = { 0x060100, 0x060c00, 0x070200, 0 };
+
+	for (size_t i = 0; i < sizeof(kernels) / sizeof(kernels[0]); i++) {
+		v = msi_verdict(m, "0000:00:04.0", kernels[i]);
+		assert_int_equal(v.msi, RESV_MSI_NOT_ISOLATED);
+		assert_false(v.assignable);
+		assert_non_null(strstr(v.reason, "allow_unsafe_interrupts=1"));
+		assert_non_null(strstr(v.msi_reason, "GICv2m"));
+	}
+	/* An unknown device is an error, not a verdict. */
+	const char *nodev = "0000:09:00.0";
+
+	assert_int_equal(resv_machine_msi_verdict(m, &nodev, 1, 0, &v), -ENOENT);
+	resv_machine_free(m);
+	/* The command line allows unsafe interrupts: assignable, and the risk said. */
+	m = arm_machine(&madt, "console=ttyAMA0 vfio_iommu_type1.allow_unsafe_interrupts=1 quiet");
+	v = msi_verdict(m, "0000:00:04.0", 0);
+	assert_int_equal(v.msi, RESV_MSI_NOT_ISOLATED);
+	assert_true(v.assignable);
+	assert_non_null(v.msi_unsafe_allowed);
+	resv_machine_free(m);
+	/* ...and =0 later on the line takes it back (the last one wins). */
+	m = arm_machine(&madt, "vfio_iommu_type1.allow_unsafe_interrupts=1 "
+			       "vfio_iommu_type1.allow_unsafe_interrupts=0");
+	assert_false(msi_verdict(m, "0000:00:04.0", 0).assignable);
+	resv_machine_free(m);
+	/* GICv3 with the ITS the IORT names: isolated. */
+	put_madt(&madt, 3, true);
+	m = arm_machine(&madt, NULL);
+	v = msi_verdict(m, "0000:00:04.0", 0);
+	assert_int_equal(v.msi, RESV_MSI_ISOLATED);
+	assert_true(v.assignable);
+	resv_machine_free(m);
+}
+
+static void test_msi_isolation_intel(void **state)
+{
+	struct buf t;
+	struct resv_machine *m;
+
+	(void)state;
+	for (int flags = 0; flags <= 1; flags++) {
+		table_start(&t, "DMAR");
+		t.b[37] = (uint8_t)flags;	/* bit 0: INTR_REMAP */
+		put_drhd(&t, 1, 0xfed90000, NULL, 0);
+		table_end(&t);
+		m = intel_machine(&t);
+		assert_int_equal(msi_verdict(m, "0000:05:00.0", 0).msi,
+				 flags ? RESV_MSI_ISOLATED : RESV_MSI_NOT_ISOLATED);
+		assert_int_equal(msi_verdict(m, "0000:05:00.0", 0x060100).assignable, flags);
+		resv_machine_set_cmdline(m, "intremap=nosid,off");
+		assert_int_equal(msi_verdict(m, "0000:05:00.0", 0).msi, RESV_MSI_NOT_ISOLATED);
+		resv_machine_free(m);
+	}
+}
+
+/*
+ * virtio-iommu, QEMU 7.2 (bench virtio-x86-alias): a device behind a PCI
+ * bridge fails its PROBE; 6.12 keeps the other groups, 7.2 registers none.
+ */
+static void test_virtio_alias_probe(void **state)
+{
+	struct resv_machine *m;
+	struct buf t;
+	uint8_t c[256] = { 0x86, 0x80, 0x34, 0x12 };
+
+	(void)state;
+	table_start(&t, "VIOT");
+	t.n = 36;
+	put(&t, 2, 2);		/* node count */
+	put(&t, 48, 2);		/* node offset */
+	put(&t, 0, 8);
+	put(&t, 3, 1);		/* virtio-iommu-pci at 48: 00:01.0 */
+	put(&t, 0, 1);
+	put(&t, 16, 2);
+	put(&t, 0, 2);
+	put(&t, 0x0008, 2);
+	put(&t, 0, 8);
+	put(&t, 1, 1);		/* PCI range at 64: BDFs 0..0x7ff -> node 48 */
+	put(&t, 0, 1);
+	put(&t, 24, 2);
+	put(&t, 0, 4);
+	put(&t, 0, 2);
+	put(&t, 0, 2);
+	put(&t, 0, 2);
+	put(&t, 0x7ff, 2);
+	put(&t, 48, 2);
+	put(&t, 0, 6);
+	table_end(&t);
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_add_tables(m, t.b, t.n, "VIOT"), 1);
+	/* QEMU's Q35 host bridge (8086:29c0): a QEMU virtio-iommu. */
+	uint8_t hb[64] = { 0x86, 0x80, 0xc0, 0x29, [10] = 0x00, [11] = 0x06 };
+
+	assert_int_equal(resv_machine_add_pci(m, 0, 0, 0, 0, hb, sizeof(hb)), 0);
+	add_pci(m, 0, 1, 0, 0x00ff00, 0, 0, 0);
+	add_pci(m, 0, 2, 0, 0x020000, 0, 0, 0);
+	resv_machine_set_kernel(m, 0x070200);
+	assert_null(resv_machine_iommu_off(m));
+	/* A conventional PCI bridge (256 bytes, no PCIe capability) to bus 6, a NIC behind it. */
+	c[9] = 0;
+	c[10] = 0x04;
+	c[11] = 0x06;
+	c[0x0e] = 1;
+	c[0x19] = 6;
+	c[0x1a] = 6;
+	assert_int_equal(resv_machine_add_pci(m, 0, 0, 6, 0, c, sizeof(c)), 0);
+	add_pci(m, 6, 1, 0, 0x020000, 0, 0, 0);
+	assert_non_null(resv_machine_iommu_off(m));
+	int rc;
+	char *text = predicted(m, "0000:00:02.0", &rc);
+
+	assert_int_equal(rc, 1);	/* no group for any device */
+	free(text);
+	resv_machine_set_kernel(m, 0x060c00);
+	assert_null(resv_machine_iommu_off(m));
+	/* Not a QEMU virtio-iommu: its PROBE is not known to fail. */
+	resv_machine_set_kernel(m, 0x070200);
+	assert_int_equal(resv_machine_assume(m, "viommu-resv", "none"), 0);
+	assert_null(resv_machine_iommu_off(m));
+	resv_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -581,6 +800,9 @@ int main(void)
 		cmocka_unit_test(test_ivmd_reversed_range),
 		cmocka_unit_test(test_ivmd_segment),
 		cmocka_unit_test(test_amd_aperture),
+		cmocka_unit_test(test_msi_isolation_arm),
+		cmocka_unit_test(test_msi_isolation_intel),
+		cmocka_unit_test(test_virtio_alias_probe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -68,6 +68,8 @@ static int setup(void **state)
 	tree_put(src, "sys/firmware/acpi/tables/FACP", "not ours\n");
 	/* VIOT, and the AML searched for the PCI _DSM: DSDT, SSDT1..SSDT64. */
 	tree_put(src, "sys/firmware/acpi/tables/VIOT", "VIOT, binary\n");
+	/* The MADT, for MSI isolation (GIC ITS or GICv2m). */
+	tree_put(src, "sys/firmware/acpi/tables/APIC", "APIC, binary\n");
 	tree_put(src, "sys/firmware/acpi/tables/DSDT", "DSDT, binary\n");
 	tree_put(src, "sys/firmware/acpi/tables/SSDT2", "SSDT, binary\n");
 	tree_put(src, "sys/firmware/acpi/tables/SSDT65", "past the last one read\n");
@@ -184,8 +186,8 @@ static void test_copy(void **state)
 	close(fd);
 	for (size_t i = 0; i < resv_diags_count(d); i++)
 		print_message("%s [%s]\n", resv_diags_get(d, i)->message, resv_diags_get(d, i)->id);
-	/* 19 files, 5 links. */
-	assert_int_equal(rc, 24);
+	/* 20 files, 5 links. */
+	assert_int_equal(rc, 25);
 
 	assert_int_equal(count(d, "SNAPSHOT_LINK_OUTSIDE", "/sys/firmware/acpi/tables/IVRS"), 1);
 	assert_int_equal(count(d, "SNAPSHOT_LINK_OUTSIDE", "/sys/firmware/acpi/tables/IORT"), 1);
@@ -215,6 +217,7 @@ static void test_copy(void **state)
 	assert_file(dest, "sys/firmware/memmap/1/start", "0x100000\n");
 	assert_absent(dest, "sys/firmware/acpi/tables/FACP");
 	assert_file(dest, "sys/firmware/acpi/tables/VIOT", "VIOT, binary\n");
+	assert_file(dest, "sys/firmware/acpi/tables/APIC", "APIC, binary\n");
 	assert_file(dest, "sys/firmware/acpi/tables/DSDT", "DSDT, binary\n");
 	assert_file(dest, "sys/firmware/acpi/tables/SSDT2", "SSDT, binary\n");
 	assert_absent(dest, "sys/firmware/acpi/tables/SSDT65");

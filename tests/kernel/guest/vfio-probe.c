@@ -185,6 +185,33 @@ static int is_bridge(const char *bdf)
 	return strtoul(cls, NULL, 16) >> 8 == 0x0604;
 }
 
+/*
+ * A bridge's driver that would make the group not viable, unbound as an
+ * operator does. From v5.19 a group is viable only while no bound driver
+ * claims DMA ownership (iommu.c iommu_group_dma_owner_claimed; vfio
+ * group.c vfio_group_ioctl_get_status): only drivers with
+ * driver_managed_dma (vfio-pci, pci-stub, pcieport) do not. shpchp (built
+ * into Debian's arm64 kernels, bound to a conventional PCIe-to-PCI
+ * bridge) does: SET_CONTAINER then fails with EPERM. Before v5.19 any
+ * driver of a bridge was allowed (vfio.c vfio_dev_driver_allowed).
+ */
+static void unbind_bridge_driver(unsigned int group, const char *bdf)
+{
+	static const char *const managed[] = { "pcieport", "pci-stub", "vfio-pci" };
+	char path[PATH_MAX], drv[64];
+	int rc;
+
+	driver_of(bdf, drv, sizeof(drv));
+	if (!drv[0])
+		return;
+	for (size_t i = 0; i < sizeof(managed) / sizeof(managed[0]); i++)
+		if (strcmp(drv, managed[i]) == 0)
+			return;
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", bdf);
+	rc = write_file(path, bdf);
+	printf("group %u unbind-bridge %s %s %s\n", group, bdf, drv, rc < 0 ? errno_name(-rc) : "ok");
+}
+
 /* Bind @bdf to vfio-pci; print the outcome. 0 when vfio-pci holds it. */
 static int bind_vfio(unsigned int group, const char *bdf)
 {
@@ -480,6 +507,9 @@ int main(void)
 			printf("group %u skip not-all-pci\n", group);
 			goto next;
 		}
+		for (int i = 0; i < ndevs; i++)
+			if (is_bridge(devs[i]))
+				unbind_bridge_driver(group, devs[i]);
 		for (int i = 0; i < ndevs; i++)
 			if (!is_bridge(devs[i]) && bind_vfio(group, devs[i]) < 0)
 				bound = 0;
