@@ -164,9 +164,11 @@ def compare(cli, rdir):
             header.append('package  %s' % l[8:])
         if l.startswith('kconfig '):
             header.append('kconfig  %s' % l[8:])
+        if l.startswith('retried-after '):
+            header.append('boot     the first boot gave %s; this is the second' % l[14:])
     # The configuration's ASSUME (boot.txt "assume KEY=VALUE"), with its reason.
     assume = []
-    for l in read(os.path.join(rdir, 'boot.txt')).splitlines():
+    for l in read(os.path.join(files, 'boot.txt')).splitlines():
         if l.startswith('assume '):
             assume += ['--assume', l[7:].strip()]
             header.append('assume   %s' % l[7:].strip())
