@@ -640,7 +640,10 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 		       c->aperture.last, sz,
 		       c->aperture_source ? c->aperture_source :
 					    "guessed: 48 bits, the IOMMU's width is unknown");
-		if (!c->assignable) {
+		if (!c->assignable && !c->blocker) {
+			/* Refused for a reason no region carries (VFIO's MSI rule). */
+			printf("  error    NOT assignable: %s\n", esc(c->reason));
+		} else if (!c->assignable) {
 			const char *origin = region_origin(c->kview, c->blocker, &dev);
 
 			printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
