@@ -49,7 +49,7 @@ for ex in examples/*/ tests/golden/inputs/arm-smmu/ tests/golden/inputs/xen-igd/
 		bad "$ex: snapshot reported something"
 		sed 's/^/    /' "$tmp/err"
 	fi
-	if diff -r --no-dereference -x README.md -x bench -x iommu-resv-snapshot.txt "$ex" "$snap" \
+	if diff -r --no-dereference -x README.md -x bench -x .keep -x iommu-resv-snapshot.txt "$ex" "$snap" \
 		>"$tmp/diff"; then
 		ok "$ex: the snapshot holds the same files and links"
 	else
