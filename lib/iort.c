@@ -416,21 +416,24 @@ static const struct iort_id_mapping *map_step(const struct iort_node *n, uint32_
 	return held;
 }
 
-int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint32_t id,
-		     const struct iort_node **smmu, uint32_t *stream_id)
+/*
+ * Follow @id from @from through ID mappings until a node @stop accepts; *@to,
+ * *@out_id: that node and the ID it receives. The kernel walks with no bound;
+ * a table whose references loop would hang it. Each node at most once.
+ * Return: 0, or 1 when the walk ends elsewhere.
+ */
+static int walk_until(const struct iort *iort, const struct iort_node *from, uint32_t id,
+		      bool (*stop)(const struct iort_node *), const struct iort_node **to,
+		      uint32_t *out_id)
 {
 	const struct iort_node *n = from;
 
-	/*
-	 * The kernel walks until a node of the wanted type with no bound; a
-	 * table whose references loop would hang it. Each node at most once.
-	 */
 	for (size_t step = 0; n && step <= iort->nnodes; step++) {
 		const struct iort_id_mapping *m;
 
-		if (n->type == IORT_SMMU || n->type == IORT_SMMU_V3) {
-			*smmu = n;
-			*stream_id = id;
+		if (stop(n)) {
+			*to = n;
+			*out_id = id;
 			return 0;
 		}
 		/* iort_node_map_id: no mappings, or a NULL first reference. */
@@ -438,9 +441,9 @@ int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint
 			return 1;
 		/*
 		 * The SMMUv3/PMCG "ID mapping index" the kernel skips
-		 * (iort_get_id_mapping_index) belongs to nodes this walk
-		 * stops at (SMMUv3) or never crosses on the way from a root
-		 * complex (PMCG), so it is not modelled.
+		 * (iort_get_id_mapping_index) belongs to nodes a walk to an
+		 * SMMU stops at (SMMUv3) or never crosses on the way from a
+		 * root complex (PMCG), so it is not modelled.
 		 */
 		m = map_step(n, id, &id);
 		if (!m)
@@ -450,24 +453,26 @@ int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint
 	return 1;
 }
 
+static bool is_smmu(const struct iort_node *n)
+{
+	return n->type == IORT_SMMU || n->type == IORT_SMMU_V3;
+}
+
+static bool is_its_group(const struct iort_node *n)
+{
+	return n->type == IORT_ITS_GROUP;
+}
+
+int iort_map_to_smmu(const struct iort *iort, const struct iort_node *from, uint32_t id,
+		     const struct iort_node **smmu, uint32_t *stream_id)
+{
+	return walk_until(iort, from, id, is_smmu, smmu, stream_id);
+}
+
 int iort_map_to_its(const struct iort *iort, const struct iort_node *from, uint32_t id,
 		    const struct iort_node **its)
 {
-	const struct iort_node *n = from;
+	uint32_t its_id;
 
-	for (size_t step = 0; n && step <= iort->nnodes; step++) {
-		const struct iort_id_mapping *m;
-
-		if (n->type == IORT_ITS_GROUP) {
-			*its = n;
-			return 0;
-		}
-		if (!n->nmappings || !n->mappings[0].output_reference)
-			return 1;
-		m = map_step(n, id, &id);
-		if (!m)
-			return 1;
-		n = iort_node_at(iort, m->output_reference);
-	}
-	return 1;
+	return walk_until(iort, from, id, is_its_group, its, &its_id);
 }
