@@ -727,6 +727,33 @@ static void verdict_json(struct json *j, const char *kernel, const struct resv_l
  * explain from the firmware tables: the device's own regions with their
  * provenance, the group's, the relaxability rule, the verdicts.
  */
+/* The members explain -J starts with, from the tables or from sysfs alike. */
+static void json_device_head(struct json *j, const struct resv_device *dev, enum resv_iommu iommu,
+			     const char *iommu_source, bool behind, const char *off,
+			     const char *no_group_reason)
+{
+	json_key(j, "device");
+	json_str(j, dev->name);
+	json_key(j, "class");
+	json_u64(j, dev->class);
+	json_key(j, "class_name");
+	json_str(j, class_name(dev->class));
+	json_key(j, "vendor");
+	json_u64(j, dev->vendor);
+	json_key(j, "device_id");
+	json_u64(j, dev->device);
+	json_key(j, "iommu");
+	json_str(j, resv_iommu_name(iommu));
+	json_key(j, "iommu_source");
+	json_str(j, iommu_source);
+	json_key(j, "behind_iommu");
+	json_bool(j, behind);
+	json_key(j, "iommu_off");
+	json_str(j, off);
+	json_key(j, "no_group_reason");
+	json_str(j, no_group_reason);
+}
+
 static int explain_tables(struct opts o, const char *name)
 {
 	static const enum column defaults[] = { COL_START, COL_LAST, COL_SIZE, COL_TYPE,
@@ -807,29 +834,7 @@ static int explain_tables(struct opts o, const char *name)
 		struct json j;
 
 		json_open(&j, stdout, '{');
-		json_key(&j, "device");
-		json_str(&j, dev->name);
-		json_key(&j, "class");
-		json_u64(&j, dev->class);
-		json_key(&j, "class_name");
-		json_str(&j, class_name(dev->class));
-		json_key(&j, "vendor");
-		json_u64(&j, dev->vendor);
-		json_key(&j, "device_id");
-		json_u64(&j, dev->device);
-		json_key(&j, "iommu");
-		json_str(&j, resv_iommu_name(iommu));
-		json_key(&j, "iommu_source");
-		json_str(&j, "tables");
-		json_key(&j, "behind_iommu");
-		json_bool(&j, behind);
-		json_key(&j, "iommu_off");
-		if (off)
-			json_str(&j, off);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "no_group_reason");
-		json_str(&j, is_refused ? refused : NULL);
+		json_device_head(&j, dev, iommu, "tables", behind, off, is_refused ? refused : NULL);
 		json_key(&j, "relaxable_rule");
 		json_str(&j, rule);
 		json_regions(&j, "regions", mine);
@@ -1008,26 +1013,7 @@ static int explain_sysfs(const struct opts *o, const char *name)
 		struct json j;
 
 		json_open(&j, stdout, '{');
-		json_key(&j, "device");
-		json_str(&j, dev->name);
-		json_key(&j, "class");
-		json_u64(&j, dev->class);
-		json_key(&j, "class_name");
-		json_str(&j, class_name(dev->class));
-		json_key(&j, "vendor");
-		json_u64(&j, dev->vendor);
-		json_key(&j, "device_id");
-		json_u64(&j, dev->device);
-		json_key(&j, "iommu");
-		json_str(&j, resv_iommu_name(g->iommu));
-		json_key(&j, "iommu_source");
-		json_str(&j, g->iommu ? "sysfs" : NULL);
-		json_key(&j, "behind_iommu");
-		json_bool(&j, true);
-		json_key(&j, "iommu_off");
-		json_raw(&j, "null");
-		json_key(&j, "no_group_reason");
-		json_raw(&j, "null");
+		json_device_head(&j, dev, g->iommu, g->iommu ? "sysfs" : NULL, true, NULL, NULL);
 		json_key(&j, "relaxable_rule");
 		json_raw(&j, "null");
 		json_key(&j, "regions");
