@@ -974,7 +974,7 @@ int resv_guest_layout_overlap(const struct resv_guest_layout *layout, size_t *fi
  * resv_guest_layout_preset() - the memory map @cfg's VMM builds for
  * @cfg->ram_size bytes of RAM: RAM below and above 4 GiB and, for QEMU x86,
  * the default 64-bit PCI hole. The rules and their source files are in
- * lib/guest.c.
+ * lib/guest/guest.c.
  * Return: 0; -EINVAL for ram_size 0, an unknown vmm, or a layout that does
  * not fit in 64 bits; -ENOMEM.
  */

@@ -214,7 +214,7 @@ static const char *aml_value_text(struct aml_value v, char *buf, size_t size)
  * (revision 1) returns Integer 0 (pci-acpi.c; arm64 pci_acpi_scan_root,
  * later pci_acpi_preserve_config, which also asks acpi_check_dsm: function
  * 0's bitmask must list function 5). A _DSM that is a plain tree of
- * constants is read for that answer (lib/aml.c); QEMU 7.2's arm virt one
+ * constants is read for that answer (lib/firmware/aml.c); QEMU 7.2's arm virt one
  * answers function 0 with 0x01 and anything else with a Buffer, so no.
  */
 static void read_pci_dsm(struct resv_machine *m, const uint8_t *body, size_t len, size_t at,

@@ -244,7 +244,7 @@ static void test_preserve_config_from_aml(void **state)
 }
 
 /*
- * A host bridge _DSM that is a tree of constants is read, not run (lib/aml.c).
+ * A host bridge _DSM that is a tree of constants is read, not run (lib/firmware/aml.c).
  * QEMU 7.2's arm virt (hw/pci-host/gpex-acpi.c) answers function 0 with 0x01
  * and everything else with Buffer {0}: function 5 is not Integer 0, and
  * 6.1, 6.12 and 7.2 gave PCI devices no RMR region (bench arm-rmr-nodsm).
