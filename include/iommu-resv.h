@@ -882,6 +882,113 @@ int resv_machine_msi_verdict(const struct resv_machine *m, const char *const *de
 int resv_machine_set_cmdline(struct resv_machine *m, const char *cmdline);
 
 /* -------------------------------------------------------------------------- */
+/* IOMMU groups predicted from config space                                    */
+
+/*
+ * Which PCI functions share an IOMMU group, replayed from the kernel's
+ * drivers/iommu/iommu.c pci_device_group() over the machine's PCI
+ * functions in probe order, with pci_acs_enabled() (drivers/pci/pci.c), the
+ * ACS and DMA-alias quirks of drivers/pci/quirks.c for the kernel version
+ * set, the ACS bits the kernel enables itself (pci_enable_acs), the
+ * command line's pcie_acs_override=, pci=disable_acs_redir= and
+ * pci=config_acs=, AMD IVRS aliases (amd/iommu.c setup_aliases) and Arm
+ * stream IDs. Group numbers mean nothing: a predicted group is named by its
+ * lowest BDF.
+ *
+ * Config space may not hold what the kernel reads (a 256-byte dump has no
+ * ACS capability; 64 bytes, the non-root view, no PCIe capability either).
+ * Every prediction is then given twice: the finest partition (each unknown
+ * taken as isolating) and the coarsest (taken as not); they are the same
+ * when nothing unknown mattered, and the ports whose state decides are
+ * named.
+ */
+enum resv_bound {
+	RESV_BOUND_FINEST = 0,
+	RESV_BOUND_COARSEST = 1,
+};
+
+/* One step of pci_device_group() that put a device in another's group. */
+enum resv_join {
+	RESV_JOIN_DMA_ALIAS = 0,	/* its DMA carries the other's requester ID (pci_for_each_dma_alias) */
+	RESV_JOIN_ACS_PATH,		/* a bridge above lacks ACS isolation (pci_acs_path_enabled) */
+	RESV_JOIN_ALIAS_QUIRK,		/* a same-bus DMA alias (get_pci_alias_group) */
+	RESV_JOIN_FUNCTION,		/* a function of the same slot, neither isolated (get_pci_function_alias_group) */
+	RESV_JOIN_IVRS_ALIAS,		/* an AMD IVRS alias entry made a DMA alias (amd/iommu.c setup_aliases) */
+	RESV_JOIN_STREAM_ID,		/* Arm: one stream ID for both (IORT ID mappings) */
+};
+
+struct resv_group_link {
+	const char *device;	/* the device that joined */
+	const char *with;	/* the device whose group it joined */
+	enum resv_join why;
+	const char *via;	/* the bridge or port that decided, or NULL */
+	const char *quirk;	/* the kernel quirk involved (e.g. "quirk_dma_func1_alias"), or NULL */
+	const char *detail;	/* one sentence with the ACS bits or alias IDs */
+};
+
+struct resv_pgroup {
+	const char *name;		/* the lowest BDF of its members */
+	size_t n;
+	const char *const *devices;	/* sorted */
+	size_t nlinks;
+	const struct resv_group_link *links;	/* why each member beyond the first is here */
+};
+
+/* A PCI function's ACS as pci_acs_enabled() sees it (PCIe 6.0 §7.7.8). */
+struct resv_acs {
+	int present;		/* 1: the capability is there; 0: not; -1: config space too short to tell */
+	uint16_t cap;		/* ACS Capability register */
+	uint16_t ctrl_read;	/* ACS Control as the input holds it */
+	uint16_t ctrl;		/* after the kernel's own pci_enable_acs and the command line */
+	int isolated;		/* pci_acs_enabled(REQ_ACS_FLAGS): 1, 0, or -1 unknown */
+	const char *quirk;	/* the pci_dev_acs_enabled[] entry that decided, or NULL */
+	const char *reason;	/* one sentence: why isolated or not, naming missing bits */
+};
+
+struct resv_group_prediction;
+
+/**
+ * resv_machine_predict_groups() - the groups the kernel would form for the
+ * machine's PCI functions behind an IOMMU (resv_machine_predict() does not
+ * return 1 for them), following resv_machine_set_kernel() and
+ * resv_machine_set_cmdline().
+ * Return: 0; -ENODATA without PCI functions or without an IOMMU table;
+ * -ENOMEM.
+ */
+int resv_machine_predict_groups(const struct resv_machine *m, struct resv_group_prediction **out);
+
+/** resv_group_prediction_free() - NULL is allowed. */
+void resv_group_prediction_free(struct resv_group_prediction *p);
+
+/** resv_group_prediction_exact() - are both bounds the same partition? */
+bool resv_group_prediction_exact(const struct resv_group_prediction *p);
+
+/** resv_group_prediction_count() - number of groups in bound @b. */
+size_t resv_group_prediction_count(const struct resv_group_prediction *p, enum resv_bound b);
+
+/** resv_group_prediction_group() - group @i of bound @b, sorted by name, borrowed; NULL if out of range. */
+const struct resv_pgroup *resv_group_prediction_group(const struct resv_group_prediction *p,
+						      enum resv_bound b, size_t i);
+
+/** resv_group_prediction_find() - the group of bound @b holding @device, or NULL. */
+const struct resv_pgroup *resv_group_prediction_find(const struct resv_group_prediction *p,
+						     enum resv_bound b, const char *device);
+
+/**
+ * resv_group_prediction_undecided() - the ports and functions whose ACS the
+ * input cannot show and whose answer changes the groups, sorted; borrowed.
+ * Return: their number.
+ */
+size_t resv_group_prediction_undecided(const struct resv_group_prediction *p,
+				       const char *const **devices);
+
+/**
+ * resv_machine_pci_acs() - @device's ACS as the prediction used it.
+ * Return: 0; -ENOENT for an unknown device.
+ */
+int resv_machine_pci_acs(const struct resv_machine *m, const char *device, struct resv_acs *out);
+
+/* -------------------------------------------------------------------------- */
 /* Guest layouts and the guest check (SPEC §5)                                 */
 
 /*

@@ -22,6 +22,18 @@ struct pci_dev {
 	 * PCIe capability, or a config space too short to hold the list.
 	 */
 	int8_t pcie_type;
+	/* What IOMMU grouping reads (lib/groups/): */
+	bool multifunction;	/* header type bit 7 (config 0x0e) */
+	uint16_t cfg_len;	/* bytes of config space the input held: 64, 256 or 4096 */
+	uint16_t pcie_flags;	/* PCIe Capabilities register (cap + 2); 0 if none/unknown */
+	uint32_t pcie_devcap;	/* Device Capabilities (cap + 4) */
+	uint32_t pcie_devcap2;	/* Device Capabilities 2 (cap + 0x24), 0 if absent */
+	int8_t acs;		/* ACS extended capability: 1 present, 0 absent, -1 unknown (cfg_len < 4096) */
+	uint16_t acs_pos;	/* its offset, when present */
+	uint16_t acs_cap;	/* ACS Capability register */
+	uint16_t acs_ctrl;	/* ACS Control register as read */
+	uint8_t revision;	/* config 0x08 */
+	uint16_t subsys_vendor, subsys_device;	/* config 0x2c, 0x2e (type 0 headers) */
 };
 
 #define PCI_TYPE_UNKNOWN	(-1)	/* config space of 64 bytes: cannot tell */
