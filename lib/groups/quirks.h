@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel's PCI quirks that change IOMMU groups (drivers/pci/quirks.c),
+ * kept as data: each row names its vendor:device match, the quirk function
+ * and the first kernel version that has it; internal.
+ */
+#ifndef RESV_QUIRKS_H
+#define RESV_QUIRKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pci.h"
+
+/* ACS Capability / Control bits (PCIe 6.0 §7.7.8.2-3; include/uapi/linux/pci_regs.h). */
+#define PCI_ACS_SV	0x0001	/* Source Validation */
+#define PCI_ACS_TB	0x0002	/* Translation Blocking */
+#define PCI_ACS_RR	0x0004	/* P2P Request Redirect */
+#define PCI_ACS_CR	0x0008	/* P2P Completion Redirect */
+#define PCI_ACS_UF	0x0010	/* Upstream Forwarding */
+#define PCI_ACS_EC	0x0020	/* P2P Egress Control */
+#define PCI_ACS_DT	0x0040	/* Direct Translated P2P */
+/* drivers/iommu/iommu.c REQ_ACS_FLAGS */
+#define REQ_ACS_FLAGS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
+
+/* What the quirk code may look at besides the device's own config space. */
+struct quirk_ctx {
+	unsigned int kernel;		/* major << 16 | minor << 8; 0: the newest */
+	bool ivrs;			/* an ACPI IVRS table is present (pci_quirk_amd_sb_acs) */
+	const struct pci_topology *topo;	/* for quirks that look at other functions */
+};
+
+/* The outcome of pci_dev_specific_acs_enabled() for one device. */
+enum acs_quirk_result {
+	ACS_QUIRK_NONE = -1,		/* no quirk matches (-ENOTTY): the standard check decides */
+	ACS_QUIRK_NOT = 0,		/* a quirk matches and says the flags are not all enabled */
+	ACS_QUIRK_ENABLED = 1,		/* a quirk matches and says they are */
+	ACS_QUIRK_UNKNOWN = 2,		/* a quirk matches, but its answer rests on what config space
+					 * does not show (chipset MMIO, an enable step's success) */
+};
+
+struct acs_quirk_answer {
+	enum acs_quirk_result result;
+	const char *quirk;		/* the quirk function's name, e.g. "pci_quirk_intel_pch_acs" */
+	unsigned int since;		/* the first kernel version with this row */
+	const char *why;		/* one static sentence: what the quirk decided on */
+};
+
+/*
+ * pci_dev_specific_acs_enabled(dev, @flags) of kernel ctx->kernel: the
+ * first pci_dev_acs_enabled[] row matching @dev that exists in that kernel
+ * and does not return -ENOTTY decides.
+ */
+struct acs_quirk_answer acs_quirk_enabled(const struct pci_dev *dev, uint16_t flags,
+					  const struct quirk_ctx *ctx);
+
+/*
+ * pci_dev_specific_enable_acs() / pci_dev_specific_disable_acs_redir()
+ * (pci_dev_acs_ops[]): does the kernel enable ACS on @dev some other way
+ * than the standard capability (Intel PCH root ports: RCBA/UPDCR MMIO;
+ * Sunrise Point: a nonstandard control register)? Returns the quirk name
+ * or NULL.
+ */
+const char *acs_quirk_enable_ops(const struct pci_dev *dev, const struct quirk_ctx *ctx);
+
+/* DMA alias quirks (DECLARE_PCI_FIXUP_HEADER rows that call pci_add_dma_alias or set dev_flags). */
+struct dma_alias_quirk {
+	const char *quirk;		/* e.g. "quirk_dma_func1_alias" */
+	unsigned int since;
+	uint8_t ndevfn;
+	uint8_t devfn[8];		/* extra requester devfns on the device's own bus */
+	bool xlate_root;		/* PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT: aliasing stops at this bridge */
+	bool pcie_bridge_alias;		/* PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS: alias as a PCIe-to-PCI bridge */
+	bool no_dma_alias_up;		/* reserved for quirks that end the walk otherwise */
+};
+
+/*
+ * The DMA alias quirks that apply to @dev in kernel ctx->kernel, merged into
+ * @out (ndevfn 0 and all flags false when none). Return: true if any applied.
+ */
+bool dma_alias_quirks(const struct pci_dev *dev, const struct quirk_ctx *ctx,
+		      struct dma_alias_quirk *out);
+
+#endif
