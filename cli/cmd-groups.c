@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "map.h"
 
 #define GROUP_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
 		       1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
@@ -147,14 +148,15 @@ static int run(int argc, char **argv, const char *cmd)
 	struct resv_system *sys = NULL;
 	const struct resv_group **groups = NULL;
 	struct table *t = NULL;
+	struct map *map = NULL;
 	struct opts o;
 	size_t n = 0;
 	bool missing = false, failed = false, guessed = false;
 	int rc, status;
 
 	rc = parse_options(&o, argc, argv, cmd, iova ?
-			   "Jornb,sysroot,aperture,strict,format,list-columns,kernel-version" :
-			   "Jornb,sysroot,view,aperture,strict,format,list-columns,kernel-version",
+			   "Jornb,sysroot,aperture,strict,format,list-columns,kernel-version,map" :
+			   "Jornb,sysroot,view,aperture,strict,format,list-columns,kernel-version,map",
 			   iova ? usage_iova : usage_groups);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
@@ -170,6 +172,9 @@ static int run(int argc, char **argv, const char *cmd)
 		return status;
 	status = EXIT_FAIL;
 	if (select_groups(&o, sys, &groups, &n, &missing) < 0)
+		goto nomem;
+	if (o.map && map_begin(&map, &o, iova ? "iommu-resv iova: the usable IOVA of each group" :
+			       "iommu-resv groups: the reserved regions of each group") < 0)
 		goto nomem;
 	if (o.format == FORMAT_TABLE) {
 		bool u = o.view == VIEW_USABLE;
@@ -211,7 +216,8 @@ static int run(int argc, char **argv, const char *cmd)
 				guessed = true;
 			}
 		}
-		if (build_view(&go, g->regions, &view, &usable, where) < 0)
+		if (build_view(&go, g->regions, &view, &usable, where) < 0 ||
+		    (map && map_add_group(map, &o, g, NULL) < 0))
 			goto nomem;
 		/* Headers when more than one group is asked for, so that a script
 		 * gets the same shape whether or not an argument named nothing. */
@@ -231,13 +237,16 @@ static int run(int argc, char **argv, const char *cmd)
 		if (rc < 0)
 			goto nomem;
 	}
-	if (t && table_print(t) < 0)
+	if (t && !map_to_stdout(o.map) && table_print(t) < 0)
 		goto nomem;
+	if (map && map_write(map, o.map) < 0)
+		failed = true;
 	status = missing || failed ? EXIT_FAIL : EXIT_OK;
 	goto out;
 nomem:
 	warnx_("out of memory");
 out:
+	map_free(map);
 	table_free(t);
 	free(groups);
 	resv_system_free(sys);

@@ -64,7 +64,7 @@ void usage_machine_options(FILE *f)
 enum {
 	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
 	OPT_LIST_COLUMNS, OPT_TABLE, OPT_LSPCI, OPT_COMPARE, OPT_NO_FLOPPY_WA,
-	OPT_KERNEL_VERSION, OPT_ASSUME, OPT_PAGE_SIZE,
+	OPT_KERNEL_VERSION, OPT_ASSUME, OPT_PAGE_SIZE, OPT_MAP,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +86,7 @@ static const struct option long_options[] = {
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "assume", required_argument, NULL, OPT_ASSUME },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "map", required_argument, NULL, OPT_MAP },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -199,6 +200,13 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 			o->tables[o->ntables++] = optarg;
 			break;
 		case OPT_LSPCI: o->lspci = optarg; break;
+		case OPT_MAP:
+			if (!*optarg) {
+				warnx_("%s: --map: empty file name (FILE.svg, - or term)", cmd);
+				return EXIT_FAIL;
+			}
+			o->map = optarg;
+			break;
 		case OPT_COMPARE: o->compare = true; break;
 		case OPT_NO_FLOPPY_WA: o->no_floppy_wa = true; break;
 		case OPT_ASSUME:
@@ -277,6 +285,14 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 			errtryhelp(cmd);
 			return EXIT_FAIL;
 		}
+	}
+	/* A map on standard output replaces the command's own output. */
+	if (o->map && (strcmp(o->map, "-") == 0 || strcmp(o->map, "term") == 0) &&
+	    (o->json || o->format == FORMAT_SYSFS)) {
+		warnx_("%s: --map %s and %s are mutually exclusive (both write standard output)",
+		       cmd, o->map, o->json ? "--json" : "--format sysfs");
+		errtryhelp(cmd);
+		return EXIT_FAIL;
 	}
 	if (o->json && o->format == FORMAT_SYSFS) {
 		warnx_("%s: --json and --format sysfs are mutually exclusive", cmd);

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The map as text (--map=term), for a terminal or a mail: the same layout as
+ * the SVG, one line per band, one column per lane. Glyphs, not colours, tell
+ * the types apart (ASCII, so any terminal and any font shows them).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+#include "map.h"
+
+static const char *const glyphs[MAP_KIND_COUNT] = {
+	[MAP_DIRECT] = "##", [MAP_RELAXABLE] = "//", [MAP_RESERVED] = "xx", [MAP_MSI] = "mm",
+	[MAP_TRUNCATED] = "::", [MAP_RAM] = "==", [MAP_MMIO] = "--",
+};
+
+#define CELL_MAX 22
+#define LEFT 26		/* "0x0000000000000000 1020G " */
+
+/* @s in exactly @w columns (cut with '~', or padded); UTF-8 counts as one column a character. */
+static void put(FILE *f, const char *s, unsigned int w)
+{
+	unsigned int cols = 0;
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
+	if (cols <= w) {
+		fputs(s, f);
+		fprintf(f, "%*s", (int)(w - cols), "");
+		return;
+	}
+	for (i = 0, cols = 0; i < n; i++) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && ++cols == w)
+			break;
+		fputc(s[i], f);
+	}
+	fputc('~', f);
+}
+
+static bool inside(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
+{
+	return b0 <= a0 && a1 <= b1;
+}
+
+/* One lane's cell of band @s. */
+static void cell(FILE *f, const struct map_lane *ln, const struct map_segment *s, unsigned int cw)
+{
+	char buf[256] = "";
+	const char *label = NULL;
+	int conflict = 0;
+	bool blocker = false;
+	size_t len = 2;
+
+	memcpy(buf, "  ", 3);
+	for (unsigned int slot = 0; slot < ln->nslots; slot++)
+		for (size_t k = 0; k < ln->nitems; k++) {
+			const struct map_item *it = &ln->items[k];
+
+			if (it->slot != slot || !inside(s->start, s->last, it->start, it->last))
+				continue;
+			if (len + 2 < sizeof(buf)) {
+				memcpy(buf + len, glyphs[it->kind], 2);
+				len += 2;
+				buf[len] = '\0';
+			}
+			if (it->conflict > conflict)
+				conflict = it->conflict;
+			blocker |= it->blocker;
+			if (!label && it->start == s->start)
+				label = it->label;
+		}
+	if (len == 2 && ln->has_aperture && s->start > ln->aperture.last) {
+		snprintf(buf + len, sizeof(buf) - len, "~~ above aperture");
+	} else if (label) {
+		snprintf(buf + len, sizeof(buf) - len, " %s%s", label,
+			 blocker ? " (blocks VFIO)" : "");
+	}
+	if (conflict == RESV_SEV_ERROR + 1 || blocker)
+		memcpy(buf, "!!", 2);
+	else if (conflict)
+		buf[0] = '!';
+	put(f, buf, cw);
+	if (ln->has_aperture) {
+		bool usable = false;
+
+		for (size_t k = 0; k < ln->nusable && !usable; k++)
+			usable = inside(s->start, s->last, ln->usable[k].start, ln->usable[k].last);
+		fputc(usable ? '+' : ' ', f);
+	}
+}
+
+static void head(FILE *f, const struct map *m, unsigned int cw, int line)
+{
+	fprintf(f, "%-*s", LEFT, line == 0 ? "START              SIZE" : "");
+	for (size_t i = 0; i < m->nlanes; i++) {
+		const struct map_lane *ln = &m->lanes[i];
+		const char *s = line == 0 ? ln->name : line == 1 ? ln->sub : ln->status;
+
+		fputs("|", f);
+		put(f, s ? s : "", cw + ln->has_aperture);
+	}
+	fputs("|\n", f);
+}
+
+int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, unsigned int width)
+{
+	unsigned int cw = CELL_MAX, extra = 0;
+	bool guest = false, aperture = false, marks = false;
+	char sz[32];
+
+	for (size_t i = 0; i < m->nlanes; i++) {
+		extra += 1 + m->lanes[i].has_aperture;
+		guest |= m->lanes[i].kind == MAP_LANE_GUEST;
+		aperture |= m->lanes[i].has_aperture;
+	}
+	if (width && m->nlanes && LEFT + extra + 1 + m->nlanes * cw > width) {
+		unsigned int room = width > LEFT + extra + 1 ? width - LEFT - extra - 1 : 0;
+
+		cw = room / (unsigned int)m->nlanes;
+		if (cw < 6)
+			cw = 6;
+	}
+	fprintf(f, "%s\n", m->title);
+	for (size_t i = 0; i < m->nnotes; i++)
+		fprintf(f, "%s\n", m->notes[i]);
+	fputs("Not to scale: a line for each band between two boundaries, whatever its size;\n"
+	      "START is where the band begins.\n\n", f);
+	for (int line = 0; line < 3; line++)
+		head(f, m, cw, line);
+	for (size_t b = 0; b < l->nseg; b++) {
+		const struct map_segment *s = &l->seg[b];
+
+		print_size(sz, sizeof(sz), s->start, s->last);
+		fprintf(f, "0x%016" PRIx64 " %6s ", s->start, sz);
+		for (size_t i = 0; i < m->nlanes; i++) {
+			fputc('|', f);
+			cell(f, &m->lanes[i], s, cw);
+		}
+		fputs("|\n", f);
+	}
+	fprintf(f, "0x%016" PRIx64 " (last address)\n\n", l->seg[l->nseg - 1].last);
+	fputs("## direct  // direct-relaxable  :: relaxable, cut (kernel view only)  xx reserved"
+	      "  mm msi\n", f);
+	if (guest)
+		fputs("== guest RAM  -- guest MMIO  !! error (a conflict, or the region that blocks "
+		      "VFIO)  ! warning\n", f);
+	else
+		fputs("!! the region that makes the group unassignable\n", f);
+	if (aperture)
+		fputs("+  usable IOVA (VFIO IOVA_RANGE)  ~~ above the IOVA aperture\n", f);
+	for (size_t c = 0; c < m->nconflicts; c++) {
+		const struct map_conflict *x = &m->conflicts[c];
+
+		if (!marks)
+			fputs("\nConflicts:\n", f);
+		marks = true;
+		fprintf(f, "  %-8s %s\n", resv_severity_name(x->severity), x->title);
+	}
+	for (size_t i = 0; i < m->nlanes; i++)
+		for (size_t k = 0; k < m->lanes[i].nitems; k++)
+			if (m->lanes[i].items[k].blocker) {
+				const char *t = m->lanes[i].items[k].title;
+
+				fprintf(f, "\n%s: blocks VFIO: %.*s\n", m->lanes[i].name,
+					(int)strcspn(t, "\n"), t);
+			}
+	return ferror(f) ? -EIO : 0;
+}
