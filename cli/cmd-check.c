@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "map.h"
 
 #define EXIT_CONFLICT 2
 #define MiB (1ull << 20)
@@ -53,6 +54,8 @@ static void usage_check(FILE *f)
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump\n"
 	      "     --assume <key=value> what no table says, for predicted groups\n"
 	      "                          (preserve-config=yes|no, viommu-resv=...)\n"
+	      "     --map <dest>         draw the guest layout against the groups' regions:\n"
+	      "                          FILE.svg, - (SVG on standard output) or term (text)\n"
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
 	      "\n"
@@ -774,7 +777,8 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	rc = parse_options(&o, nrest, rest, "check",
-			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size", usage_check);
+			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size,map",
+			   usage_check);
 	if (rc) {
 		status = rc < 0 ? EXIT_OK : rc;
 		goto out;
@@ -949,7 +953,27 @@ int cmd_check(int argc, char **argv)
 	if (lowest_error != UINT64_MAX && suggest(&sg, &g, all, ap, flags, pol, (size_t)npol, lowest_error) < 0)
 		goto nomem;
 
-	rc = o.json ? check_json(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o) :
+	if (o.map) {
+		bool knobs = sg.have_knobs && (sg.knobs.max_ram_below_4g != g.cfg.max_ram_below_4g ||
+					       sg.knobs.amd != g.cfg.amd);
+		struct map *mp = NULL;
+
+		rc = map_check_begin(&mp, &o, g.spec, g.layout, knobs ? &sg.knobs : NULL,
+				     sg.have_layout ? sg.layout : NULL, errors, warnings);
+		for (size_t i = 0; rc == 0 && i < ncs; i++)
+			rc = map_check_group(mp, cs[i].group, cs[i].kview, cs[i].resolved,
+					     &cs[i].aperture, cs[i].aperture_source, strict,
+					     cs[i].assignable ? NULL : cs[i].reason, cs[i].blocker,
+					     cs[i].usable_empty, cs[i].conflicts, g.layout);
+		rc = rc ? rc : map_write(mp, o.map);
+		map_free(mp);
+		if (rc == -ENOMEM)
+			goto nomem;
+		if (rc < 0)
+			goto out;
+	}
+	rc = map_to_stdout(o.map) ? 0 :
+	     o.json ? check_json(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o) :
 		      check_text(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o);
 	if (rc < 0)
 		goto nomem;

@@ -29,7 +29,9 @@ static void usage_groups(FILE *f)
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs: each group's regions in the\n"
 	      "                          kernel's format, after a '# group N' line when more than\n"
-	      "                          one group is shown; implies --view kernel\n", f);
+	      "                          one group is shown; implies --view kernel\n"
+	      "     --map <dest>         draw the groups' address space: FILE.svg, - (SVG on\n"
+	      "                          standard output) or term (text)\n", f);
 	usage_common_options(f);
 }
 
@@ -47,7 +49,9 @@ static void usage_iova(FILE *f)
 	      "                          kernel version; else 0-0xffffffffffff, 48 bits]\n"
 	      "     --kernel-version <X.Y>  the kernel whose AMD aperture applies [the root's]\n"
 	      "     --strict             exclude direct-relaxable regions too\n"
-	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n", f);
+	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n"
+	      "     --map <dest>         draw the groups' address space: FILE.svg, - (SVG on\n"
+	      "                          standard output) or term (text)\n", f);
 	usage_common_options(f);
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "map.h"
 
 #define PREDICT_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
 			 1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
@@ -52,7 +53,9 @@ static void usage_explain(FILE *f)
 	      "Options:\n", f);
 	usage_machine_options(f);
 	fputs("     --kernel-version <X.Y>  the verdict for this kernel (default: the root's\n"
-	      "                           kernel, else both rules)\n", f);
+	      "                           kernel, else both rules)\n"
+	      "     --map <dest>         draw the regions of each device of the group and the\n"
+	      "                          group's: FILE.svg, - (SVG on standard output) or term\n", f);
 	usage_common_options(f);
 }
 
@@ -830,6 +833,15 @@ static int explain_tables(struct opts o, const char *name)
 				  "group, and VFIO needs one",
 		};
 	struct agroup ag = { g ? g->id : -1, g ? g->ndevices : 1, g ? g->devices : dev };
+	if (o.map && (rc = map_explain(&o, m, g, name, kview, &now)) < 0) {
+		if (rc == -ENOMEM)
+			goto nomem;
+		goto out;
+	}
+	if (map_to_stdout(o.map)) {
+		status = EXIT_OK;
+		goto out;
+	}
 	if (o.json) {
 		struct json j;
 
@@ -1009,6 +1021,15 @@ static int explain_sysfs(const struct opts *o, const char *name)
 		warnx_("explain: group %ld has no readable reserved_regions", g->id);
 		goto out;
 	}
+	if (o->map && (rc = map_explain(o, NULL, g, name, g->regions, NULL)) < 0) {
+		if (rc == -ENOMEM)
+			goto nomem;
+		goto out;
+	}
+	if (map_to_stdout(o->map)) {
+		status = EXIT_OK;
+		goto out;
+	}
 	if (o->json) {
 		struct json j;
 
@@ -1087,8 +1108,8 @@ int cmd_explain(int argc, char **argv)
 	int rc;
 
 	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size",
-			   usage_explain);
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size,"
+			   "map", usage_explain);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {

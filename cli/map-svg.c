@@ -80,6 +80,42 @@ static void xml_fit(FILE *f, const char *s, unsigned int max)
 	fputc('~', f);
 }
 
+/*
+ * @s as lines of at most @max characters, cut at spaces, from baseline @y
+ * down by 14; with @f NULL only counted. Return: the number of lines.
+ */
+static int wrap(FILE *f, const char *s, int x, int y, size_t max)
+{
+	int lines = 0;
+
+	while (*s) {
+		size_t len = strlen(s), cut = len;
+
+		if (len > max) {
+			cut = max;
+			while (cut > max / 2 && s[cut] != ' ')
+				cut--;
+			if (s[cut] != ' ')
+				cut = max;
+		}
+		if (f) {
+			char buf[512];
+			size_t n = cut < sizeof(buf) ? cut : sizeof(buf) - 1;
+
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"n\">", x, y + 14 * lines);
+			xml(f, buf);
+			fputs("</text>\n", f);
+		}
+		lines++;
+		s += cut;
+		while (*s == ' ')
+			s++;
+	}
+	return lines;
+}
+
 static void title(FILE *f, const char *t)
 {
 	fputs("<title>", f);
@@ -137,7 +173,9 @@ static void item(FILE *f, const struct map_lane *ln, const struct map_item *it, 
 	int inner = ln->has_aperture ? LANE_W - USABLE_W - 3 : LANE_W;
 	int w = it->alone ? inner : inner / (int)ln->nslots;
 	int x = x0 + (it->alone ? 0 : (int)it->slot * w);
-	const char *mark = it->conflict == RESV_SEV_ERROR + 1 ? "error" :
+	/* Guest ranges show their conflicts as overlays, exactly where they are. */
+	const char *mark = ln->kind == MAP_LANE_GUEST ? NULL :
+			   it->conflict == RESV_SEV_ERROR + 1 ? "error" :
 			   it->conflict ? "warning" : NULL;
 
 	map_span(l, it->start, it->last, &y, &h);
@@ -165,15 +203,15 @@ static void item(FILE *f, const struct map_lane *ln, const struct map_item *it, 
 	unsigned int ty = y0 + y + (h < 30 ? h / 2 + 4 : 14);
 
 	fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"l\">", x + 4, ty);
-	if (mark && h < 30) {
-		fprintf(f, "%s ", it->conflict == RESV_SEV_ERROR + 1 ? "!!" : "!");
+	if ((mark || it->blocker) && h < 30) {
+		fprintf(f, "%s ", it->blocker ? "XX" : it->conflict == RESV_SEV_ERROR + 1 ? "!!" : "!");
 		max = max > 3 ? max - 3 : 0;
 	}
 	xml_fit(f, it->label, max);
 	fputs("</text>", f);
 	if (h >= 30 && (mark || it->blocker)) {
 		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">", x + 4, ty + 13);
-		xml_fit(f, it->blocker ? "BLOCKS VFIO" : strcmp(mark, "error") == 0 ?
+		xml_fit(f, it->blocker ? "XX BLOCKS VFIO" : strcmp(mark, "error") == 0 ?
 			"!! CONFLICT: error" : "! conflict: warning", (unsigned int)(w - 6) / CHAR_W);
 		fputs("</text>", f);
 	}
@@ -329,15 +367,20 @@ static int legend(FILE *f, int x, int y, bool guest, bool aperture)
 		       "beyond the IOMMU's address width (the dashed line: aperture top)");
 		y += LEGEND_ROW;
 	}
-	swatch(f, x, y, "none", "#000000", NULL, "thick outline",
-	       guest ? "an error: the guest range meets the region (!!), or the region blocks VFIO" :
-		       "the region that makes the group unassignable");
-	y += LEGEND_ROW;
 	if (guest) {
-		swatch(f, x, y, "none", "#000000", "6 3", "dashed outline",
-		       "a warning: guest RAM meets a relaxable region, or MMIO meets a region (!)");
+		swatch(f, x, y, "#D55E00", "#000000", NULL, "!! error",
+		       "guest RAM meets a non-relaxable region (or lies above the aperture): VFIO "
+		       "refuses the DMA map");
+		y += LEGEND_ROW;
+		swatch(f, x, y, "#F0E442", "#000000", "4 2", "! warning",
+		       "guest RAM meets a relaxable region (policy relaxed), or MMIO meets a region");
 		y += LEGEND_ROW;
 	}
+	swatch(f, x, y, "none", "#000000", NULL, "thick outline",
+	       guest ? "a region in conflict (dashed: a warning); XX: the region that makes the "
+		       "group unassignable" :
+		       "XX: the region that makes the group unassignable");
+	y += LEGEND_ROW;
 	return y;
 }
 
@@ -353,9 +396,14 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 	}
 	if (width < 900)
 		width = 900;
-	int y_axis = y + 14 * (int)m->nnotes + 22 + 15 + 10 + HEAD_H;
+	size_t per_line = (size_t)(width - 2 * MARGIN) / CHAR_W;
+	int nlines = 0;
+
+	for (size_t i = 0; i < m->nnotes; i++)
+		nlines += wrap(NULL, m->notes[i], 0, 0, per_line);
+	int y_axis = y + 14 * nlines + 22 + 15 + 10 + HEAD_H;
 	int y_legend = y_axis + (int)l->height + 40;
-	int legend_rows = 1 + 5 + (guest ? 3 : 0) + (aperture ? 2 : 0) + 1;
+	int legend_rows = 1 + 5 + (guest ? 4 : 0) + (aperture ? 2 : 0) + 1;
 	int height = y_legend + legend_rows * LEGEND_ROW + MARGIN + 10;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -382,12 +430,8 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"t\">", MARGIN, y);
 	xml(f, m->title);
 	fputs("</text>\n", f);
-	for (size_t i = 0; i < m->nnotes; i++) {
-		y += 14;
-		fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"n\">", MARGIN, y + 4);
-		xml(f, m->notes[i]);
-		fputs("</text>\n", f);
-	}
+	for (size_t i = 0; i < m->nnotes; i++)
+		y += 14 * wrap(f, m->notes[i], MARGIN, y + 18, per_line);
 	y += 22;
 	fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"n\" font-style=\"italic\">The address axis is "
 		"NOT linear: a band between two boundaries is as tall as the logarithm of its size"
@@ -414,17 +458,33 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 		for (size_t k = 0; k < ln->nitems; k++)
 			item(f, ln, &ln->items[k], x0, y_axis, l);
 	}
-	/* Each conflict, a tick on the axis naming it. */
+	/*
+	 * Each conflict: over exactly the guest addresses in conflict, a band
+	 * across the guest lane naming the group and region, and a bar at the
+	 * left of the group's lane; both tell all in their <title>.
+	 */
 	for (size_t c = 0; c < m->nconflicts; c++) {
 		const struct map_conflict *x = &m->conflicts[c];
+		bool err = x->severity == RESV_SEV_ERROR;
+		int gx = LANE_X0 + (int)x->guest * (LANE_W + LANE_GAP);
+		int rx = LANE_X0 + (int)x->lane * (LANE_W + LANE_GAP) - 7;
 		unsigned int cy, ch;
 
 		map_span(l, x->overlap.start, x->overlap.last, &cy, &ch);
-		fputs("<g>", f);
-		title(f, x->title);
-		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"8\" height=\"%u\" fill=\"%s\" "
-			"stroke=\"#000000\"/>", AXIS_X - 4, y_axis + cy, ch ? ch : 1,
-			x->severity == RESV_SEV_ERROR ? "#D55E00" : "#F0E442");
+		fputs("<g><title>", f);
+		fprintf(f, "%s: ", resv_severity_name(x->severity));
+		xml(f, x->title);
+		fputs("</title>", f);
+		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"%s\" "
+			"stroke=\"#000000\" stroke-width=\"1.5\"%s/>", gx, y_axis + cy, LANE_W, ch,
+			err ? "#D55E00" : "#F0E442", err ? "" : " stroke-dasharray=\"4 2\"");
+		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">%s ", gx + 4, y_axis + cy + ch / 2 + 4,
+			err ? "!!" : "!");
+		xml_fit(f, x->label, LANE_W / CHAR_W - 3);
+		fputs("</text>", f);
+		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"7\" height=\"%u\" fill=\"%s\" "
+			"stroke=\"#000000\"%s/>", rx, y_axis + cy, ch, err ? "#D55E00" : "#F0E442",
+			err ? "" : " stroke-dasharray=\"2 1\"");
 		fputs("</g>\n", f);
 	}
 	legend(f, MARGIN, y_legend, guest, aperture);

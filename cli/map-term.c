@@ -45,12 +45,29 @@ static bool inside(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1)
 	return b0 <= a0 && a1 <= b1;
 }
 
-/* One lane's cell of band @s. */
-static void cell(FILE *f, const struct map_lane *ln, const struct map_segment *s, unsigned int cw)
+/* The worst conflict of lane @lane that meets band @s: 0, or severity + 1. */
+static int band_conflict(const struct map *m, size_t lane, const struct map_segment *s)
 {
-	char buf[256] = "";
+	int worst = 0;
+
+	for (size_t c = 0; c < m->nconflicts; c++) {
+		const struct map_conflict *x = &m->conflicts[c];
+
+		if ((x->guest == lane || x->lane == lane) && x->overlap.start <= s->last &&
+		    s->start <= x->overlap.last && (int)x->severity + 1 > worst)
+			worst = (int)x->severity + 1;
+	}
+	return worst;
+}
+
+/* Lane @lane's cell of band @s: mark, a glyph pair per item, the label where an item starts. */
+static void cell(FILE *f, const struct map *m, size_t lane, const struct map_segment *s,
+		 unsigned int cw)
+{
+	const struct map_lane *ln = &m->lanes[lane];
+	char buf[256];
 	const char *label = NULL;
-	int conflict = 0;
+	int conflict = band_conflict(m, lane, s);
 	bool blocker = false;
 	size_t len = 2;
 
@@ -66,19 +83,17 @@ static void cell(FILE *f, const struct map_lane *ln, const struct map_segment *s
 				len += 2;
 				buf[len] = '\0';
 			}
-			if (it->conflict > conflict)
-				conflict = it->conflict;
 			blocker |= it->blocker;
 			if (!label && it->start == s->start)
 				label = it->label;
 		}
-	if (len == 2 && ln->has_aperture && s->start > ln->aperture.last) {
+	if (len == 2 && ln->has_aperture && s->start > ln->aperture.last)
 		snprintf(buf + len, sizeof(buf) - len, "~~ above aperture");
-	} else if (label) {
-		snprintf(buf + len, sizeof(buf) - len, " %s%s", label,
-			 blocker ? " (blocks VFIO)" : "");
-	}
-	if (conflict == RESV_SEV_ERROR + 1 || blocker)
+	else if (label)
+		snprintf(buf + len, sizeof(buf) - len, " %s", label);
+	if (blocker)
+		memcpy(buf, "XX", 2);
+	else if (conflict == RESV_SEV_ERROR + 1)
 		memcpy(buf, "!!", 2);
 	else if (conflict)
 		buf[0] = '!';
@@ -137,7 +152,7 @@ int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, uns
 		fprintf(f, "0x%016" PRIx64 " %6s ", s->start, sz);
 		for (size_t i = 0; i < m->nlanes; i++) {
 			fputc('|', f);
-			cell(f, &m->lanes[i], s, cw);
+			cell(f, m, i, s, cw);
 		}
 		fputs("|\n", f);
 	}
@@ -145,10 +160,8 @@ int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, uns
 	fputs("## direct  // direct-relaxable  :: relaxable, cut (kernel view only)  xx reserved"
 	      "  mm msi\n", f);
 	if (guest)
-		fputs("== guest RAM  -- guest MMIO  !! error (a conflict, or the region that blocks "
-		      "VFIO)  ! warning\n", f);
-	else
-		fputs("!! the region that makes the group unassignable\n", f);
+		fputs("== guest RAM  -- guest MMIO  !! a conflict (error)  ! a conflict (warning)\n", f);
+	fputs("XX the region that makes the group unassignable\n", f);
 	if (aperture)
 		fputs("+  usable IOVA (VFIO IOVA_RANGE)  ~~ above the IOVA aperture\n", f);
 	for (size_t c = 0; c < m->nconflicts; c++) {

@@ -77,8 +77,10 @@ void map_free(struct map *m)
 		lane_free(&m->lanes[i]);
 	for (size_t i = 0; i < m->nnotes; i++)
 		free(m->notes[i]);
-	for (size_t i = 0; i < m->nconflicts; i++)
+	for (size_t i = 0; i < m->nconflicts; i++) {
+		free(m->conflicts[i].label);
 		free(m->conflicts[i].title);
+	}
 	free(m->conflicts);
 	free(m->lanes);
 	free(m->notes);
@@ -140,7 +142,7 @@ static struct map_lane *lane_new(struct map *m, enum map_lane_kind kind, const c
 	ln->kind = kind;
 	ln->name = esc_dup(name);
 	ln->sub = sub ? esc_dup(sub) : NULL;
-	ln->title = esc_dup(title ? title : name);
+	ln->title = title ? strdup(title) : esc_dup(name);	/* @title: printable already */
 	if (!ln->name || (sub && !ln->sub) || !ln->title) {
 		lane_free(ln);
 		return NULL;
@@ -187,9 +189,10 @@ static char *sources_text(const struct resv_list *l, const struct resv_region *r
 
 		if (!src)
 			continue;
+		/* esc(): names from files, made printable; the newlines are ours. */
 		if (asprintf(&next, "%s\nfrom %s%s%s%s", out, src->origin && *src->origin ?
-			     src->origin : "(unknown)", src->device ? " (device " : "",
-			     src->device ? src->device : "", src->device ? ")" : "") < 0)
+			     esc(src->origin) : "(unknown)", src->device ? " (device " : "",
+			     src->device ? esc(src->device) : "", src->device ? ")" : "") < 0)
 			next = NULL;
 		free(out);
 		out = next;
@@ -197,13 +200,16 @@ static char *sources_text(const struct resv_list *l, const struct resv_region *r
 	return out;
 }
 
+/* A title's first line; @what and @more are printable already (they may hold newlines). */
 static char *range_title(uint64_t start, uint64_t last, const char *what, const char *more)
 {
-	char sz[32];
+	char sz[32], *t;
 
 	print_size(sz, sizeof(sz), start, last);
-	return fmt_dup("0x%016" PRIx64 "-0x%016" PRIx64 " (%s) %s%s", start, last, sz, what,
-		       more ? more : "");
+	if (asprintf(&t, "0x%016" PRIx64 "-0x%016" PRIx64 " (%s) %s%s", start, last, sz, what,
+		     more ? more : "") < 0)
+		return NULL;
+	return t;
 }
 
 /* The parts of @r that no relaxable region of @resolved covers. */
@@ -330,16 +336,16 @@ int map_group_sub(const struct resv_group *g, char **sub, char **title)
 		*sub = next;
 	}
 	if (asprintf(&t, "IOMMU group %ld%s%s%s", g->id, g->type ? " (" : "",
-		     g->type ? g->type : "", g->type ? ")" : "") < 0)
+		     g->type ? esc(g->type) : "", g->type ? ")" : "") < 0)
 		t = NULL;
 	for (size_t k = 0; t && k < g->ndevices; k++) {
 		const struct resv_device *d = &g->devices[k];
 
 		if (d->pci) {
-			if (asprintf(&next, "%s\n%s [%06" PRIx32 " %04x:%04x]", t, d->name, d->class,
+			if (asprintf(&next, "%s\n%s [%06" PRIx32 " %04x:%04x]", t, esc(d->name), d->class,
 				     d->vendor, d->device) < 0)
 				next = NULL;
-		} else if (asprintf(&next, "%s\n%s", t, d->name) < 0) {
+		} else if (asprintf(&next, "%s\n%s", t, esc(d->name)) < 0) {
 			next = NULL;
 		}
 		free(t);
@@ -377,7 +383,7 @@ int map_add_guest(struct map *m, const char *name, const char *sub,
 	for (size_t i = 0; i < l->count; i++) {
 		const struct resv_guest_range *r = &l->ranges[i];
 		bool ram = r->kind == RESV_GUEST_RAM;
-		char *what = fmt_dup("guest %s %s", ram ? "RAM" : "MMIO", r->name);
+		char *what = fmt_dup("guest %s %s", ram ? "RAM" : "MMIO", r->name);	/* escaped */
 		int rc = item_add(ln, r->start, r->last, ram ? MAP_RAM : MAP_MMIO, esc_dup(r->name),
 				  what ? range_title(r->start, r->last, what,
 						     ram ? "\nDMA-mapped by the VMM: every byte "
@@ -395,18 +401,19 @@ int map_add_guest(struct map *m, const char *name, const char *sub,
 }
 
 int map_add_conflict(struct map *m, size_t guest, size_t lane, struct resv_range overlap,
-		     enum resv_severity severity, const char *title)
+		     enum resv_severity severity, const char *label, const char *title)
 {
 	struct map_conflict *v;
-	char *t = esc_dup(title);
+	char *t = esc_dup(title), *l = esc_dup(label);
 
-	v = t ? realloc(m->conflicts, (m->nconflicts + 1) * sizeof(*v)) : NULL;
+	v = t && l ? realloc(m->conflicts, (m->nconflicts + 1) * sizeof(*v)) : NULL;
 	if (!v) {
 		free(t);
+		free(l);
 		return -ENOMEM;
 	}
 	m->conflicts = v;
-	v[m->nconflicts++] = (struct map_conflict){ guest, lane, overlap, severity, t };
+	v[m->nconflicts++] = (struct map_conflict){ guest, lane, overlap, severity, l, t };
 	return 0;
 }
 
@@ -493,4 +500,216 @@ int map_add_group(struct map *m, const struct opts *o, const struct resv_group *
 	free(sub);
 	free(title);
 	return rc;
+}
+
+/*
+ * check: the guest layout leftmost, the suggested one beside it (the VMM's
+ * own knobs when they are enough, else explicit ranges), then the groups.
+ */
+int map_check_begin(struct map **out, const struct opts *o, const char *spec,
+		    const struct resv_guest_layout *layout,
+		    const struct resv_guest_config *knobs,
+		    const struct resv_guest_layout *relocated, size_t errors, size_t warnings)
+{
+	struct resv_guest_layout *kl = NULL;
+	char *title = NULL;
+	int rc = -ENOMEM;
+
+	if (asprintf(&title, "iommu-resv check --guest %s: %zu error%s, %zu warning%s", spec,
+		     errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s") < 0)
+		return -ENOMEM;
+	rc = map_begin(out, o, title);
+	free(title);
+	if (rc < 0)
+		return rc;
+	rc = map_add_guest(*out, "guest", layout->amd_relocated ? "RAM >4G at 1 TiB (AMD)" :
+			   "current", layout, NULL);
+	if (rc == 0 && knobs) {
+		char sub[64], sz[32];
+
+		rc = resv_guest_layout_preset(&kl, knobs);
+		if (rc == -EINVAL) {
+			rc = 0;		/* not drawable: the text says it */
+		} else if (rc == 0) {
+			if (knobs->max_ram_below_4g) {
+				print_size(sz, sizeof(sz), 0, knobs->max_ram_below_4g - 1);
+				snprintf(sub, sizeof(sub), "max-ram-below-4g=%s", sz);
+			} else {
+				snprintf(sub, sizeof(sub), "%s", knobs->amd ? "AMD vCPU (1 TiB rule)" :
+					 "QEMU knobs");
+			}
+			rc = map_add_guest(*out, "suggested", sub, kl, NULL);
+		}
+	} else if (rc == 0 && relocated) {
+		rc = map_add_guest(*out, "suggested", "explicit ranges", relocated, NULL);
+	}
+	if (rc == 0 && (*out)->nlanes == 2)
+		rc = map_set_status(*out, 1, "no errors", false);
+	resv_guest_layout_free(kl);
+	if (rc == 0 && (knobs || relocated))
+		rc = map_note(*out, "\"suggested\": a layout without error-level conflicts, as the "
+			      "text output's Suggestions give it.");
+	if (rc < 0) {
+		map_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int map_check_group(struct map *m, const struct resv_group *g, const struct resv_list *kview,
+		    const struct resv_list *resolved, const struct resv_range *aperture,
+		    const char *aperture_source, bool strict, const char *refused,
+		    const struct resv_region *blocker, bool usable_empty,
+		    const struct resv_conflicts *conflicts, const struct resv_guest_layout *layout)
+{
+	char name[32], *sub, *title, status[64];
+	size_t lane, nerr = 0, nwarn = 0;
+	int rc;
+
+	if (map_group_sub(g, &sub, &title) < 0)
+		return -ENOMEM;
+	snprintf(name, sizeof(name), "group %ld", g->id);
+	rc = map_add_regions(m, MAP_LANE_GROUP, name, sub, title, kview, aperture,
+			     aperture_source, strict, refused ? blocker : NULL, &lane);
+	free(sub);
+	free(title);
+	for (size_t k = 0; rc == 0 && k < conflicts->count; k++) {
+		const struct resv_conflict *x = &conflicts->items[k];
+		const struct resv_guest_range *gr = &layout->ranges[x->range];
+		char *t = NULL;
+
+		if (x->severity == RESV_SEV_ERROR)
+			nerr++;
+		else
+			nwarn++;
+		if (x->kind == RESV_CONFLICT_APERTURE) {
+			if (asprintf(&t, "guest %s 0x%" PRIx64 "-0x%" PRIx64 " is above the IOVA "
+				     "aperture of group %ld", gr->name, x->overlap.start,
+				     x->overlap.last, g->id) < 0)
+				t = NULL;
+		} else {
+			const struct resv_region *r = resv_list_region(resolved, x->region);
+			const char *dev, *origin = region_origin(resolved, r, &dev);
+
+			if (asprintf(&t, "guest %s 0x%" PRIx64 "-0x%" PRIx64 " overlaps %s 0x%"
+				     PRIx64 "-0x%" PRIx64 " of group %ld from %s%s%s",
+				     gr->name, x->overlap.start,
+				     x->overlap.last, resv_type_name(r->type), r->start, r->last,
+				     g->id, origin, dev ? " device " : "", dev ? dev : "") < 0)
+				t = NULL;
+		}
+		char label[64];
+
+		snprintf(label, sizeof(label), "group %ld: %s", g->id,
+			 x->kind == RESV_CONFLICT_APERTURE ? "above aperture" :
+			 resv_type_name(resv_list_region(resolved, x->region)->type));
+		rc = t ? map_add_conflict(m, 0, lane, x->overlap, x->severity, label, t) : -ENOMEM;
+		free(t);
+	}
+	if (rc < 0)
+		return rc;
+	if (refused)
+		snprintf(status, sizeof(status), "NOT assignable");
+	else if (usable_empty)
+		snprintf(status, sizeof(status), "no usable IOVA");
+	else if (nerr || nwarn)
+		snprintf(status, sizeof(status), "%zu error%s, %zu warning%s", nerr,
+			 nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+	else
+		snprintf(status, sizeof(status), "ok");
+	rc = map_set_status(m, lane, status, refused || usable_empty || nerr);
+	if (rc == 0 && refused && blocker)
+		rc = map_note(m, "group %ld is NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64 ": %s",
+			      g->id, resv_type_name(blocker->type), blocker->start, blocker->last,
+			      refused);
+	else if (rc == 0 && refused)
+		rc = map_note(m, "group %ld is NOT assignable: %s", g->id, refused);
+	if (rc == 0 && usable_empty)
+		rc = map_note(m, "group %ld: no usable IOVA, the regions cover the whole aperture",
+			      g->id);
+	return rc;
+}
+
+/*
+ * explain: a lane for each device of the group, its own regions (from the
+ * firmware; @m NULL: sysfs alone, no such lanes), then the group's.
+ */
+int map_explain(const struct opts *o, const struct resv_machine *m, const struct resv_group *g,
+		const char *name, const struct resv_list *kview, const struct resv_verdict *now)
+{
+	struct map *map = NULL;
+	char *title = NULL;
+	struct resv_verdict v;
+	int rc;
+
+	if (asprintf(&title, "iommu-resv explain %s: its regions%s", name,
+		     g ? ", its group's, the verdict" : "") < 0)
+		return -ENOMEM;
+	rc = map_begin(&map, o, title);
+	free(title);
+	if (rc < 0)
+		return rc;
+	if (!m)
+		rc = map_note(map, "Without the firmware tables: the group's reserved_regions only, "
+			      "no per-device regions.");
+	size_t n = g ? g->ndevices : 1;
+
+	for (size_t k = 0; m && rc == 0 && k < n; k++) {
+		const char *dev = g ? g->devices[k].name : name;
+		struct resv_list *own = NULL, *kv = NULL;
+		char title2[96];
+
+		if (resv_list_new(&own) < 0) {
+			rc = -ENOMEM;
+			break;
+		}
+		rc = resv_machine_predict(m, dev, o->no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0,
+					  own);
+		if (rc >= 0)
+			rc = resv_list_kernel_view(&kv, own, NULL);
+		snprintf(title2, sizeof(title2), "device %s: its own regions, from the firmware",
+			 esc(dev));
+		if (rc >= 0)
+			rc = map_add_regions(map, MAP_LANE_DEVICE, dev + (strncmp(dev, "0000:", 5) ?
+					     0 : 5), strcmp(dev, name) == 0 ? "(this device)" :
+					     "same group", title2, kv, NULL, NULL, false, NULL, NULL);
+		resv_list_free(kv);
+		resv_list_free(own);
+	}
+	if (rc >= 0) {
+		struct resv_range ap;
+		const char *src = NULL;
+		bool have_ap = g && resv_group_aperture(g, o->kernel, &ap, &src);
+		char *sub = NULL, *gt = NULL, gname[32];
+		size_t lane;
+
+		if (!now) {	/* sysfs: the driver sysfs shows; v6.6+ rules when unknown */
+			resv_assign_verdict(kview, g && g->iommu ? g->iommu : RESV_IOMMU_ARM,
+					    o->kernel, &v);
+			now = &v;
+		}
+		if (g) {
+			rc = map_group_sub(g, &sub, &gt);
+			snprintf(gname, sizeof(gname), "group %ld", g->id);
+		} else {
+			snprintf(gname, sizeof(gname), "its group");
+		}
+		if (rc >= 0)
+			rc = map_add_regions(map, MAP_LANE_GROUP, gname, sub ? sub : "unknown (no sysfs)",
+					     gt ? gt : "the device alone: no sysfs groups", kview,
+					     have_ap ? &ap : NULL, src, false,
+					     now->assignable ? NULL : now->blocker, &lane);
+		free(sub);
+		free(gt);
+		if (rc >= 0)
+			rc = map_set_status(map, lane, now->assignable ? "assignable" : "NOT assignable",
+					    !now->assignable);
+		if (rc >= 0 && !now->assignable)
+			rc = map_note(map, "NOT assignable%s: %s", o->kernel ? "" : " (v6.6+)",
+				      now->reason);
+	}
+	if (rc >= 0)
+		rc = map_write(map, o->map);
+	map_free(map);
+	return rc < 0 ? rc : 0;
 }

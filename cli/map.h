@@ -63,6 +63,7 @@ struct map_conflict {
 	size_t guest, lane;	/* lane indices: the guest layout's, the group's */
 	struct resv_range overlap;
 	enum resv_severity severity;
+	char *label;		/* short: "group 18: direct" */
 	char *title;
 };
 
@@ -130,13 +131,31 @@ int map_begin(struct map **out, const struct opts *o, const char *title);
 /* A lane for sysfs group @g: its reserved_regions, its aperture (or --aperture). */
 int map_add_group(struct map *m, const struct opts *o, const struct resv_group *g,
 		  size_t *lane);
+/* check: the guest layouts (and the suggested one: @knobs' preset, else @relocated). */
+int map_check_begin(struct map **out, const struct opts *o, const char *spec,
+		    const struct resv_guest_layout *layout,
+		    const struct resv_guest_config *knobs,
+		    const struct resv_guest_layout *relocated, size_t errors, size_t warnings);
+/* check: a group as judged; @refused the reason when it is not assignable. */
+int map_check_group(struct map *m, const struct resv_group *g, const struct resv_list *kview,
+		    const struct resv_list *resolved, const struct resv_range *aperture,
+		    const char *aperture_source, bool strict, const char *refused,
+		    const struct resv_region *blocker, bool usable_empty,
+		    const struct resv_conflicts *conflicts, const struct resv_guest_layout *layout);
+/*
+ * explain: @name's group @g (NULL: unknown) with kernel view @kview; with
+ * machine @m a lane per device; @now the verdict (NULL: judged here).
+ * Writes the map to o->map. Return: 0, -ENOMEM or -EIO.
+ */
+int map_explain(const struct opts *o, const struct resv_machine *m, const struct resv_group *g,
+		const char *name, const struct resv_list *kview, const struct resv_verdict *now);
 /* The header line of a group lane: its devices. */
 int map_group_sub(const struct resv_group *g, char **sub, char **title);
 int map_set_status(struct map *m, size_t lane, const char *status, bool bad);
 int map_add_guest(struct map *m, const char *name, const char *sub,
 		  const struct resv_guest_layout *l, size_t *lane);
 int map_add_conflict(struct map *m, size_t guest, size_t lane, struct resv_range overlap,
-		     enum resv_severity severity, const char *title);
+		     enum resv_severity severity, const char *label, const char *title);
 /*
  * Write @m to @dest: "term" text on standard output, "-" SVG on standard
  * output, else SVG into the file @dest. Says why on standard error when it
