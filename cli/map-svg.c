@@ -369,8 +369,8 @@ static int legend(FILE *f, int x, int y, bool guest, bool aperture)
 	}
 	if (guest) {
 		swatch(f, x, y, "#D55E00", "#000000", NULL, "!! error",
-		       "guest RAM meets a non-relaxable region (or lies above the aperture): VFIO "
-		       "refuses the DMA map");
+		       "guest RAM meets a region the policy forbids (non-relaxable; relaxable "
+		       "too with policy strict) or lies above the aperture");
 		y += LEGEND_ROW;
 		swatch(f, x, y, "#F0E442", "#000000", "4 2", "! warning",
 		       "guest RAM meets a relaxable region (policy relaxed), or MMIO meets a region");
@@ -478,9 +478,21 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"%s\" "
 			"stroke=\"#000000\" stroke-width=\"1.5\"%s/>", gx, y_axis + cy, LANE_W, ch,
 			err ? "#D55E00" : "#F0E442", err ? "" : " stroke-dasharray=\"4 2\"");
-		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">%s ", gx + 4, y_axis + cy + ch / 2 + 4,
-			err ? "!!" : "!");
-		xml_fit(f, x->label, LANE_W / CHAR_W - 3);
+		/* "group 18: direct" on two lines when the band has room, else the type. */
+		const char *colon = strstr(x->label, ": ");
+		const char *what = colon ? colon + 2 : x->label;
+
+		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">%s ", gx + 4,
+			y_axis + cy + (ch >= 30 ? ch / 2 - 2 : ch / 2 + 4), err ? "!!" : "!");
+		if (ch >= 30 && colon) {
+			char who[64];
+
+			snprintf(who, sizeof(who), "%.*s", (int)(colon - x->label), x->label);
+			xml_fit(f, who, LANE_W / CHAR_W - 3);
+			fprintf(f, "</text><text x=\"%d\" y=\"%u\" class=\"m\">", gx + 4,
+				y_axis + cy + ch / 2 + 11);
+		}
+		xml_fit(f, what, LANE_W / CHAR_W - 3);
 		fputs("</text>", f);
 		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"7\" height=\"%u\" fill=\"%s\" "
 			"stroke=\"#000000\"%s/>", rx, y_axis + cy, ch, err ? "#D55E00" : "#F0E442",

@@ -533,7 +533,7 @@ int map_check_begin(struct map **out, const struct opts *o, const char *spec,
 		} else if (rc == 0) {
 			if (knobs->max_ram_below_4g) {
 				print_size(sz, sizeof(sz), 0, knobs->max_ram_below_4g - 1);
-				snprintf(sub, sizeof(sub), "max-ram-below-4g=%s", sz);
+				snprintf(sub, sizeof(sub), "RAM below 4G: %s", sz);
 			} else {
 				snprintf(sub, sizeof(sub), "%s", knobs->amd ? "AMD vCPU (1 TiB rule)" :
 					 "QEMU knobs");

@@ -1,0 +1,116 @@
+#!/bin/sh
+# --map: golden pictures, XML well-formedness, rendering (issue 14).
+#
+#   run-maps.sh CLI SRCDIR golden   each case of tests/golden/maps/cases against
+#                                   its NAME.svg / NAME.txt (GOLDEN_UPDATE=1
+#                                   rewrites them: review the diff, and look at
+#                                   the pictures)
+#   run-maps.sh CLI SRCDIR xml      every SVG is well-formed XML (xmllint)
+#   run-maps.sh CLI SRCDIR render   every SVG renders (rsvg-convert) to a PNG
+#                                   that is not blank (png-check.py)
+#
+# xml and render need libxml2-utils and librsvg2-bin: without them they skip
+# (exit 77), except under `make check`, which installs them and sets
+# RESV_MAP_TOOLS_REQUIRED=1.
+. "$(dirname "$0")/common.sh"
+mode=${3:-golden}
+dir=tests/golden/maps
+
+need() {
+	command -v "$1" >/dev/null 2>&1 && return 0
+	if [ "${RESV_MAP_TOOLS_REQUIRED:-}" = 1 ]; then
+		echo "FAIL $1 is missing (Debian package $2)"
+		exit 1
+	fi
+	echo "skip: $1 is missing (Debian package $2)"
+	exit 77
+}
+case $mode in
+xml) need xmllint libxml2-utils ;;
+render) need rsvg-convert librsvg2-bin ;;
+golden) ;;
+*) echo "usage: run-maps.sh CLI SRCDIR golden|xml|render" >&2; exit 2 ;;
+esac
+
+while IFS='	' read -r name want args; do
+	case $name in ''|'#'*) continue ;; esac
+	case $name in *-term) how=--map=term; ext=txt ;; *) how='--map -'; ext=svg ;; esac
+	[ "$mode" = golden ] || [ "$ext" = svg ] || continue
+	# shellcheck disable=SC2086
+	eval "set -- $args $how"
+	"$cli" "$@" >"$tmp/$name.$ext" 2>"$tmp/err" </dev/null
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		bad "$name: exit $rc, expected $want"
+		sed 's/^/    stderr: /' "$tmp/err"
+		continue
+	fi
+	case $mode in
+	golden)
+		if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
+			cp "$tmp/$name.$ext" "$dir/$name.$ext"
+			ok "$name (updated)"
+		elif cmp -s "$tmp/$name.$ext" "$dir/$name.$ext"; then
+			ok "$name"
+		else
+			bad "$name: $cli $args $how differs from $dir/$name.$ext"
+			diff -u "$dir/$name.$ext" "$tmp/$name.$ext" | head -40 | sed 's/^/    /'
+		fi
+		;;
+	xml)
+		if xmllint --noout "$tmp/$name.svg" 2>"$tmp/xmlerr"; then
+			ok "$name: well-formed XML"
+		else
+			bad "$name: not well-formed XML"
+			sed 's/^/    /' "$tmp/xmlerr"
+		fi
+		;;
+	render)
+		# Half size: the check reads every pixel in Python.
+		if ! rsvg-convert --zoom 0.5 -o "$tmp/$name.png" "$tmp/$name.svg" 2>"$tmp/rerr" ||
+		   [ -s "$tmp/rerr" ]; then
+			bad "$name: rsvg-convert failed"
+			sed 's/^/    /' "$tmp/rerr"
+		elif python3 tests/golden/png-check.py "$tmp/$name.png" >"$tmp/stat"; then
+			ok "$name: renders, $(cat "$tmp/stat")"
+		else
+			bad "$name: the rendering looks blank: $(cat "$tmp/stat")"
+		fi
+		;;
+	esac
+done <"$dir/cases"
+
+# The picture is the same bytes every time (no clock, no address, no locale).
+if [ "$mode" = golden ]; then
+	"$cli" check --guest q35:16G --device 01:00.0 --sysroot examples/intel-server \
+		--map "$tmp/a.svg" >/dev/null 2>&1
+	LC_ALL=C.UTF-8 TZ=Pacific/Kiritimati "$cli" check --guest q35:16G --device 01:00.0 \
+		--sysroot examples/intel-server --map "$tmp/b.svg" >/dev/null 2>&1
+	if [ -s "$tmp/a.svg" ] && cmp -s "$tmp/a.svg" "$tmp/b.svg"; then
+		ok "deterministic: two runs, another locale and time zone, same bytes"
+	else
+		bad "deterministic: two runs differ"
+	fi
+	# --map FILE keeps the command's own output; - and term replace it.
+	if "$cli" groups 18 --sysroot examples/intel-server --map "$tmp/c.svg" >"$tmp/out" &&
+	   grep -q '^GROUP' "$tmp/out" && [ -s "$tmp/c.svg" ]; then
+		ok "--map FILE: the table still on standard output"
+	else
+		bad "--map FILE: the table is missing or the file is empty"
+	fi
+	if "$cli" groups 18 --sysroot examples/intel-server --map /nonexistent/dir/x.svg \
+		>/dev/null 2>"$tmp/err"; then
+		bad "--map to an unwritable path: exit 0"
+	elif grep -q 'cannot write /nonexistent/dir/x.svg' "$tmp/err"; then
+		ok "--map to an unwritable path: an error naming it"
+	else
+		bad "--map to an unwritable path: no message"
+	fi
+	if "$cli" groups --sysroot examples/intel-server -J --map - >/dev/null 2>&1; then
+		bad "--map - with -J accepted"
+	else
+		ok "--map - with -J refused"
+	fi
+fi
+
+finish "maps $mode"
