@@ -165,11 +165,35 @@ static void defs(FILE *f)
 	fputs("</defs>\n", f);
 }
 
+/*
+ * Where a guest range's label goes: its first band that no conflict of lane
+ * @lane covers (the conflict's own band names it), else its first band.
+ */
+static void label_band(const struct map *m, size_t lane, const struct map_item *it,
+		       const struct map_layout *l, unsigned int *y, unsigned int *h)
+{
+	for (size_t b = map_segment_of(l, it->start); b < l->nseg && l->seg[b].start <= it->last;
+	     b++) {
+		bool covered = false;
+
+		for (size_t c = 0; c < m->nconflicts && !covered; c++)
+			covered = m->conflicts[c].guest == lane &&
+				  m->conflicts[c].overlap.start <= l->seg[b].last &&
+				  l->seg[b].start <= m->conflicts[c].overlap.last;
+		if (!covered) {
+			*y = l->seg[b].y;
+			*h = l->seg[b].h;
+			return;
+		}
+	}
+}
+
 /* An item's rectangle, label and marks, in a <g> whose <title> tells all. */
-static void item(FILE *f, const struct map_lane *ln, const struct map_item *it, int x0,
+static void item(FILE *f, const struct map *m, size_t lane, const struct map_item *it, int x0,
 		 int y0, const struct map_layout *l)
 {
-	unsigned int y, h;
+	const struct map_lane *ln = &m->lanes[lane];
+	unsigned int y, h, ly, lh;
 	int inner = ln->has_aperture ? LANE_W - USABLE_W - 3 : LANE_W;
 	int w = it->alone ? inner : inner / (int)ln->nslots;
 	int x = x0 + (it->alone ? 0 : (int)it->slot * w);
@@ -200,7 +224,12 @@ static void item(FILE *f, const struct map_lane *ln, const struct map_item *it, 
 			" stroke-dasharray=\"6 3\"" : "");
 	/* The label on a white halo, so hatching never hides it. */
 	unsigned int max = (unsigned int)(w - 6) / CHAR_W;
-	unsigned int ty = y0 + y + (h < 30 ? h / 2 + 4 : 14);
+
+	ly = y;
+	lh = h;
+	if (ln->kind == MAP_LANE_GUEST)
+		label_band(m, lane, it, l, &ly, &lh);
+	unsigned int ty = y0 + ly + (lh < 30 ? lh / 2 + 4 : 14);
 
 	fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"l\">", x + 4, ty);
 	if ((mark || it->blocker) && h < 30) {
@@ -212,7 +241,7 @@ static void item(FILE *f, const struct map_lane *ln, const struct map_item *it, 
 	if (h >= 30 && (mark || it->blocker)) {
 		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">", x + 4, ty + 13);
 		xml_fit(f, it->blocker ? "XX BLOCKS VFIO" : strcmp(mark, "error") == 0 ?
-			"!! CONFLICT: error" : "! conflict: warning", (unsigned int)(w - 6) / CHAR_W);
+			"!! error" : "! warning", (unsigned int)(w - 6) / CHAR_W);
 		fputs("</text>", f);
 	}
 	fputs("</g>\n", f);
@@ -369,8 +398,7 @@ static int legend(FILE *f, int x, int y, bool guest, bool aperture)
 	}
 	if (guest) {
 		swatch(f, x, y, "#D55E00", "#000000", NULL, "!! error",
-		       "guest RAM meets a region the policy forbids (non-relaxable; relaxable "
-		       "too with policy strict) or lies above the aperture");
+		       "guest RAM meets a region the policy forbids, or lies above the aperture");
 		y += LEGEND_ROW;
 		swatch(f, x, y, "#F0E442", "#000000", "4 2", "! warning",
 		       "guest RAM meets a relaxable region (policy relaxed), or MMIO meets a region");
@@ -456,7 +484,7 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 		if (ln->has_aperture)
 			draw_aperture(f, ln, x0, y_axis, l);
 		for (size_t k = 0; k < ln->nitems; k++)
-			item(f, ln, &ln->items[k], x0, y_axis, l);
+			item(f, m, i, &ln->items[k], x0, y_axis, l);
 	}
 	/*
 	 * Each conflict: over exactly the guest addresses in conflict, a band

@@ -612,9 +612,12 @@ int map_check_group(struct map *m, const struct resv_group *g, const struct resv
 		snprintf(status, sizeof(status), "NOT assignable");
 	else if (usable_empty)
 		snprintf(status, sizeof(status), "no usable IOVA");
-	else if (nerr || nwarn)
+	else if (nerr && nwarn)
 		snprintf(status, sizeof(status), "%zu error%s, %zu warning%s", nerr,
 			 nerr == 1 ? "" : "s", nwarn, nwarn == 1 ? "" : "s");
+	else if (nerr || nwarn)
+		snprintf(status, sizeof(status), "%zu %s%s", nerr + nwarn, nerr ? "error" : "warning",
+			 nerr + nwarn == 1 ? "" : "s");
 	else
 		snprintf(status, sizeof(status), "ok");
 	rc = map_set_status(m, lane, status, refused || usable_empty || nerr);
