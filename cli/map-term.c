@@ -17,7 +17,7 @@ static const char *const glyphs[MAP_KIND_COUNT] = {
 };
 
 #define CELL_MAX 22
-#define LEFT 26		/* "0x0000000000000000 1020G " */
+#define LEFT 27		/* "0x0000000000000000 1008.0G " */
 
 /* @s in exactly @w columns (cut with '~', or padded); UTF-8 counts as one column a character. */
 static void put(FILE *f, const char *s, unsigned int w)
@@ -109,7 +109,10 @@ static void cell(FILE *f, const struct map *m, size_t lane, const struct map_seg
 
 static void head(FILE *f, const struct map *m, unsigned int cw, int line)
 {
-	fprintf(f, "%-*s", LEFT, line == 0 ? "START              SIZE" : "");
+	if (line == 0)
+		fprintf(f, "%-18s %7s ", "START", "SIZE");
+	else
+		fprintf(f, "%*s", LEFT, "");
 	for (size_t i = 0; i < m->nlanes; i++) {
 		const struct map_lane *ln = &m->lanes[i];
 		const char *s = line == 0 ? ln->name : line == 1 ? ln->sub : ln->status;
@@ -149,7 +152,7 @@ int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, uns
 		const struct map_segment *s = &l->seg[b];
 
 		print_size(sz, sizeof(sz), s->start, s->last);
-		fprintf(f, "0x%016" PRIx64 " %6s ", s->start, sz);
+		fprintf(f, "0x%016" PRIx64 " %7s ", s->start, sz);
 		for (size_t i = 0; i < m->nlanes; i++) {
 			fputc('|', f);
 			cell(f, m, i, s, cw);

@@ -668,7 +668,8 @@ int map_explain(const struct opts *o, const struct resv_machine *m, const struct
 		}
 		rc = resv_machine_predict(m, dev, o->no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0,
 					  own);
-		if (rc >= 0)
+		/* A sysfs device the topology lacks: an empty lane, as predict shows it. */
+		if (rc != -ENOMEM)
 			rc = resv_list_kernel_view(&kv, own, NULL);
 		snprintf(title2, sizeof(title2), "device %s: its own regions, from the firmware",
 			 esc(dev));

@@ -106,6 +106,32 @@ if [ "$mode" = golden ]; then
 	else
 		bad "--map to an unwritable path: no message"
 	fi
+	# Hostile names (as run-golden.sh): a device link and a reserved_regions
+	# line carrying terminal escapes, a newline and a byte that is not UTF-8.
+	# The picture holds no control character, and is XML.
+	h=$tmp/hostile
+	cp -a examples/intel-server "$h"
+	evil=$(printf 'evil\033[2J\302\233\n\377x')
+	gdev=$h/sys/kernel/iommu_groups/18/devices
+	ln -s "$(readlink "$gdev/0000:01:00.0")" "$gdev/$evil"
+	printf '0x00000000000e8000 0x00000000000e8fff direct\033]0;pwned\007\n' \
+		>>"$h/sys/kernel/iommu_groups/18/reserved_regions"
+	for args in "groups --map -" "groups 18 --map=term" "check --guest q35:4G --map -" \
+		    "check --guest q35:4G --map=term" "explain 01:00.0 --map -"; do
+		# shellcheck disable=SC2086
+		"$cli" $args --sysroot "$h" >"$tmp/out" 2>/dev/null
+		if LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$tmp/out" ||
+		   grep -q "$(printf '\302[\200-\237]')" "$tmp/out"; then
+			bad "hostile names: $args prints a control character"
+		elif case $args in *-) command -v xmllint >/dev/null &&
+		     ! xmllint --noout "$tmp/out" 2>/dev/null ;; *) false ;; esac; then
+			bad "hostile names: $args is not XML"
+		elif case $args in *term) false ;; *) ! grep -q 'evil\\x1b\[2J\\xc2\\x9b\\x0a\\xffx' "$tmp/out" ;; esac; then
+			bad "hostile names: $args does not show the escaped name"
+		else
+			ok "hostile names: $args"
+		fi
+	done
 	if "$cli" groups --sysroot examples/intel-server -J --map - >/dev/null 2>&1; then
 		bad "--map - with -J accepted"
 	else
