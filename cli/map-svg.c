@@ -327,10 +327,12 @@ static void axis(FILE *f, const struct map_layout *l, int y0, int width)
 		const struct map_segment *s = &l->seg[i];
 		unsigned int y = y0 + s->y;
 
+		fprintf(f, "<g><title>boundary: 0x%016" PRIx64 " starts a band%s</title>", s->start,
+			i ? "" : " (the first address)");
 		fprintf(f, "<line x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\" class=\"grid\"/>", AXIS_X - 4,
 			y, width - MARGIN, y);
-		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"a\">0x%016" PRIx64 "</text>", MARGIN, y + 4,
-			s->start);
+		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"a\">0x%016" PRIx64 "</text></g>", MARGIN,
+			y + 4, s->start);
 		print_size(sz, sizeof(sz), s->start, s->last);
 		fprintf(f, "<g><title>0x%016" PRIx64 "-0x%016" PRIx64 " (%s)%s</title>", s->start,
 			s->last, sz, s->gap ? ": nothing here in any lane" : "");
@@ -347,13 +349,16 @@ static void axis(FILE *f, const struct map_layout *l, int y0, int width)
 	}
 	unsigned int yb = y0 + l->height;
 
+	fprintf(f, "<g><title>0x%016" PRIx64 ": the last address shown</title>",
+		l->seg[l->nseg - 1].last);
 	fprintf(f, "<line x1=\"%d\" y1=\"%u\" x2=\"%d\" y2=\"%u\" class=\"grid\"/>", AXIS_X - 4, yb,
 		width - MARGIN, yb);
 	fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"a\">0x%016" PRIx64 "</text>", MARGIN, yb + 4,
 		l->seg[l->nseg - 1].last);
-	fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"s\">(last address)</text>", MARGIN, yb + 16);
-	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%u\" stroke=\"#000000\" "
-		"stroke-width=\"1.5\"/>\n", AXIS_X, y0, AXIS_X, yb);
+	fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"s\">(last address)</text></g>", MARGIN, yb + 16);
+	fprintf(f, "<g><title>the address axis, piecewise: not linear</title><line x1=\"%d\" "
+		"y1=\"%d\" x2=\"%d\" y2=\"%u\" stroke=\"#000000\" stroke-width=\"1.5\"/></g>\n",
+		AXIS_X, y0, AXIS_X, yb);
 }
 
 static void swatch(FILE *f, int x, int y, const char *fill, const char *stroke, const char *dash,
@@ -479,8 +484,10 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 		const struct map_lane *ln = &m->lanes[i];
 		int x0 = LANE_X0 + (int)i * (LANE_W + LANE_GAP);
 
+		fputs("<g>", f);
+		title(f, ln->title);
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%u\" fill=\"none\" "
-			"stroke=\"#BBBBBB\"/>\n", x0, y_axis, LANE_W, l->height);
+			"stroke=\"#BBBBBB\"/></g>\n", x0, y_axis, LANE_W, l->height);
 		if (ln->has_aperture)
 			draw_aperture(f, ln, x0, y_axis, l);
 		for (size_t k = 0; k < ln->nitems; k++)
