@@ -5,7 +5,8 @@
 #                                   its NAME.svg / NAME.txt (GOLDEN_UPDATE=1
 #                                   rewrites them: review the diff, and look at
 #                                   the pictures)
-#   run-maps.sh CLI SRCDIR xml      every SVG is well-formed XML (xmllint)
+#   run-maps.sh CLI SRCDIR xml      every SVG is well-formed XML (xmllint), and
+#                                   keeps svg-check.py's promises
 #   run-maps.sh CLI SRCDIR render   every SVG renders (rsvg-convert) to a PNG
 #                                   that is not blank (png-check.py)
 #
@@ -58,10 +59,13 @@ while IFS='	' read -r name want args; do
 		fi
 		;;
 	xml)
-		if xmllint --noout "$tmp/$name.svg" 2>"$tmp/xmlerr"; then
-			ok "$name: well-formed XML"
-		else
+		if ! xmllint --noout "$tmp/$name.svg" 2>"$tmp/xmlerr"; then
 			bad "$name: not well-formed XML"
+			sed 's/^/    /' "$tmp/xmlerr"
+		elif python3 tests/golden/svg-check.py "$tmp/$name.svg" >"$tmp/xmlerr"; then
+			ok "$name: well-formed XML, self-contained, a <title> on every shape"
+		else
+			bad "$name: breaks a promise of the SVG (svg-check.py)"
 			sed 's/^/    /' "$tmp/xmlerr"
 		fi
 		;;
