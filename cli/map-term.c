@@ -11,6 +11,12 @@
 #include "cli.h"
 #include "map.h"
 
+/* On a terminal (map.c decides), the glyphs in colour too: ANSI SGR. */
+static const char *const colours[MAP_KIND_COUNT] = {
+	[MAP_DIRECT] = "31", [MAP_RELAXABLE] = "33", [MAP_RESERVED] = "1", [MAP_MSI] = "34",
+	[MAP_TRUNCATED] = "2;33", [MAP_RAM] = "32", [MAP_MMIO] = "36",
+};
+
 static const char *const glyphs[MAP_KIND_COUNT] = {
 	[MAP_DIRECT] = "##", [MAP_RELAXABLE] = "//", [MAP_RESERVED] = "xx", [MAP_MSI] = "mm",
 	[MAP_TRUNCATED] = "::", [MAP_RAM] = "==", [MAP_MMIO] = "--",
@@ -62,14 +68,15 @@ static int band_conflict(const struct map *m, size_t lane, const struct map_segm
 
 /* Lane @lane's cell of band @s: mark, a glyph pair per item, the label where an item starts. */
 static void cell(FILE *f, const struct map *m, size_t lane, const struct map_segment *s,
-		 unsigned int cw)
+		 unsigned int cw, bool colour)
 {
 	const struct map_lane *ln = &m->lanes[lane];
 	char buf[256];
 	const char *label = NULL;
 	int conflict = band_conflict(m, lane, s);
 	bool blocker = false;
-	size_t len = 2;
+	size_t len = 2, nk = 0;
+	enum map_kind kinds[sizeof(buf) / 2];
 
 	memcpy(buf, "  ", 3);
 	for (unsigned int slot = 0; slot < ln->nslots; slot++)
@@ -82,6 +89,7 @@ static void cell(FILE *f, const struct map *m, size_t lane, const struct map_seg
 				memcpy(buf + len, glyphs[it->kind], 2);
 				len += 2;
 				buf[len] = '\0';
+				kinds[nk++] = it->kind;
 			}
 			blocker |= it->blocker;
 			if (!label && it->start == s->start)
@@ -97,13 +105,30 @@ static void cell(FILE *f, const struct map *m, size_t lane, const struct map_seg
 		memcpy(buf, "!!", 2);
 	else if (conflict)
 		buf[0] = '!';
-	put(f, buf, cw);
+	if (!colour || cw < len) {
+		put(f, buf, cw);
+	} else {
+		/* The same columns: the mark, each glyph pair in its colour, the rest. */
+		bool above = !nk && buf[2] == '~';
+
+		if (buf[0] != ' ')
+			fprintf(f, "\033[1;%sm%.2s\033[0m", blocker || conflict == RESV_SEV_ERROR + 1 ?
+				"31" : "33", buf);
+		else
+			fputs("  ", f);
+		for (size_t k = 0; k < nk; k++)
+			fprintf(f, "\033[%sm%.2s\033[0m", colours[kinds[k]], buf + 2 + 2 * k);
+		if (above)	/* "~~ above aperture", dim, then padding */
+			fprintf(f, "\033[2m%s\033[0m", buf + 2);
+		put(f, above ? "" : buf + len,
+		    cw - (unsigned int)(above ? strlen(buf) : len));
+	}
 	if (ln->has_aperture) {
 		bool usable = false;
 
 		for (size_t k = 0; k < ln->nusable && !usable; k++)
 			usable = inside(s->start, s->last, ln->usable[k].start, ln->usable[k].last);
-		fputc(usable ? '+' : ' ', f);
+		fputs(usable ? (colour ? "\033[32m+\033[0m" : "+") : " ", f);
 	}
 }
 
@@ -123,7 +148,8 @@ static void head(FILE *f, const struct map *m, unsigned int cw, int line)
 	fputs("|\n", f);
 }
 
-int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, unsigned int width)
+int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, unsigned int width,
+		   bool colour)
 {
 	unsigned int cw = CELL_MAX, extra = 0;
 	bool guest = false, aperture = false, marks = false;
@@ -155,7 +181,7 @@ int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, uns
 		fprintf(f, "0x%016" PRIx64 " %7s ", s->start, sz);
 		for (size_t i = 0; i < m->nlanes; i++) {
 			fputc('|', f);
-			cell(f, m, i, s, cw);
+			cell(f, m, i, s, cw, colour);
 		}
 		fputs("|\n", f);
 	}

@@ -445,7 +445,12 @@ int map_write(struct map *m, const char *dest)
 		return -ENOMEM;
 	}
 	if (strcmp(dest, "term") == 0) {
-		rc = map_write_term(stdout, m, &l, term_width());
+		/* Colour only on a terminal that has it, unless NO_COLOR (no-color.org) is set. */
+		const char *t = getenv("TERM");
+		bool colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") && t &&
+			      strcmp(t, "dumb") != 0;
+
+		rc = map_write_term(stdout, m, &l, term_width(), colour);
 		fflush(stdout);
 		map_layout_free(&l);
 		return rc;

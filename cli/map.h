@@ -167,7 +167,9 @@ bool map_to_stdout(const char *dest);
 
 /* The writers (of a laid-out map). */
 int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l);
-int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, unsigned int width);
+/* @width: columns to fit (0: no limit); @colour: ANSI colours besides the glyphs. */
+int map_write_term(FILE *f, const struct map *m, const struct map_layout *l, unsigned int width,
+		   bool colour);
 
 /* Shared by the writers. */
 const char *map_kind_name(enum map_kind k);
