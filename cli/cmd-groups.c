@@ -220,8 +220,8 @@ static int run(int argc, char **argv, const char *cmd)
 				guessed = true;
 			}
 		}
-		if (build_view(&go, g->regions, &view, &usable, where) < 0 ||
-		    (map && map_add_group(map, &o, g, NULL) < 0))
+		if ((map && map_add_group(map, &o, g, NULL) < 0) ||
+		    build_view(&go, g->regions, &view, &usable, where) < 0)
 			goto nomem;
 		/* Headers when more than one group is asked for, so that a script
 		 * gets the same shape whether or not an argument named nothing. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The address-space map (--map): a model of lanes and items (map.c builds it
- * from groups, devices and guest layouts), its layout (map-layout.c: a
+ * The address-space map (--map): a model of lanes and items (map.c; what
+ * each command puts in, map-commands.c), its layout (map-layout.c: a
  * piecewise axis, side-by-side slots, conflict marks; pure), and two writers
  * of the same layout, SVG (map-svg.c) and text (map-term.c).
  */
@@ -110,7 +110,7 @@ size_t map_segment_of(const struct map_layout *l, uint64_t addr);
 void map_span(const struct map_layout *l, uint64_t start, uint64_t last, unsigned int *y,
 	      unsigned int *h);
 
-/* map.c: building a map. Strings are copied; Return: 0 or -ENOMEM. */
+/* map.c, map-commands.c: building a map. Strings are copied; Return: 0 or -ENOMEM. */
 int map_new(struct map **out, const char *title);
 void map_free(struct map *m);
 int map_note(struct map *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
