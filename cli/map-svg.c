@@ -223,7 +223,7 @@ static void item(FILE *f, const struct map *m, size_t lane, const struct map_ite
 			mark && strcmp(mark, "warning") == 0 && !it->blocker ?
 			" stroke-dasharray=\"6 3\"" : "");
 	/* The label on a white halo, so hatching never hides it. */
-	unsigned int max = (unsigned int)(w - 6) / CHAR_W;
+	unsigned int max = w > 6 ? (unsigned int)(w - 6) / CHAR_W : 0;
 
 	ly = y;
 	lh = h;
@@ -241,7 +241,7 @@ static void item(FILE *f, const struct map *m, size_t lane, const struct map_ite
 	if (h >= 30 && (mark || it->blocker)) {
 		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">", x + 4, ty + 13);
 		xml_fit(f, it->blocker ? "XX BLOCKS VFIO" : strcmp(mark, "error") == 0 ?
-			"!! error" : "! warning", (unsigned int)(w - 6) / CHAR_W);
+			"!! error" : "! warning", max);
 		fputs("</text>", f);
 	}
 	fputs("</g>\n", f);

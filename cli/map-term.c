@@ -105,12 +105,12 @@ static void cell(FILE *f, const struct map *m, size_t lane, const struct map_seg
 		memcpy(buf, "!!", 2);
 	else if (conflict)
 		buf[0] = '!';
-	if (!colour || cw < len) {
+	bool above = !nk && buf[2] == '~';
+
+	if (!colour || cw < (above ? strlen(buf) : len)) {
 		put(f, buf, cw);
 	} else {
 		/* The same columns: the mark, each glyph pair in its colour, the rest. */
-		bool above = !nk && buf[2] == '~';
-
 		if (buf[0] != ' ')
 			fprintf(f, "\033[1;%sm%.2s\033[0m", blocker || conflict == RESV_SEV_ERROR + 1 ?
 				"31" : "33", buf);

@@ -15,6 +15,7 @@
 # RESV_MAP_TOOLS_REQUIRED=1.
 . "$(dirname "$0")/common.sh"
 mode=${3:-golden}
+unset COLUMNS	# the text map fits $COLUMNS: the golden files are at full width
 dir=tests/golden/maps
 
 need() {
@@ -109,6 +110,14 @@ if [ "$mode" = golden ]; then
 		ok "--map to an unwritable path: an error naming it"
 	else
 		bad "--map to an unwritable path: no message"
+	fi
+	# The text map fits the width it is given: every line of its table.
+	COLUMNS=50 "$cli" check --guest q35:600G --sysroot examples/intel-laptop 1 --map=term \
+		>"$tmp/narrow" 2>/dev/null
+	if grep -q '^0x.*|$' "$tmp/narrow" && ! grep '|$' "$tmp/narrow" | awk 'length($0) > 50 { bad = 1 } END { exit !bad }'; then
+		ok "--map=term: its lanes fit COLUMNS=50"
+	else
+		bad "--map=term: a line is wider than COLUMNS=50"
 	fi
 	# Hostile names (as run-golden.sh): a device link and a reserved_regions
 	# line carrying terminal escapes, a newline and a byte that is not UTF-8.
