@@ -14,10 +14,13 @@
 
 int map_begin(struct map **out, const struct opts *o, const char *title)
 {
-	int rc = map_new(out, title);
+	int rc;
 
-	if (rc == 0 && o->sysroot)
-		rc = map_note(*out, "Read from the snapshot %s.", o->sysroot);
+	*out = NULL;
+	rc = map_new(out, title);
+	if (rc == 0)
+		rc = o->sysroot ? map_note(*out, "Read from the snapshot %s.", o->sysroot) :
+				  map_note(*out, "Read from this system.");
 	if (rc < 0) {
 		map_free(*out);
 		*out = NULL;
