@@ -20,7 +20,7 @@
 #define SIZE_W 48
 #define AXIS_X (MARGIN + ADDR_W + SIZE_W)
 #define LANE_X0 (AXIS_X + 14)
-#define LANE_W 150
+#define LANE_W 164
 #define LANE_GAP 16
 #define USABLE_W 9	/* the usable-IOVA strip on a region lane's right */
 #define HEAD_H 50
@@ -169,7 +169,7 @@ static void defs(FILE *f)
  * Where a guest range's label goes: its first band that no conflict of lane
  * @lane covers (the conflict's own band names it), else its first band.
  */
-static void label_band(const struct map *m, size_t lane, const struct map_item *it,
+static bool label_band(const struct map *m, size_t lane, const struct map_item *it,
 		       const struct map_layout *l, unsigned int *y, unsigned int *h)
 {
 	for (size_t b = map_segment_of(l, it->start); b < l->nseg && l->seg[b].start <= it->last;
@@ -183,9 +183,24 @@ static void label_band(const struct map *m, size_t lane, const struct map_item *
 		if (!covered) {
 			*y = l->seg[b].y;
 			*h = l->seg[b].h;
-			return;
+			return true;
 		}
 	}
+	return false;
+}
+
+/* The guest range of lane @lane holding @addr whose every band a conflict covers, or NULL. */
+static const struct map_item *hidden_guest(const struct map *m, size_t lane, uint64_t addr,
+					   const struct map_layout *l)
+{
+	const struct map_lane *ln = &m->lanes[lane];
+	unsigned int y, h;
+
+	for (size_t k = 0; k < ln->nitems; k++)
+		if (ln->items[k].start <= addr && addr <= ln->items[k].last &&
+		    !label_band(m, lane, &ln->items[k], l, &y, &h))
+			return &ln->items[k];
+	return NULL;
 }
 
 /* An item's rectangle, label and marks, in a <g> whose <title> tells all. */
@@ -513,13 +528,22 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"%d\" height=\"%u\" fill=\"%s\" "
 			"stroke=\"#000000\" stroke-width=\"1.5\"%s/>", gx, y_axis + cy, LANE_W, ch,
 			err ? "#D55E00" : "#F0E442", err ? "" : " stroke-dasharray=\"4 2\"");
-		/* "group 18: direct" on two lines when the band has room, else the type. */
+		/*
+		 * "group 18: direct" on two lines when the band has room, else the
+		 * type; a guest range the conflicts hide entirely is named first.
+		 */
 		const char *colon = strstr(x->label, ": ");
 		const char *what = colon ? colon + 2 : x->label;
+		const struct map_item *hidden = hidden_guest(m, x->guest, x->overlap.start, l);
 
 		fprintf(f, "<text x=\"%d\" y=\"%u\" class=\"m\">%s ", gx + 4,
 			y_axis + cy + (ch >= 30 ? ch / 2 - 2 : ch / 2 + 4), err ? "!!" : "!");
-		if (ch >= 30 && colon) {
+		if (ch >= 30 && hidden) {
+			xml_fit(f, hidden->label, LANE_W / CHAR_W - 3);
+			fprintf(f, "</text><text x=\"%d\" y=\"%u\" class=\"m\">", gx + 4,
+				y_axis + cy + ch / 2 + 11);
+			what = x->label;
+		} else if (ch >= 30 && colon) {
 			char who[64];
 
 			snprintf(who, sizeof(who), "%.*s", (int)(colon - x->label), x->label);
@@ -527,7 +551,7 @@ int map_write_svg(FILE *f, const struct map *m, const struct map_layout *l)
 			fprintf(f, "</text><text x=\"%d\" y=\"%u\" class=\"m\">", gx + 4,
 				y_axis + cy + ch / 2 + 11);
 		}
-		xml_fit(f, what, LANE_W / CHAR_W - 3);
+		xml_fit(f, what, LANE_W / CHAR_W - (what == x->label ? 1 : 3));
 		fputs("</text>", f);
 		fprintf(f, "<rect x=\"%d\" y=\"%u\" width=\"7\" height=\"%u\" fill=\"%s\" "
 			"stroke=\"#000000\"%s/>", rx, y_axis + cy, ch, err ? "#D55E00" : "#F0E442",
