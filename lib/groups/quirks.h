@@ -171,8 +171,9 @@ void quirks_read_config(struct pci_dev *d, const uint8_t *cfg, size_t len);
  * NUL ends it too) the way the out-of-tree patch's
  * pcie_acs_override_setup() does, adding to @out (zero it first; the
  * caller sets @out->place). @warn (may be NULL) receives one static
- * sentence per option the patch would warn about and skip; *@nwarn counts
- * them (it may exceed @warn_size). Every walk is bounded by @len.
+ * sentence per option the patch would warn about and skip, from index
+ * *@nwarn on, and *@nwarn is raised by their number (it may exceed
+ * @warn_size; @nwarn may be NULL). Every walk is bounded by @len.
  */
 void acs_override_parse(const char *value, size_t len, struct acs_override *out,
 			const char **warn, size_t warn_size, size_t *nwarn);
