@@ -21,19 +21,58 @@ kernel version (a row exists from its QUIRK_KV(major, minor) on).
   quirk-table.py ... --dump                            print what the kernel has
   quirk-table.py --first-seen 5.10=a.c 6.1=b.c ...     each row of the last file
                                                        with the first file holding it
+  quirk-table.py --vmlinux vmlinux --version 6.1.176   the tables compiled into a distro
+                                                       kernel (x86-64 vmlinux, symbols
+                                                       stripped is fine): its stable
+                                                       backports, which no tag shows
+
+--vmlinux reads pci_dev_acs_enabled[] (vendor, device, function pointer;
+16 bytes an entry, found by its first two AMD rows) and the .pci_fixup
+section (PREL32 hook offsets); a function pointer must name one quirk of
+ours for every row, and each alias quirk's rows must be exactly the fixups
+that share its hook.
 """
 import argparse
 import os
 import re
+import struct
 import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFS = os.path.join(ROOT, 'lib', 'groups')
 
-# Vendors the tables use, for kernels read without pci_ids.h.
+# The IDs the tables name, for a quirks.c read without its pci_ids.h.
 FALLBACK_IDS = {
     'PCI_ANY_ID': 0xffff,
+    'PCI_CLASS_BRIDGE_OTHER': 0x0680,
+    'PCI_DEVICE_ID_JMICRON_JMB388_ESD': 0x2392,
+    'PCI_VENDOR_ID_ADAPTEC2': 0x9005,
+    'PCI_VENDOR_ID_AMAZON_ANNAPURNA_LABS': 0x1c36,
+    'PCI_VENDOR_ID_AMCC': 0x10e8,
+    'PCI_VENDOR_ID_AMD': 0x1022,
+    'PCI_VENDOR_ID_AMPERE': 0x1def,
+    'PCI_VENDOR_ID_ASMEDIA': 0x1b21,
+    'PCI_VENDOR_ID_ASPEED': 0x1a03,
+    'PCI_VENDOR_ID_ATI': 0x1002,
+    'PCI_VENDOR_ID_BROADCOM': 0x14e4,
+    'PCI_VENDOR_ID_CAVIUM': 0x177d,
+    'PCI_VENDOR_ID_EFAR': 0x1055,
+    'PCI_VENDOR_ID_GLENFLY': 0x6766,
+    'PCI_VENDOR_ID_HXT': 0x1dbf,
+    'PCI_VENDOR_ID_INTEL': 0x8086,
+    'PCI_VENDOR_ID_JMICRON': 0x197b,
+    'PCI_VENDOR_ID_LOONGSON': 0x0014,
+    'PCI_VENDOR_ID_MARVELL_EXT': 0x1b4b,
+    'PCI_VENDOR_ID_MICROSEMI': 0x11f8,
+    'PCI_VENDOR_ID_NXP': 0x1957,
+    'PCI_VENDOR_ID_PLX': 0x10b5,
+    'PCI_VENDOR_ID_QCOM': 0x17cb,
+    'PCI_VENDOR_ID_RICOH': 0x1180,
+    'PCI_VENDOR_ID_SOLARFLARE': 0x1924,
+    'PCI_VENDOR_ID_TTI': 0x1103,
+    'PCI_VENDOR_ID_WANGXUN': 0x8088,
+    'PCI_VENDOR_ID_ZHAOXIN': 0x1d17,
 }
 
 
@@ -322,6 +361,89 @@ def first_seen(specs, ids):
                     print(f'{"dropped":>10}  {fmt(row)} (in {v})')
 
 
+def elf_sections(data):
+    shoff, = struct.unpack_from('<Q', data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from('<HHH', data, 0x3a)
+    secs = [struct.unpack_from('<IIQQQQIIQQ', data, shoff + i * shentsize) for i in range(shnum)]
+    names = secs[shstrndx][4]
+    out = {}
+    for sh in secs:
+        o = names + sh[0]
+        out[data[o:data.index(b'\0', o)].decode()] = sh
+    return out
+
+
+def vmlinux_check(path, version):
+    data = open(path, 'rb').read()
+    if data[:4] != b'\x7fELF' or data[4] != 2 or struct.unpack_from('<H', data, 0x12)[0] != 62:
+        raise SystemExit('quirk-table: --vmlinux takes an x86-64 ELF vmlinux (extract it from the vmlinuz)')
+    ours = our_tables(version)
+    label = f'{os.path.basename(path)} ({".".join(str(x) for x in version)})'
+    bad = 0
+    # pci_dev_acs_enabled[]
+    first = struct.pack('<HH', 0x1002, 0x4385)
+    i = data.find(first)
+    while i >= 0 and data[i + 16:i + 20] != struct.pack('<HH', 0x1002, 0x439c):
+        i = data.find(first, i + 1)
+    if i < 0:
+        raise SystemExit('quirk-table: pci_dev_acs_enabled[] not found')
+    rows = []
+    while True:
+        v, d, _, hook = struct.unpack_from('<HHIQ', data, i)
+        if not hook:
+            break
+        rows.append((v, d, hook))
+        i += 16
+    names, hooks = {}, {}
+    for (v, d, hook), row in zip(rows, ours['acs']):
+        names.setdefault(hook, set()).add(row[2])
+        hooks.setdefault(row[2], set()).add(hook)
+    got = [(v, d) for v, d, _ in rows]
+    want = [(v, d) for v, d, _ in ours['acs']]
+    mixed = [n for n in list(names.values()) + list(hooks.values()) if len(n) > 1]
+    if got != want or mixed:
+        bad += 1
+        print(f'{label}: acs: kernel {len(got)} rows, ours {len(want)}: DIFFER')
+        import difflib
+        for line in difflib.unified_diff([fmt(r) for r in got], [fmt(r) for r in want],
+                                         'kernel', 'ours', lineterm='', n=1):
+            print('   ' + line)
+        for n in mixed:
+            print('   one function pointer for several quirks, or the reverse:', sorted(map(str, n)))
+    else:
+        print(f'{label}: acs: {len(got)} rows, same (and {len(hooks)} functions)')
+    # the alias fixups
+    sh = elf_sections(data).get('.pci_fixup')
+    if not sh:
+        raise SystemExit('quirk-table: no .pci_fixup section')
+    entries = []
+    for o in range(sh[4], sh[4] + sh[5], 16):
+        v, d, cls, shift, off = struct.unpack_from('<HHIIi', data, o)
+        entries.append((v, d, 0 if cls == 0xffffffff else cls, sh[3] + (o - sh[4]) + 12 + off))
+    by_hook = {}
+    for v, d, c, h in ours['alias']:
+        by_hook.setdefault(h, set()).add((v, d, c))
+    seen = set()
+    for h, want in sorted(by_hook.items()):
+        count = {}
+        for v, d, c, t in entries:
+            if (v, d, c) in want:
+                count[t] = count.get(t, 0) + 1
+        target = max(count, key=count.get) if count else None
+        got = {(v, d, c) for v, d, c, t in entries if t == target}
+        seen.add(target)
+        if got != want:
+            bad += 1
+            print(f'{label}: alias {h}: kernel {len(got)} rows, ours {len(want)}: DIFFER')
+            for r in sorted(got - want):
+                print('   kernel only: ' + fmt(r))
+            for r in sorted(want - got):
+                print('   ours only:   ' + fmt(r))
+        else:
+            print(f'{label}: alias {h}: {len(got)} rows, same')
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--git', help='a Linux git directory')
@@ -331,7 +453,11 @@ def main():
     ap.add_argument('--version', help='MAJOR.MINOR the rows are filtered by (with --file)')
     ap.add_argument('--dump', action='store_true', help="print the kernel's rows only")
     ap.add_argument('--first-seen', nargs='+', metavar='VER=FILE')
+    ap.add_argument('--vmlinux', help='an x86-64 vmlinux (with --version MAJOR.MINOR.SUB)')
     a = ap.parse_args()
+
+    if a.vmlinux:
+        return vmlinux_check(a.vmlinux, tuple(int(x) for x in a.version.split('.')[:3]))
 
     if a.git:
         code = git_show(a.git, a.tag, 'drivers/pci/quirks.c')
