@@ -34,6 +34,14 @@ struct pci_dev {
 	uint16_t acs_ctrl;	/* ACS Control register as read */
 	uint8_t revision;	/* config 0x08 */
 	uint16_t subsys_vendor, subsys_device;	/* config 0x2c, 0x2e (type 0 headers) */
+	/*
+	 * Raw config words only the ACS quirks read (lib/groups/quirks.c),
+	 * filled by quirks_read_config() after acs_pos is known:
+	 */
+	bool cfg_f0_valid;	/* cfg_len >= 256 */
+	uint32_t cfg_f0;	/* dword at 0xf0: Intel LPC (D31:F0) RCBA register */
+	bool acs_spt_valid;	/* the ACS capability holds the dword at acs_pos + 8 */
+	uint32_t acs_spt_ctrl;	/* dword at acs_pos + 8: Intel Sunrise/Union Point ACS control */
 };
 
 #define PCI_TYPE_UNKNOWN	(-1)	/* config space of 64 bytes: cannot tell */
