@@ -135,6 +135,34 @@ RESV_EXPORT const struct resv_table *resv_machine_table(const struct resv_machin
 	return i < m->ntables ? &m->tables[i] : NULL;
 }
 
+RESV_EXPORT const char *resv_scope_match_name(enum resv_scope_match match)
+{
+	switch (match) {
+	case RESV_SCOPE_PATH: return "path";
+	case RESV_SCOPE_FALLBACK: return "fallback";
+	case RESV_SCOPE_SOURCE_ID: return "source-id";
+	case RESV_SCOPE_ACPI: return "acpi";
+	case RESV_SCOPE_UNRESOLVED: return "unresolved";
+	default: return "none";
+	}
+}
+
+RESV_EXPORT int resv_machine_dmar_scope(const struct resv_machine *m, size_t offset,
+					struct resv_scope_target *out)
+{
+	for (size_t i = 0; m->dmar && i < m->dmar->nentries; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[i];
+
+		for (size_t s = 0; s < e->nscopes; s++) {
+			if (e->scopes[s].offset != offset)
+				continue;
+			dmar_scope_resolve(&m->topo, e->segment, &e->scopes[s], out);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 RESV_EXPORT size_t resv_machine_device_count(const struct resv_machine *m)
 {
 	return m->topo.n;
