@@ -34,9 +34,7 @@ static void usage_predict(FILE *f)
 	      "     --view <view>        kernel (default), resolved or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
-	      "     --format <fmt>       table (default) or sysfs\n"
-	      "     --kernel-version <X.Y>  predict with this kernel's rules (default: the\n"
-	      "                           root's kernel, else the newest)\n", f);
+	      "     --format <fmt>       table (default) or sysfs\n", f);
 	usage_common_options(f);
 }
 

@@ -16,7 +16,7 @@ static void usage(FILE *f)
 	      "them: every finding has a stable id, a severity, the table and byte offset.\n"
 	      "\n"
 	      "Options:\n", f);
-	usage_machine_options(f);
+	usage_input_options(f);
 	fputs(" -J, --json               JSON output (docs/json.md)\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"

@@ -45,15 +45,21 @@ void errtryhelp(const char *cmd)
 	fprintf(stderr, "Try '" PROG " %s --help' for more information.\n", cmd);
 }
 
-/* The options of the commands that read firmware. */
-void usage_machine_options(FILE *f)
+/* Where the commands that read firmware read it from. */
+void usage_input_options(FILE *f)
 {
 	fputs("     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --table <file>       a DMAR, IVRS, IORT or VIOT table, binary or acpidump\n"
 	      "                          (repeatable; replaces sys/firmware/acpi/tables)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump (replaces\n"
-	      "                          sys/bus/pci/devices)\n"
-	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
+	      "                          sys/bus/pci/devices)\n", f);
+}
+
+/* The options of the commands that predict from firmware: input and model. */
+void usage_machine_options(FILE *f)
+{
+	usage_input_options(f);
+	fputs("     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
 	      "     --assume <key=value> what no table says (repeatable): preserve-config=yes|no\n"
 	      "                          (PCI host bridge _DSM 5; IORT RMRs), viommu-resv=\n"
 	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n"
