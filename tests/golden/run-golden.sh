@@ -76,6 +76,10 @@ while IFS='	' read -r name args; do
 	if [ "${GOLDEN_UPDATE:-}" = 1 ]; then
 		cp "$tmp/got" "$exp"
 		ok "$name (updated)"
+	elif grep -q ' $' "$tmp/out"; then
+		# util-linux tables end each line at its last cell (issue 12 item 12).
+		bad "$name: a line of the output ends in a blank: $cli $args"
+		grep -n ' $' "$tmp/out" | head -3 | cat -A | sed 's/^/    /'
 	elif [ -f "$exp" ] && cmp -s "$tmp/got" "$exp"; then
 		ok "$name"
 	else
