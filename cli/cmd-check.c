@@ -34,7 +34,7 @@ static void usage_check(FILE *f)
 	      "  ram=START-LAST[,mmio=START-LAST]...   explicit ranges\n"
 	      "  @FILE                      a JSON layout file (@-: standard input): a preset\n"
 	      "                             {\"vmm\", \"ram_size\", ...} or {\"ranges\": [...]}\n"
-	      "                             as -J prints them (docs/json.md)\n"
+	      "                             as -J prints them (iommu-resv(8))\n"
 	      "  SIZE: bytes, or a number with K, M, G or T (binary units), e.g. 16G.\n"
 	      "  amd: an AMD vCPU (QEMU moves RAM above 4G to 1 TiB when the 64-bit PCI hole\n"
 	      "  would reach the HyperTransport hole); default: on when the host's IOMMU is\n"
@@ -59,6 +59,7 @@ static void usage_check(FILE *f)
 	      "                          RMRs not 64 KiB aligned are widened to its pages\n"
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
 	      "\n"
 	      "Exit status: 0 no error-level conflict, 2 an error-level conflict, 1 usage or\n"
 	      "input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);

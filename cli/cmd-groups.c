@@ -24,6 +24,7 @@ static void usage_groups(FILE *f)
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --view <view>        kernel, resolved (default) or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [as iova finds it]\n"
+	      "                          (START-LAST: hex, decimal or sizes: 0-512G)\n"
 	      "     --kernel-version <X.Y>  the kernel whose AMD aperture applies [the root's]\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs: each group's regions in the\n"
@@ -44,6 +45,7 @@ static void usage_iova(FILE *f)
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --aperture <S-L>     the IOMMU's aperture [Intel: the unit's MGAW; AMD: by\n"
 	      "                          kernel version; else 0-0xffffffffffff, 48 bits]\n"
+	      "                          (START-LAST: hex, decimal or sizes: 0-512G)\n"
 	      "     --kernel-version <X.Y>  the kernel whose AMD aperture applies [the root's]\n"
 	      "     --strict             exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs: \"0x%016llx 0x%016llx\" lines\n", f);

@@ -17,7 +17,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n", f);
 	usage_input_options(f);
-	fputs(" -J, --json               JSON output (docs/json.md)\n"
+	fputs(" -J, --json               JSON output (iommu-resv(8), JSON)\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"
 	      "\nSee iommu-resv(8).\n", f);

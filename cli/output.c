@@ -55,11 +55,11 @@ void list_columns(FILE *f, unsigned int allowed)
 			fprintf(f, " %8s  %s\n", infos[c].name, infos[c].help);
 }
 
+/* Append the columns of @list to t->cols. */
 static int parse_columns(struct table *t, const char *list, unsigned int allowed)
 {
 	const char *p = list;
 
-	t->ncols = 0;
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		int found = -1;
@@ -89,14 +89,14 @@ int table_new(struct table **out, const struct opts *o, const char *name,
 		return -ENOMEM;
 	t->o = o;
 	t->last_group = -1;
-	if (o->columns) {
-		if (parse_columns(t, o->columns, allowed) < 0) {
-			free(t);
-			return -EINVAL;
-		}
-	} else {
+	/* "+LIST" adds to the default columns (util-linux lsblk -o +COL). */
+	if (!o->columns || *o->columns == '+') {
 		memcpy(t->cols, defaults, ndefaults * sizeof(*defaults));
 		t->ncols = ndefaults;
+	}
+	if (o->columns && parse_columns(t, o->columns + (*o->columns == '+'), allowed) < 0) {
+		free(t);
+		return -EINVAL;
 	}
 	if (o->json) {
 		json_open(&t->j, stdout, '{');

@@ -6,11 +6,12 @@
 For each command: its --help lists each option once, and each option it
 lists is one the command accepts: `CMD OPTION [ARG] --help` must reach the
 help (exit 0) rather than stop at the option ("does not apply", "unrecognized
-option"). The other way round, an option some other command's help lists
+option"), and --version prints the version. The other way round, an option some other command's help lists
 must be refused by a command whose help does not list it (no hidden option). Options are read from the help's option lines (" -J, --json ...",
 "     --sysroot <dir> ..."), so a new option in a help text is tested without
 touching this file; an option taking an argument gets a valid sample below.
-One line per check, 'ok ...' or 'FAIL ...' (tests/summarize.py counts them).
+A help cites the kernel or the man page, never the project's internal
+documents (SPEC, docs/, design notes). One line per check, 'ok ...' or 'FAIL ...' (tests/summarize.py counts them).
 """
 import os
 import re
@@ -30,6 +31,7 @@ SAMPLE = {
     "assume": "preserve-config=yes", "page-size": "4K", "guest": "q35:4G",
     "device": "00:00.0", "policy": "strict", "source": "/",
 }
+INTERNAL = re.compile(r"SPEC|§|docs/|design\.md|json\.md|kernel-semantics")
 OPTION_LINE = re.compile(r"^ (?:(-[A-Za-z]), )?\s*(--[a-z][a-z0-9-]*)(?:[ =](<[^>]*>|\S+))?")
 
 passed = failed = 0
@@ -61,6 +63,11 @@ for cmd in COMMANDS:
     if p.returncode != 0 or not p.stdout.startswith("Usage:"):
         bad(f"{cmd} --help: exit {p.returncode}", p.stderr)
         continue
+    cited = [line for line in p.stdout.splitlines() if INTERNAL.search(line)]
+    if cited:
+        bad(f"{cmd} --help cites an internal document", "\n".join(cited))
+    else:
+        ok(f"{cmd} --help cites no internal document")
     seen = {}
     for line in p.stdout.splitlines():
         m = OPTION_LINE.match(line)
@@ -69,7 +76,14 @@ for cmd in COMMANDS:
         short, long, arg = m.groups()
         seen.setdefault(long, []).append(line.strip())
         listed[cmd][long] = (short, bool(arg and arg.startswith("<")))
-        if long in ("--help", "--version"):
+        if long == "--help":
+            continue
+        if long == "--version":
+            r = run([cmd, short or long])
+            if r.returncode == 0 and r.stdout.startswith("iommu-resv "):
+                ok(f"{cmd} {short or long}: the version")
+            else:
+                bad(f"{cmd} --help lists {long}, which does not print the version", r.stderr)
             continue
         name = long[2:]
         args = [cmd, short or long]
@@ -97,7 +111,7 @@ for opts in listed.values():
     everything.update(opts)
 for cmd in COMMANDS:
     for long, (short, takes) in sorted(everything.items()):
-        if long in listed[cmd] or long in ("--help", "--version"):
+        if long in listed[cmd] or long == "--help":
             continue
         args = [cmd, long] + ([SAMPLE.get(long[2:], "x")] if takes else [])
         r = run(args + ["--help"])
