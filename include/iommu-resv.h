@@ -908,6 +908,32 @@ int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
 int resv_machine_msi_verdict(const struct resv_machine *m, const char *const *devices, size_t n,
 			     unsigned int kernel, struct resv_verdict *v);
 
+/* A kernel command-line parameter that changes the answer (resv_cmdline_facts()). */
+struct resv_cmdline_fact {
+	char param[64];		/* as it took effect, e.g. "intel_iommu=igfx_off" */
+	const char *effect;	/* what it changes: one static sentence citing the kernel */
+};
+
+/**
+ * resv_cmdline_facts() - the parameters of kernel command line @cmdline that
+ * change what this library predicts or concludes, as the kernel's parsers
+ * apply them in order (a later intel_iommu=on undoes intel_iommu=off):
+ * iommu=off (x86), intel_iommu=off, amd_iommu=off, iommu=pt or
+ * iommu.passthrough=1, intel_iommu=igfx_off, intel_iommu=relax_rmrr (an
+ * out-of-tree patch's), amd_iommu=pgtbl_v2, intremap=off,
+ * vfio_iommu_type1.allow_unsafe_interrupts=1; in that order, each once.
+ * @cmdline may be NULL.
+ * Return: how many there are (at most 9); the first @max are written to @out.
+ */
+size_t resv_cmdline_facts(const char *cmdline, struct resv_cmdline_fact *out, size_t max);
+
+/**
+ * resv_machine_cmdline() - the kernel command line the machine's rules
+ * read (resv_machine_set_cmdline(), or the root's proc/cmdline), borrowed;
+ * "" when unknown.
+ */
+const char *resv_machine_cmdline(const struct resv_machine *m);
+
 /**
  * resv_machine_set_cmdline() - the kernel command line the rules read
  * (intremap=off, vfio_iommu_type1.allow_unsafe_interrupts=1); a copy is
