@@ -62,6 +62,17 @@ struct sort_item {
 };
 void sort_items(struct sort_item *v, size_t n);
 
+/*
+ * The two ways region.c builds the kernel view (resv_list_kernel_view picks):
+ * the exact replay of the kernel's insertions, for any list, and a radix
+ * sort with one merging pass per type, for lists where insertion order
+ * cannot matter (no region ends at UINT64_MAX, none is zero-length; the
+ * quirks are then 0). The property test holds them equal.
+ */
+int list_kernel_view_replay(struct resv_list **out, const struct resv_list *in,
+			    unsigned int *quirks);
+int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in);
+
 /* rankset.c: a set of ranks [0, n) with ordered neighbours. */
 #define RANKSET_MAX_LEVELS 7	/* 64^6 > 2^32 ranks */
 #define RANKSET_NONE SIZE_MAX

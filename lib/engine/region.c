@@ -440,9 +440,8 @@ static uint32_t find_head(uint32_t *parent, uint32_t r)
  * type finds neighbours; union-find remembers which region each input
  * ended up in.
  */
-RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
-				      const struct resv_list *in,
-				      unsigned int *quirks)
+int list_kernel_view_replay(struct resv_list **out, const struct resv_list *in,
+			    unsigned int *quirks)
 {
 	struct resv_list *view = NULL;
 	struct sort_item *items = NULL;
@@ -551,6 +550,167 @@ out:
 		*quirks = q;
 	*out = view;
 	return 0;
+}
+
+/*
+ * Insertion order matters to the kernel's list only through the wrap of
+ * last + 1 (a region ending at UINT64_MAX) and through zero-length regions
+ * (docs/design.md). Without them the list of each type is the union of
+ * its regions, merged while next.start <= last + 1, in (start, type)
+ * order, and its head (the region that keeps its prot) is the first in
+ * (start, later-added first) order.
+ */
+static bool order_free(const struct resv_list *in)
+{
+	for (size_t i = 0; i < in->count; i++)
+		if (in->regions[i].zero_length || in->regions[i].last == UINT64_MAX)
+			return false;
+	return true;
+}
+
+struct radix_item {
+	uint64_t start;
+	uint32_t index;
+};
+
+/*
+ * Stable LSD radix sort of @v by start, a byte at a time; the bytes all
+ * items share are skipped (one pass counts every byte position).
+ */
+static void radix_sort(struct radix_item *v, struct radix_item *tmp, size_t n)
+{
+	size_t count[8][256] = { { 0 } };
+
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][v[i].start >> (8 * b) & 0xff]++;
+	for (int b = 0; b < 8; b++) {
+		size_t pos = 0;
+
+		if (count[b][v[0].start >> (8 * b) & 0xff] == n)
+			continue;	/* every item has this byte */
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[b][d];
+
+			count[b][d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[b][v[i].start >> (8 * b) & 0xff]++] = v[i];
+		memcpy(v, tmp, n * sizeof(*v));
+	}
+}
+
+/* One run of merged regions of one type. */
+struct kv_run {
+	uint64_t start, last;
+	uint32_t head;		/* input index of the region that keeps its prot */
+	uint32_t out;		/* its position in the view */
+};
+
+int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
+{
+	size_t n = in->count, first[RESV_TYPE_COUNT + 1] = { 0 }, fill[RESV_TYPE_COUNT];
+	size_t nruns[RESV_TYPE_COUNT] = { 0 }, cur[RESV_TYPE_COUNT] = { 0 };
+	struct radix_item *v = NULL, *tmp = NULL;
+	struct kv_run *runs = NULL;
+	uint32_t *run_of = NULL;
+	struct resv_list *view = NULL;
+	int rc = -ENOMEM;
+
+	if (n > UINT32_MAX)
+		return -ENOMEM;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	runs = malloc((n ? n : 1) * sizeof(*runs));
+	run_of = malloc((n ? n : 1) * sizeof(*run_of));
+	if (!v || !tmp || !runs || !run_of)
+		goto out;
+	/* Bucket by type, later-added first: the stable sort keeps that for ties. */
+	for (size_t i = 0; i < n; i++)
+		first[in->regions[i].type + 1]++;
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		first[t + 1] += first[t];
+		fill[t] = first[t];
+	}
+	for (size_t i = n; i-- > 0;)
+		v[fill[in->regions[i].type]++] = (struct radix_item){ in->regions[i].start,
+								       (uint32_t)i };
+	/* Per type: sort, then one merging pass (a type's runs are stored from
+	 * first[t]: they never outnumber its regions). */
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		struct kv_run *r = runs + first[t];
+		size_t k = 0;
+
+		if (first[t + 1] == first[t])
+			continue;
+		radix_sort(v + first[t], tmp, first[t + 1] - first[t]);
+		for (size_t i = first[t]; i < first[t + 1]; i++) {
+			const struct resv_region *x = &in->regions[v[i].index];
+
+			/* last < UINT64_MAX here: last + 1 does not wrap. */
+			if (k && x->start <= r[k - 1].last + 1) {
+				if (x->last > r[k - 1].last)
+					r[k - 1].last = x->last;
+			} else {
+				r[k++] = (struct kv_run){ x->start, x->last, v[i].index, 0 };
+			}
+			run_of[v[i].index] = (uint32_t)(first[t] + k - 1);
+		}
+		nruns[t] = k;
+	}
+	rc = list_new_sharing(&view, in);
+	if (rc < 0)
+		goto out;
+	rc = list_reserve(view, n, in->ncontrib);
+	if (rc < 0)
+		goto out;
+	/* The types' runs merged by (start, type): the kernel's list. */
+	for (;;) {
+		struct kv_run *r;
+		int best = -1;
+
+		for (int t = 0; t < RESV_TYPE_COUNT; t++)
+			if (cur[t] < nruns[t] &&
+			    (best < 0 || runs[first[t] + cur[t]].start <
+					 runs[first[best] + cur[best]].start))
+				best = t;
+		if (best < 0)
+			break;
+		r = &runs[first[best] + cur[best]++];
+		list_push_region(view, r->start, r->last, (enum resv_type)best,
+				 in->regions[r->head].prot, false);
+		r->out = (uint32_t)(view->count - 1);
+	}
+	/* run_of[] becomes, per input region, the output region it ended in. */
+	for (size_t i = 0; i < n; i++)
+		run_of[i] = runs[run_of[i]].out;
+	rc = emit_sources(view, in, run_of);
+out:
+	free(v);
+	free(tmp);
+	free(runs);
+	free(run_of);
+	if (rc < 0) {
+		resv_list_free(view);
+		return rc;
+	}
+	*out = view;
+	return 0;
+}
+
+RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
+				      const struct resv_list *in,
+				      unsigned int *quirks)
+{
+	int rc;
+
+	if (!order_free(in))
+		return list_kernel_view_replay(out, in, quirks);
+	rc = list_kernel_view_sorted(out, in);
+	if (rc == 0 && quirks)
+		*quirks = 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */
