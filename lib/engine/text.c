@@ -395,26 +395,49 @@ fail:
 	return rc;
 }
 
+/* "0x%016llx" by hand: four bits at a time from a table. */
+static char *put_hex16(char *p, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	p[0] = '0';
+	p[1] = 'x';
+	for (int i = 17; i >= 2; i--) {
+		p[i] = digits[v & 15];
+		v >>= 4;
+	}
+	return p + 18;
+}
+
 RESV_EXPORT int resv_format_sysfs(const struct resv_list *list, char **out,
 				  size_t *len)
 {
 	/* The longest line: 2 * 18 + 2 spaces + "direct-relaxable" + '\n'. */
-	size_t cap = list->count * 56 + 1, n = 0;
-	char *buf;
+	size_t cap = list->count * 56 + 1;
+	char *buf, *p;
 
 	if (list->count > (SIZE_MAX - 1) / 56)
 		return -ENOMEM;
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
+	p = buf;
 	for (size_t i = 0; i < list->count; i++) {
 		const struct resv_region *r = &list->regions[i];
+		const char *name = resv_type_sysfs_name(r->type);
+		size_t nlen = strlen(name);
 
-		n += (size_t)snprintf(buf + n, cap - n, "0x%016" PRIx64 " 0x%016" PRIx64 " %s\n",
-				      r->start, r->last, resv_type_sysfs_name(r->type));
+		/* iommu.c iommu_group_show_resv_regions: "0x%016llx 0x%016llx %s\n". */
+		p = put_hex16(p, r->start);
+		*p++ = ' ';
+		p = put_hex16(p, r->last);
+		*p++ = ' ';
+		memcpy(p, name, nlen);
+		p += nlen;
+		*p++ = '\n';
 	}
-	buf[n] = '\0';
+	*p = '\0';
 	*out = buf;
-	*len = n;
+	*len = (size_t)(p - buf);
 	return 0;
 }
