@@ -12,13 +12,18 @@
 
 /*
  * Sources are shared between a list and the views built from it, so a view
- * costs no string copies. Each source is its own allocation: pointers handed
- * out by resv_list_source() stay valid while the pool grows.
+ * costs no string copies. Sources are carved from chunks that never move:
+ * pointers handed out by resv_list_source() stay valid while the pool grows.
  */
+struct pool_chunk;
+
 struct source_pool {
 	unsigned int refs;
 	size_t count, cap;
 	struct resv_source **v;
+	/* Where the sources and their strings live: chunks that never move,
+	 * newest first, so a source costs no malloc of its own. */
+	struct pool_chunk *chunk;
 };
 
 /*

@@ -55,17 +55,76 @@ RESV_EXPORT bool resv_type_is_relaxable(enum resv_type type)
 /* ------------------------------------------------------------------------ */
 /* Source pool                                                               */
 
+struct pool_chunk {
+	struct pool_chunk *prev;
+	size_t size, used;
+	_Alignas(8) char data[];
+};
+
+#define POOL_CHUNK_MAX	(4 * 1024 * 1024)
+
 static void pool_put(struct source_pool *p)
 {
 	if (!p || --p->refs > 0)
 		return;
-	for (size_t i = 0; i < p->count; i++)
-		free(p->v[i]);
+	while (p->chunk) {
+		struct pool_chunk *c = p->chunk;
+
+		p->chunk = c->prev;
+		free(c);
+	}
 	free(p->v);
 	free(p);
 }
 
-/* Add a source; *id receives its id. Strings are copied into one block. */
+/* Forget the sources from @n on, and give their memory back. */
+static void pool_truncate(struct source_pool *p, size_t n)
+{
+	if (n >= p->count)
+		return;
+	/* Sources are carved in order: the first one dropped marks the top. */
+	char *top = (char *)p->v[n];
+
+	while (p->chunk && !(top >= p->chunk->data && top <= p->chunk->data + p->chunk->used)) {
+		struct pool_chunk *c = p->chunk;
+
+		p->chunk = c->prev;
+		free(c);
+	}
+	if (p->chunk)
+		p->chunk->used = (size_t)(top - p->chunk->data);
+	p->count = n;
+}
+
+/* @size bytes, 8-aligned, from the newest chunk or a new one. */
+static void *pool_carve(struct source_pool *p, size_t size)
+{
+	struct pool_chunk *c = p->chunk;
+
+	size = (size + 7) & ~(size_t)7;
+	if (!c || c->size - c->used < size) {
+		/* The first chunk holds just this source and each next one is
+		 * twice as large, up to 4 MiB: a small list wastes nothing, a
+		 * list of millions of sources makes a few dozen mallocs. */
+		size_t want = !c ? 0 : c->size < POOL_CHUNK_MAX ? c->size * 2 : POOL_CHUNK_MAX;
+
+		if (want < size)
+			want = size;
+		if (want > SIZE_MAX - sizeof(*c))
+			return NULL;
+		c = malloc(sizeof(*c) + want);
+		if (!c)
+			return NULL;
+		c->prev = p->chunk;
+		c->size = want;
+		c->used = 0;
+		p->chunk = c;
+	}
+	c->used += size;
+	return c->data + c->used - size;
+}
+
+/* Add a source; *id receives its id. Strings are copied beside it. */
 static int pool_add(struct source_pool *p, const char *origin,
 		    const char *device, uint32_t *id)
 {
@@ -85,8 +144,11 @@ static int pool_add(struct source_pool *p, const char *origin,
 
 	size_t olen = strlen(origin) + 1;
 	size_t dlen = device ? strlen(device) + 1 : 0;
-	struct resv_source *s = malloc(sizeof(*s) + olen + dlen);
+	struct resv_source *s;
 
+	if (olen > SIZE_MAX / 4 || dlen > SIZE_MAX / 4)
+		return -ENOMEM;
+	s = pool_carve(p, sizeof(*s) + olen + dlen);
 	if (!s)
 		return -ENOMEM;
 	char *text = (char *)(s + 1);
@@ -158,8 +220,7 @@ struct list_mark list_mark(const struct resv_list *l)
 
 void list_rollback(struct resv_list *l, const struct list_mark *mark)
 {
-	while (l->pool->count > mark->nsources)
-		free(l->pool->v[--l->pool->count]);
+	pool_truncate(l->pool, mark->nsources);
 	l->count = mark->count;
 	l->ncontrib = mark->ncontrib;
 }
@@ -310,8 +371,7 @@ RESV_EXPORT int resv_list_append(struct resv_list *dst,
 	}
 	return 0;
 undo:
-	while (dst->pool->count > pool_count)
-		free(dst->pool->v[--dst->pool->count]);
+	pool_truncate(dst->pool, pool_count);
 	dst->count = count;
 	dst->ncontrib = ncontrib;
 	return rc;
