@@ -369,12 +369,18 @@ int read_file(const char *path, char **buf, size_t *len)
 
 	if (!f)
 		return -errno;
+	if (fstat(fileno(f), &st) < 0)
+		st.st_mode = 0;
 	/* fopen() opens a directory; fread() would then fail with EISDIR. */
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st.st_mode)) {
 		if (f != stdin)
 			fclose(f);
 		return -EISDIR;
 	}
+	/* A regular file is read in one go into a buffer of its size (a
+	 * calculator input can be tens of megabytes). */
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 4)
+		cap = (size_t)st.st_size + 1;
 	b = malloc(cap);
 	while (b) {
 		size_t r = fread(b + n, 1, cap - n, f);

@@ -629,7 +629,7 @@ static bool order_free(const struct resv_list *in)
 }
 
 struct radix_item {
-	uint64_t start;
+	uint64_t start, last;	/* last too: the merging pass reads items in order only */
 	uint32_t index;
 };
 
@@ -695,6 +695,7 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 	}
 	for (size_t i = n; i-- > 0;)
 		v[fill[in->regions[i].type]++] = (struct radix_item){ in->regions[i].start,
+								       in->regions[i].last,
 								       (uint32_t)i };
 	/* Per type: sort, then one merging pass (a type's runs are stored from
 	 * first[t]: they never outnumber its regions). */
@@ -706,7 +707,7 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 			continue;
 		radix_sort(v + first[t], tmp, first[t + 1] - first[t]);
 		for (size_t i = first[t]; i < first[t + 1]; i++) {
-			const struct resv_region *x = &in->regions[v[i].index];
+			const struct radix_item *x = &v[i];
 
 			/* last < UINT64_MAX here: last + 1 does not wrap. */
 			if (k && x->start <= r[k - 1].last + 1) {

@@ -330,8 +330,14 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 	int bad = 0, rc;
 	char origin[4096], ex[200];
 	struct list_mark mark = list_mark(list);
-	size_t ndiags = resv_diags_count(diags), wlen = where ? strlen(where) : 0;
+	size_t ndiags = resv_diags_count(diags), wlen = where ? strlen(where) : 0, lines = 1;
 
+	/* Room for every line at once: the regions go in one array, never moved. */
+	for (const char *p = buf; len && (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
+		lines++;
+	rc = list_reserve(list, lines, lines);
+	if (rc < 0)
+		return rc;
 	for (size_t off = 0; off < len;) {
 		const char *s = buf + off;
 		const char *nl = memchr(s, '\n', len - off);
