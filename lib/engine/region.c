@@ -634,10 +634,11 @@ struct radix_item {
 };
 
 /*
- * Stable LSD radix sort of @v by start, a byte at a time; the bytes all
- * items share are skipped (one pass counts every byte position).
+ * Stable LSD radix sort of @v by start, a byte at a time, between @v and
+ * @tmp; the bytes all items share are skipped (one pass counts every byte
+ * position). Return: the array that holds the result.
  */
-static void radix_sort(struct radix_item *v, struct radix_item *tmp, size_t n)
+static struct radix_item *radix_sort(struct radix_item *v, struct radix_item *tmp, size_t n)
 {
 	size_t count[8][256] = { { 0 } };
 
@@ -645,6 +646,7 @@ static void radix_sort(struct radix_item *v, struct radix_item *tmp, size_t n)
 		for (int b = 0; b < 8; b++)
 			count[b][v[i].start >> (8 * b) & 0xff]++;
 	for (int b = 0; b < 8; b++) {
+		struct radix_item *t;
 		size_t pos = 0;
 
 		if (count[b][v[0].start >> (8 * b) & 0xff] == n)
@@ -657,8 +659,11 @@ static void radix_sort(struct radix_item *v, struct radix_item *tmp, size_t n)
 		}
 		for (size_t i = 0; i < n; i++)
 			tmp[count[b][v[i].start >> (8 * b) & 0xff]++] = v[i];
-		memcpy(v, tmp, n * sizeof(*v));
+		t = v;
+		v = tmp;
+		tmp = t;
 	}
+	return v;
 }
 
 /* One run of merged regions of one type. */
@@ -705,18 +710,20 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 
 		if (first[t + 1] == first[t])
 			continue;
-		radix_sort(v + first[t], tmp, first[t + 1] - first[t]);
-		for (size_t i = first[t]; i < first[t + 1]; i++) {
-			const struct radix_item *x = &v[i];
+		const struct radix_item *sorted = radix_sort(v + first[t], tmp + first[t],
+							     first[t + 1] - first[t]);
+
+		for (size_t i = 0; i < first[t + 1] - first[t]; i++) {
+			const struct radix_item *x = &sorted[i];
 
 			/* last < UINT64_MAX here: last + 1 does not wrap. */
 			if (k && x->start <= r[k - 1].last + 1) {
 				if (x->last > r[k - 1].last)
 					r[k - 1].last = x->last;
 			} else {
-				r[k++] = (struct kv_run){ x->start, x->last, v[i].index, 0 };
+				r[k++] = (struct kv_run){ x->start, x->last, x->index, 0 };
 			}
-			run_of[v[i].index] = (uint32_t)(first[t] + k - 1);
+			run_of[x->index] = (uint32_t)(first[t] + k - 1);
 		}
 		nruns[t] = k;
 	}
