@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench-cli: the region calculator against the floor, LC_ALL=C sort.
 
-    bench-cli.py CLI [--lines N] [--runs R] [--dir DIR]
+    bench-cli.py CLI [--lines N] [--runs R] [--dir DIR] [--before OLDCLI]
 
 Writes a file of N (default 10^6) random lines in the kernel's
 reserved_regions format (start uniform in [0, 2^40), length in
@@ -16,6 +16,8 @@ Each row prints the median CPU time (user + system) and wall time over the
 runs, both as ratios to sort's medians, and the issue's target for the CPU
 ratio (PASS/FAIL: a measurement, never the exit status). CPU time is the
 steadier figure on a shared machine; wall time is what a user waits.
+--before OLDCLI runs another build in the same alternation and prints its
+ratios beside (a before/after table measured under the same load).
 """
 import argparse
 import os
@@ -70,6 +72,7 @@ def main():
     ap.add_argument("--lines", type=int, default=10**6)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp"))
+    ap.add_argument("--before", help="another build of the CLI, measured alike")
     a = ap.parse_args()
     path = os.path.join(a.dir, f"iommu-resv-bench-{a.lines}.txt")
     make_input(path, a.lines)
@@ -78,21 +81,28 @@ def main():
     times = {"sort": []}
     for name, _, _ in ROWS:
         times[name] = []
+        times["before " + name] = []
     for _ in range(a.runs):
         times["sort"].append(timed(sort, env))
         for name, args, _ in ROWS:
+            if a.before:
+                times["before " + name].append(timed([a.before] + args + [path]))
             times[name].append(timed([a.cli] + args + [path]))
     sc = statistics.median(c for c, _ in times["sort"])
     sw = statistics.median(w for _, w in times["sort"])
     print(f"{a.lines} lines ({os.path.getsize(path) / 1e6:.0f} MB), median of {a.runs} "
           f"alternating runs; floor LC_ALL=C sort -k1,1: {sc:.2f} s CPU, {sw:.2f} s wall")
-    print(f"{'work':42} {'CPU':>7} {'x sort':>7} {'wall':>7} {'x sort':>7} {'target':>7}")
+    before = f" {'before':>7}" if a.before else ""
+    print(f"{'work':42} {'CPU':>7} {'x sort':>7} {'wall':>7} {'x sort':>7} {'target':>7}{before}")
     for name, _, target in ROWS:
         c = statistics.median(x for x, _ in times[name])
         w = statistics.median(x for _, x in times[name])
         verdict = "PASS" if c / sc <= target else "FAIL"
+        if a.before:
+            b = statistics.median(x for x, _ in times["before " + name])
+            before = f" {b / sc:6.2f}x"
         print(f"{name:42} {c:6.2f}s {c / sc:6.2f}x {w:6.2f}s {w / sw:6.2f}x "
-              f"{'<= %.1fx' % target:>7} {verdict}")
+              f"{'<= %.1fx' % target:>7} {verdict}{before}")
 
 
 if __name__ == "__main__":
