@@ -417,29 +417,74 @@ static inline enum resv_type key_type(uint64_t key)
 	return (enum resv_type)(key >> 32);
 }
 
-/* @in's regions (without zero-length ones if @skip_zero) in kernel order. */
+/*
+ * Stable LSD radix sort of @v by start, a byte at a time, between @v and
+ * @tmp; the bytes all items share are skipped (one pass counts every byte
+ * position). Return: the array that holds the result.
+ */
+static struct sort_item *radix_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
+{
+	size_t count[8][256] = { { 0 } };
+
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][v[i].start >> (8 * b) & 0xff]++;
+	for (int b = 0; b < 8; b++) {
+		struct sort_item *t;
+		size_t pos = 0;
+
+		if (count[b][v[0].start >> (8 * b) & 0xff] == n)
+			continue;	/* every item has this byte */
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[b][d];
+
+			count[b][d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[b][v[i].start >> (8 * b) & 0xff]++] = v[i];
+		t = v;
+		v = tmp;
+		tmp = t;
+	}
+	return v;
+}
+
+/*
+ * @in's regions (without zero-length ones if @skip_zero) in kernel order:
+ * (start, type, later-added first). Bucketed by type, later-added first,
+ * then a stable radix sort by start keeps that order for equal starts.
+ */
 static int sorted_items(struct sort_item **out, size_t *count, const struct resv_list *in,
 			bool skip_zero)
 {
-	struct sort_item *v;
-	size_t n = 0;
+	size_t pos[RESV_TYPE_COUNT + 1] = { 0 }, n = 0;
+	struct sort_item *v, *tmp, *sorted;
 
 	if (in->count > UINT32_MAX)
 		return -ENOMEM;
 	v = malloc((in->count ? in->count : 1) * sizeof(*v));
-	if (!v)
+	tmp = malloc((in->count ? in->count : 1) * sizeof(*tmp));
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
 		return -ENOMEM;
-	for (size_t i = 0; i < in->count; i++) {
+	}
+	for (size_t i = 0; i < in->count; i++)
+		if (!(skip_zero && in->regions[i].zero_length))
+			pos[in->regions[i].type + 1]++;
+	for (int t = 0; t < RESV_TYPE_COUNT; t++)
+		pos[t + 1] += pos[t];
+	n = pos[RESV_TYPE_COUNT];
+	for (size_t i = in->count; i-- > 0;) {
 		const struct resv_region *r = &in->regions[i];
 
-		if (skip_zero && r->zero_length)
-			continue;
-		v[n].start = r->start;
-		v[n].key = kernel_key(r->type, i);
-		n++;
+		if (!(skip_zero && r->zero_length))
+			v[pos[r->type]++] = (struct sort_item){ r->start, kernel_key(r->type, i) };
 	}
-	sort_items(v, n);
-	*out = v;
+	sorted = n ? radix_sort(v, tmp, n) : v;
+	free(sorted == v ? tmp : v);
+	*out = sorted;
 	*count = n;
 	return 0;
 }
@@ -628,44 +673,6 @@ static bool order_free(const struct resv_list *in)
 	return true;
 }
 
-struct radix_item {
-	uint64_t start, last;	/* last too: the merging pass reads items in order only */
-	uint32_t index;
-};
-
-/*
- * Stable LSD radix sort of @v by start, a byte at a time, between @v and
- * @tmp; the bytes all items share are skipped (one pass counts every byte
- * position). Return: the array that holds the result.
- */
-static struct radix_item *radix_sort(struct radix_item *v, struct radix_item *tmp, size_t n)
-{
-	size_t count[8][256] = { { 0 } };
-
-	for (size_t i = 0; i < n; i++)
-		for (int b = 0; b < 8; b++)
-			count[b][v[i].start >> (8 * b) & 0xff]++;
-	for (int b = 0; b < 8; b++) {
-		struct radix_item *t;
-		size_t pos = 0;
-
-		if (count[b][v[0].start >> (8 * b) & 0xff] == n)
-			continue;	/* every item has this byte */
-		for (int d = 0; d < 256; d++) {
-			size_t c = count[b][d];
-
-			count[b][d] = pos;
-			pos += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			tmp[count[b][v[i].start >> (8 * b) & 0xff]++] = v[i];
-		t = v;
-		v = tmp;
-		tmp = t;
-	}
-	return v;
-}
-
 /* One run of merged regions of one type. */
 struct kv_run {
 	uint64_t start, last;
@@ -677,7 +684,7 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 {
 	size_t n = in->count, first[RESV_TYPE_COUNT + 1] = { 0 }, fill[RESV_TYPE_COUNT];
 	size_t nruns[RESV_TYPE_COUNT] = { 0 }, cur[RESV_TYPE_COUNT] = { 0 };
-	struct radix_item *v = NULL, *tmp = NULL;
+	struct sort_item *v = NULL, *tmp = NULL;
 	struct kv_run *runs = NULL;
 	uint32_t *run_of = NULL;
 	struct resv_list *view = NULL;
@@ -699,9 +706,7 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 		fill[t] = first[t];
 	}
 	for (size_t i = n; i-- > 0;)
-		v[fill[in->regions[i].type]++] = (struct radix_item){ in->regions[i].start,
-								       in->regions[i].last,
-								       (uint32_t)i };
+		v[fill[in->regions[i].type]++] = (struct sort_item){ in->regions[i].start, i };
 	/* Per type: sort, then one merging pass (a type's runs are stored from
 	 * first[t]: they never outnumber its regions). */
 	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
@@ -710,20 +715,21 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 
 		if (first[t + 1] == first[t])
 			continue;
-		const struct radix_item *sorted = radix_sort(v + first[t], tmp + first[t],
-							     first[t + 1] - first[t]);
+		const struct sort_item *sorted = radix_sort(v + first[t], tmp + first[t],
+							    first[t + 1] - first[t]);
 
 		for (size_t i = 0; i < first[t + 1] - first[t]; i++) {
-			const struct radix_item *x = &sorted[i];
+			uint32_t index = (uint32_t)sorted[i].key;
+			const struct resv_region *x = &in->regions[index];
 
 			/* last < UINT64_MAX here: last + 1 does not wrap. */
 			if (k && x->start <= r[k - 1].last + 1) {
 				if (x->last > r[k - 1].last)
 					r[k - 1].last = x->last;
 			} else {
-				r[k++] = (struct kv_run){ x->start, x->last, x->index, 0 };
+				r[k++] = (struct kv_run){ x->start, x->last, index, 0 };
 			}
-			run_of[x->index] = (uint32_t)(first[t] + k - 1);
+			run_of[index] = (uint32_t)(first[t] + k - 1);
 		}
 		nruns[t] = k;
 	}
