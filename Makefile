@@ -4,7 +4,8 @@
 #
 #   make demo    build, then run the main job on a bundled snapshot
 #   make check   build (release and dev = ASan+UBSan), run every test
-#   make bench   build, run the benchmark (prints figures; not a test)
+#   make bench   build, run the benchmarks (prints figures; not a test): the
+#                engine, and the calculator against LC_ALL=C sort (bench-cli.py)
 #   make check-kernel  the kernel bench: real Debian kernels under QEMU judge
 #                the tool (tests/kernel/README.md); not part of make check
 
@@ -90,6 +91,7 @@ check-valgrind: build
 bench: build
 	ninja -C $(BUILD) bench/bench-region
 	$(BUILD)/bench/bench-region
+	python3 bench/bench-cli.py $(CLI)
 
 clean:
 	rm -rf $(BUILD) $(DEV) $(FUZZ) build-kernel

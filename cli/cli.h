@@ -137,6 +137,7 @@ int load_machine(const struct opts *o, struct resv_machine **m);
 int read_file(const char *path, char **buf, size_t *len);
 /* o->kernel from the root's proc/sys/kernel/osrelease when not given. */
 void default_kernel(struct opts *o);
+void usage_input_options(FILE *f);
 void usage_machine_options(FILE *f);
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void errtryhelp(const char *cmd);

@@ -35,7 +35,7 @@ static void usage_check(FILE *f)
 	      "  ram=START-LAST[,mmio=START-LAST]...   explicit ranges\n"
 	      "  @FILE                      a JSON layout file (@-: standard input): a preset\n"
 	      "                             {\"vmm\", \"ram_size\", ...} or {\"ranges\": [...]}\n"
-	      "                             as -J prints them (docs/json.md)\n"
+	      "                             as -J prints them (iommu-resv(8))\n"
 	      "  SIZE: bytes, or a number with K, M, G or T (binary units), e.g. 16G.\n"
 	      "  amd: an AMD vCPU (QEMU moves RAM above 4G to 1 TiB when the 64-bit PCI hole\n"
 	      "  would reach the HyperTransport hole); default: on when the host's IOMMU is\n"
@@ -56,8 +56,13 @@ static void usage_check(FILE *f)
 	      "                          (preserve-config=yes|no, viommu-resv=...)\n"
 	      "     --map <dest>         draw the guest layout against the groups' regions:\n"
 	      "                          FILE.svg, - (SVG on standard output) or term (text)\n"
+	      "     --no-floppy-wa       predicted groups: a kernel without\n"
+	      "                          CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
+	      "     --page-size <size>   the kernel's page size, 4K (default), 16K or 64K: IORT\n"
+	      "                          RMRs not 64 KiB aligned are widened to its pages\n"
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
+	      " -V, --version            display version\n"
 	      "\n"
 	      "Exit status: 0 no error-level conflict, 2 an error-level conflict, 1 usage or\n"
 	      "input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);
@@ -474,11 +479,75 @@ static void print_knobs(const struct guest *g, const struct suggestions *s)
 	}
 }
 
+/*
+ * The platform vendor's documented way out of an RMRR lock, or NULL. HPE
+ * ProLiant firmware reports RMRRs for devices its "Shared Memory features"
+ * use; HPE's customer advisory c04781229 says to exclude the device's slot
+ * from them (conrep, RMRDS), after which the firmware reports no RMRR for it.
+ * The platform is the DMAR's OEM ID ("HP", "HPE").
+ */
+static const char *platform_hint(const struct resv_machine *m, const struct checked *c,
+				 char *buf, size_t size)
+{
+	const char *dev = NULL;
+
+	if (!m || c->assignable || !c->blocker || c->blocker->type != RESV_TYPE_DIRECT ||
+	    c->iommu != RESV_IOMMU_INTEL)
+		return NULL;
+	for (size_t i = 0; i < resv_machine_table_count(m); i++) {
+		const struct resv_table *t = resv_machine_table(m, i);
+
+		if (strcmp(t->signature, "DMAR") != 0 || strncmp(t->oem_id, "HP", 2) != 0)
+			continue;
+		region_origin(c->kview, c->blocker, &dev);
+		snprintf(buf, size, "HPE documents a way out for ProLiant servers (customer advisory "
+			 "c04781229): exclude the PCIe slot holding %s from the \"HP Shared Memory "
+			 "features\" (conrep's RMRDS setting for that slot; add-in cards only, on-board "
+			 "functions keep their RMRR); the firmware then "
+			 "reports no RMRR for it and, after a reboot, the device can be assigned",
+			 dev ? esc(dev) : "the device");
+		return buf;
+	}
+	return NULL;
+}
+
+/* The parameters of the root's kernel command line that change the answer. */
+static void json_cmdline(struct json *j, const char *cmdline)
+{
+	struct resv_cmdline_fact f[16];
+	size_t n = resv_cmdline_facts(cmdline, f, ARRAY_LEN(f));
+
+	json_key(j, "kernel_cmdline");
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < n && i < ARRAY_LEN(f); i++) {
+		json_open(j, NULL, '{');
+		json_key(j, "param");
+		json_str(j, f[i].param);
+		json_key(j, "effect");
+		json_str(j, f[i].effect);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
+static void text_cmdline(const char *cmdline)
+{
+	struct resv_cmdline_fact f[16];
+	size_t n = resv_cmdline_facts(cmdline, f, ARRAY_LEN(f));
+
+	if (n)
+		printf("\nKernel command line (proc/cmdline):\n");
+	for (size_t i = 0; i < n && i < ARRAY_LEN(f); i++)
+		printf("  %s: %s\n", esc(f[i].param), f[i].effect);
+}
+
 /* check -J: the guest, each group's verdict and conflicts, the suggestions. */
 static int check_json(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
 			 size_t errors, size_t warnings, const struct suggestions *sg,
-			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o)
+			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o,
+			 const char *cmdline)
 {
+	char hint[512];
 	struct json j;
 
 	json_open(&j, stdout, '{');
@@ -537,6 +606,11 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 		}
 		json_key(&j, "usable_empty");
 		json_bool(&j, c->usable_empty);
+		json_key(&j, "hints");
+		json_open(&j, NULL, '[');
+		if (platform_hint(m, c, hint, sizeof(hint)))
+			json_str(&j, hint);
+		json_close(&j, ']');
 		json_key(&j, "conflicts");
 		json_open(&j, NULL, '[');
 		for (size_t k = 0; k < c->conflicts->count; k++) {
@@ -599,6 +673,7 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 	json_close(&j, '}');
 	json_key(&j, "without_tables");
 	json_str(&j, m ? NULL : WITHOUT_TABLES);
+	json_cmdline(&j, cmdline);
 	if (m && report_firmware_assumptions(m, o, cs, ncs, &j) < 0)
 		return -ENOMEM;
 	json_close(&j, '}');
@@ -608,9 +683,10 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 /* check's text: the same, for a reader. */
 static int check_text(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
 			 size_t errors, size_t warnings, const struct suggestions *sg,
-			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o)
+			 uint64_t lowest_error, struct resv_machine *m, const struct opts *o,
+			 const char *cmdline)
 {
-	char sz[32];
+	char sz[32], hint[512];
 
 	printf("Guest %s", esc(g->spec));
 	if (g->preset && (g->cfg.vmm == RESV_GUEST_Q35 || g->cfg.vmm == RESV_GUEST_PC))
@@ -654,6 +730,8 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			       resv_type_name(c->blocker->type), c->blocker->start,
 			       c->blocker->last, esc(origin), dev ? " (device " : "",
 			       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
+			if (platform_hint(m, c, hint, sizeof(hint)))
+				printf("  hint     %s\n", hint);
 		}
 		if (c->usable_empty)
 			printf("  error    no usable IOVA: the regions cover the whole aperture\n");
@@ -690,6 +768,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 	}
 	if (!m)
 		printf("\nNote: %s\n", WITHOUT_TABLES);
+	text_cmdline(cmdline);
 	if (m && report_firmware_assumptions(m, o, cs, ncs, NULL) < 0)
 		return -ENOMEM;
 	return 0;
@@ -703,6 +782,7 @@ int cmd_check(int argc, char **argv)
 	struct opts o;
 	struct resv_system *sys = NULL;
 	struct resv_machine *m = NULL;
+	static char cmdline[4096];
 	struct checked *cs = NULL;
 	struct resv_list *all = NULL;
 	struct suggestions sg = { 0 };
@@ -817,6 +897,8 @@ int cmd_check(int argc, char **argv)
 		goto nomem;
 	} else if (resv_machine_load(m, o.sysroot, RESV_LOAD_ALL) < 0 || resv_machine_lint(m) < 0 ||
 		   resv_machine_table_count(m) == 0) {
+		/* No tables (not root): the command line still says what it changes. */
+		snprintf(cmdline, sizeof(cmdline), "%s", resv_machine_cmdline(m));
 		resv_machine_free(m);
 		m = NULL;
 	} else {
@@ -973,8 +1055,10 @@ int cmd_check(int argc, char **argv)
 			goto out;
 	}
 	rc = map_to_stdout(o.map) ? 0 :
-	     o.json ? check_json(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o) :
-		      check_text(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o);
+	     o.json ? check_json(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o,
+				 m ? resv_machine_cmdline(m) : cmdline) :
+		      check_text(&g, strict, cs, ncs, errors, warnings, &sg, lowest_error, m, &o,
+				 m ? resv_machine_cmdline(m) : cmdline);
 	if (rc < 0)
 		goto nomem;
 	status = errors ? EXIT_CONFLICT : EXIT_OK;

@@ -34,10 +34,9 @@ static void usage_predict(FILE *f)
 	      "                          kernel, else the newest)\n"
 	      "     --view <view>        kernel (default), resolved or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
+	      "                          (START-LAST: hex, decimal or sizes: 0-512G)\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
-	      "     --format <fmt>       table (default) or sysfs\n"
-	      "     --kernel-version <X.Y>  predict with this kernel's rules (default: the\n"
-	      "                           root's kernel, else the newest)\n", f);
+	      "     --format <fmt>       table (default) or sysfs\n", f);
 	usage_common_options(f);
 }
 
@@ -47,7 +46,8 @@ static void usage_explain(FILE *f)
 	      " " PROG " explain [options] DEVICE\n"
 	      "\n"
 	      "A PCI device's reserved regions with their provenance (table entry, scope, rule),\n"
-	      "its group's regions, and whether VFIO can take the device (SPEC §5).\n"
+	      "its group's regions, and whether VFIO can take the device (the kernel's\n"
+	      "require_direct from v6.6, Intel's RMRR lock before it, MSI isolation).\n"
 	      "DEVICE is dddd:bb:dd.f or bb:dd.f.\n"
 	      "\n"
 	      "Options:\n", f);

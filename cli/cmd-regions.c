@@ -24,6 +24,7 @@ static void usage(FILE *f)
 	      "Options:\n"
 	      "     --view <view>        kernel, resolved (default) or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [0-0xffffffffffff]\n"
+	      "                          (START-LAST: hex, decimal or sizes: 0-512G)\n"
 	      "     --strict             usable view: exclude direct-relaxable regions too\n"
 	      "     --format <fmt>       table (default) or sysfs (the kernel's line format;\n"
 	      "                          implies --view kernel unless --view is given)\n", f);

@@ -16,8 +16,8 @@ static void usage(FILE *f)
 	      "them: every finding has a stable id, a severity, the table and byte offset.\n"
 	      "\n"
 	      "Options:\n", f);
-	usage_machine_options(f);
-	fputs(" -J, --json               JSON output (docs/json.md)\n"
+	usage_input_options(f);
+	fputs(" -J, --json               JSON output (iommu-resv(8), JSON)\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"
 	      "\nSee iommu-resv(8).\n", f);
@@ -99,7 +99,32 @@ static void print_path(const struct resv_value *path)
  * array of objects below it, one element a line, labelled with the array's
  * name in the singular ("scopes" -> "scope").
  */
-static void print_object(const struct resv_value *obj, const char *label, int depth)
+/*
+ * The function a DMAR device scope names, after its path: "-> BDF (how)",
+ * with the reason when there is one (the fallback), or "-> none: why"
+ * (resv_machine_dmar_scope()). Without PCI functions "-> unresolved", said
+ * once for the table, not on every line (print_table_text).
+ */
+static size_t unresolved_scopes;	/* in the table being printed */
+
+static void print_scope_target(const struct resv_machine *m, const struct resv_value *off)
+{
+	struct resv_scope_target t;
+
+	if (!off || resv_machine_dmar_scope(m, off->u, &t) < 0)
+		return;
+	if (*t.bdf)
+		printf("  -> %s (%s)", t.bdf, resv_scope_match_name(t.match));
+	else
+		printf("  -> %s", resv_scope_match_name(t.match));
+	if (t.match == RESV_SCOPE_UNRESOLVED)
+		unresolved_scopes++;
+	if (*t.reason && (t.match != RESV_SCOPE_UNRESOLVED || resv_machine_device_count(m)))
+		printf(": %s", t.reason);
+}
+
+static void print_object(const struct resv_machine *m, const struct resv_value *obj,
+			 const char *label, int depth)
 {
 	const struct resv_value *off = resv_value_get(obj, "offset");
 	const struct resv_value *type = resv_value_get(obj, "type");
@@ -122,6 +147,8 @@ static void print_object(const struct resv_value *obj, const char *label, int de
 		if (strcmp(v->key, "path") == 0) {
 			fputs("  path ", stdout);
 			print_path(v);
+			if (resv_value_get(obj, "scope_type"))
+				print_scope_target(m, off);
 		} else if (v->kind == RESV_VALUE_ARRAY && (v->n == 0 || is_scalar(&v->items[0]))) {
 			printf("  %s ", v->key);
 			for (size_t k = 0; k < v->n; k++) {
@@ -148,11 +175,11 @@ static void print_object(const struct resv_value *obj, const char *label, int de
 		snprintf(singular, sizeof(singular), "%.*s", (int)(len > 1 && v->key[len - 1] == 's' ?
 								    len - 1 : len), v->key);
 		for (size_t k = 0; k < v->n; k++)
-			print_object(&v->items[k], singular, depth + 1);
+			print_object(m, &v->items[k], singular, depth + 1);
 	}
 }
 
-static void print_table_text(const struct resv_table *t)
+static void print_table_text(const struct resv_machine *m, const struct resv_table *t)
 {
 	const struct resv_value *entries = resv_value_get(t->body, "entries");
 
@@ -179,8 +206,15 @@ static void print_table_text(const struct resv_table *t)
 	}
 	if (any)
 		putchar('\n');
+	unresolved_scopes = 0;
 	for (size_t i = 0; entries && i < entries->n; i++)
-		print_object(&entries->items[i], NULL, 0);
+		print_object(m, &entries->items[i], NULL, 0);
+	if (unresolved_scopes && !resv_machine_device_count(m))
+		fputs("  unresolved: no PCI functions were loaded (--lspci FILE, or a --sysroot with\n"
+		      "  sys/bus/pci/devices). A longer path goes through bridges whose secondary buses\n"
+		      "  are in their config space; a one-element path names start_bus:device.function\n"
+		      "  if that function exists, by its path from a root bus, else by the kernel's\n"
+		      "  one-element workaround (dmar.c dmar_match_pci_path).\n", stdout);
 }
 
 static void print_diags_text(const struct resv_diags *d)
@@ -200,7 +234,30 @@ static void print_diags_text(const struct resv_diags *d)
 	}
 }
 
-static void json_value(struct json *j, const struct resv_value *v)
+static void json_value(struct json *j, const struct resv_machine *m, const struct resv_value *v);
+
+/* "target": what a DMAR device scope names (docs/json.md). */
+static void json_scope_target(struct json *j, const struct resv_machine *m,
+			      const struct resv_value *scope)
+{
+	const struct resv_value *off = resv_value_get(scope, "offset");
+	struct resv_scope_target t;
+
+	if (!off || resv_machine_dmar_scope(m, off->u, &t) < 0)
+		return;
+	json_key(j, "target");
+	json_open(j, NULL, '{');
+	json_key(j, "match");
+	json_str(j, resv_scope_match_name(t.match));
+	json_key(j, "bdf");
+	json_str(j, *t.bdf ? t.bdf : NULL);
+	json_key(j, "reason");
+	json_str(j, *t.reason ? t.reason : NULL);
+	json_close(j, '}');
+}
+
+/* @m: the machine whose DMAR scopes are resolved; NULL outside the DMAR. */
+static void json_value(struct json *j, const struct resv_machine *m, const struct resv_value *v)
 {
 	switch (v->kind) {
 	case RESV_VALUE_UINT:
@@ -221,8 +278,10 @@ static void json_value(struct json *j, const struct resv_value *v)
 		for (size_t i = 0; i < v->n; i++) {
 			if (v->kind == RESV_VALUE_OBJECT)
 				json_key(j, v->items[i].key);
-			json_value(j, &v->items[i]);
+			json_value(j, m, &v->items[i]);
 		}
+		if (m && v->kind == RESV_VALUE_OBJECT && resv_value_get(v, "scope_type"))
+			json_scope_target(j, m, v);
 		json_close(j, v->kind == RESV_VALUE_OBJECT ? '}' : ']');
 		break;
 	}
@@ -262,7 +321,8 @@ static void print_json(const struct resv_machine *m)
 		json_str(&j, t->where);
 		for (size_t k = 0; k < t->body->n; k++) {
 			json_key(&j, t->body->items[k].key);
-			json_value(&j, &t->body->items[k]);
+			json_value(&j, strcmp(t->signature, "DMAR") == 0 ? m : NULL,
+				   &t->body->items[k]);
 		}
 		json_close(&j, '}');
 	}
@@ -296,7 +356,7 @@ int cmd_tables(int argc, char **argv)
 		for (size_t i = 0; i < resv_machine_table_count(m); i++) {
 			if (i)
 				putchar('\n');
-			print_table_text(resv_machine_table(m, i));
+			print_table_text(m, resv_machine_table(m, i));
 		}
 		print_diags_text(resv_machine_diags(m));
 	}

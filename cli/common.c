@@ -30,7 +30,7 @@ void warnx_(const char *fmt, ...)
 void usage_common_options(FILE *f)
 {
 	fputs(" -J, --json               JSON output\n"
-	      " -o, --output <list>      output columns\n"
+	      " -o, --output <list>      output columns (+list: added to the default ones)\n"
 	      " -r, --raw                raw output\n"
 	      " -n, --noheadings         don't print headings\n"
 	      " -b, --bytes              sizes in bytes\n"
@@ -45,15 +45,21 @@ void errtryhelp(const char *cmd)
 	fprintf(stderr, "Try '" PROG " %s --help' for more information.\n", cmd);
 }
 
-/* The options of the commands that read firmware. */
-void usage_machine_options(FILE *f)
+/* Where the commands that read firmware read it from. */
+void usage_input_options(FILE *f)
 {
 	fputs("     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --table <file>       a DMAR, IVRS, IORT or VIOT table, binary or acpidump\n"
 	      "                          (repeatable; replaces sys/firmware/acpi/tables)\n"
 	      "     --lspci <file>       PCI functions from an lspci -xxx dump (replaces\n"
-	      "                          sys/bus/pci/devices)\n"
-	      "     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
+	      "                          sys/bus/pci/devices)\n", f);
+}
+
+/* The options of the commands that predict from firmware: input and model. */
+void usage_machine_options(FILE *f)
+{
+	usage_input_options(f);
+	fputs("     --no-floppy-wa       a kernel without CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
 	      "     --assume <key=value> what no table says (repeatable): preserve-config=yes|no\n"
 	      "                          (PCI host bridge _DSM 5; IORT RMRs), viommu-resv=\n"
 	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n"
@@ -106,7 +112,45 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-/* START-LAST, both inclusive. */
+/*
+ * One bound of START-LAST: hex (0x) or decimal, or a size with K, M, G or T
+ * (binary units, as --guest takes them). A LAST with a unit is where the
+ * range ends, so its last byte is one below: 0-512G is 0x0-0x7fffffffff.
+ */
+static int parse_bound(const char *s, bool last, uint64_t *v)
+{
+	size_t len = strlen(s);
+	uint64_t mul = 0, n;
+	char buf[64];
+
+	switch (len ? s[len - 1] : 0) {
+	case 'K': case 'k': mul = 1ull << 10; break;
+	case 'M': case 'm': mul = 1ull << 20; break;
+	case 'G': case 'g': mul = 1ull << 30; break;
+	case 'T': case 't': mul = 1ull << 40; break;
+	}
+	if (!mul)
+		return parse_u64(s, v);
+	if (len - 1 >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len - 1);
+	buf[len - 1] = '\0';
+	if (parse_u64(buf, &n) < 0)
+		return -EINVAL;
+	if (!last) {
+		if (n > UINT64_MAX / mul)
+			return -EINVAL;
+		*v = n * mul;
+		return 0;
+	}
+	/* n * mul - 1 without overflow: 16777216T - 1 is UINT64_MAX. */
+	if (n == 0 || n - 1 > (UINT64_MAX - (mul - 1)) / mul)
+		return -EINVAL;
+	*v = (n - 1) * mul + (mul - 1);
+	return 0;
+}
+
+/* START-LAST, both inclusive (parse_bound for sizes with units). */
 int parse_range_arg(const char *s, struct resv_range *r)
 {
 	char buf[64];
@@ -116,7 +160,7 @@ int parse_range_arg(const char *s, struct resv_range *r)
 		return -EINVAL;
 	memcpy(buf, s, (size_t)(dash - s));
 	buf[dash - s] = '\0';
-	if (parse_u64(buf, &r->start) < 0 || parse_u64(dash + 1, &r->last) < 0)
+	if (parse_bound(buf, false, &r->start) < 0 || parse_bound(dash + 1, true, &r->last) < 0)
 		return -EINVAL;
 	return r->start <= r->last ? 0 : -EINVAL;
 }
@@ -268,7 +312,7 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 			break;
 		case OPT_APERTURE:
 			if (parse_range_arg(optarg, &o->aperture) < 0) {
-				warnx_("%s: bad --aperture '%s': expected START-LAST, START <= LAST, hex (0x) or decimal",
+				warnx_("%s: bad --aperture '%s': expected START-LAST, START <= LAST, hex (0x), decimal or a size with K, M, G or T (0-512G)",
 				       cmd, optarg);
 				errtryhelp(cmd);
 				return EXIT_FAIL;
@@ -341,12 +385,18 @@ int read_file(const char *path, char **buf, size_t *len)
 
 	if (!f)
 		return -errno;
+	if (fstat(fileno(f), &st) < 0)
+		st.st_mode = 0;
 	/* fopen() opens a directory; fread() would then fail with EISDIR. */
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (S_ISDIR(st.st_mode)) {
 		if (f != stdin)
 			fclose(f);
 		return -EISDIR;
 	}
+	/* A regular file is read in one go into a buffer of its size (a
+	 * calculator input can be tens of megabytes). */
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX / 4)
+		cap = (size_t)st.st_size + 1;
 	b = malloc(cap);
 	while (b) {
 		size_t r = fread(b + n, 1, cap - n, f);

@@ -55,11 +55,11 @@ void list_columns(FILE *f, unsigned int allowed)
 			fprintf(f, " %8s  %s\n", infos[c].name, infos[c].help);
 }
 
+/* Append the columns of @list to t->cols. */
 static int parse_columns(struct table *t, const char *list, unsigned int allowed)
 {
 	const char *p = list;
 
-	t->ncols = 0;
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		int found = -1;
@@ -89,14 +89,14 @@ int table_new(struct table **out, const struct opts *o, const char *name,
 		return -ENOMEM;
 	t->o = o;
 	t->last_group = -1;
-	if (o->columns) {
-		if (parse_columns(t, o->columns, allowed) < 0) {
-			free(t);
-			return -EINVAL;
-		}
-	} else {
+	/* "+LIST" adds to the default columns (util-linux lsblk -o +COL). */
+	if (!o->columns || *o->columns == '+') {
 		memcpy(t->cols, defaults, ndefaults * sizeof(*defaults));
 		t->ncols = ndefaults;
+	}
+	if (o->columns && parse_columns(t, o->columns + (*o->columns == '+'), allowed) < 0) {
+		free(t);
+		return -EINVAL;
 	}
 	if (o->json) {
 		json_open(&t->j, stdout, '{');
@@ -116,6 +116,8 @@ int table_new(struct table **out, const struct opts *o, const char *name,
 	 * same as in every other line the tool prints. */
 	scols_table_enable_noencoding(t->tb, 1);
 	scols_table_enable_noheadings(t->tb, o->noheadings);
+	/* No blanks after a line's last cell (a group's line has no region cells). */
+	scols_table_enable_minout(t->tb, 1);
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct colinfo *ci = &infos[t->cols[i]];
 		int flags = o->raw ? ci->flags & ~SCOLS_FL_WRAP : ci->flags;
@@ -343,13 +345,44 @@ char *esc_dup(const char *s)
 	return d;
 }
 
+static bool is_group_column(enum column c)
+{
+	return c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES;
+}
+
+enum line_cells { CELLS_ALL, CELLS_GROUP, CELLS_ROW };
+
+/* One text line with the cells @which selects, the others left empty. */
+static int add_line(struct table *t, enum line_cells which, const struct resv_group *g,
+		    const struct resv_list *list, const struct resv_region *r,
+		    const struct resv_range *range)
+{
+	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
+
+	if (!ln)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->ncols; i++) {
+		enum column c = t->cols[i];
+		char *text;
+
+		if (which != CELLS_ALL && is_group_column(c) != (which == CELLS_GROUP))
+			continue;
+		text = cell_text(t, c, g, list, r, range);
+		if (text && scols_line_refer_data(ln, i, text) < 0) {
+			free(text);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int add_row(struct table *t, const struct resv_group *g,
 		   const struct resv_list *list, const struct resv_region *r,
 		   const struct resv_range *range)
 {
-	struct libscols_line *ln;
-	/* In a readable table a group's cells show on its first row only. */
 	bool first_of_group = !g || g->id != t->last_group;
+	bool devices_col = false, row_cols = false;
+	int rc;
 
 	t->any_row = true;
 	if (g)
@@ -359,30 +392,35 @@ static int add_row(struct table *t, const struct resv_group *g,
 		for (size_t i = 0; i < t->ncols; i++) {
 			enum column c = t->cols[i];
 
-			if (t->inner && (c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES))
+			if (t->inner && is_group_column(c))
 				continue;
 			json_cell(t, c, g, list, r, range);
 		}
 		json_close(&t->j, '}');
 		return 0;
 	}
-	ln = scols_table_new_line(t->tb, NULL);
-	if (!ln)
-		return -ENOMEM;
 	for (size_t i = 0; i < t->ncols; i++) {
-		enum column c = t->cols[i];
-		bool group_cell = c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES;
-		char *text;
-
-		if (group_cell && !first_of_group && !t->o->raw)
-			continue;
-		text = cell_text(t, c, g, list, r, range);
-		if (text && scols_line_refer_data(ln, i, text) < 0) {
-			free(text);
-			return -ENOMEM;
-		}
+		devices_col |= t->cols[i] == COL_DEVICES;
+		row_cols |= !is_group_column(t->cols[i]);
 	}
-	return 0;
+	/* Raw output is for scripts: every line whole. */
+	if (t->o->raw)
+		return add_line(t, CELLS_ALL, g, list, r, range);
+	/*
+	 * With the devices shown, a group's cells take a line of their own and
+	 * its regions the lines below: regions belong to the group, not to the
+	 * device that would share their line (issue 12 item 12). Else the
+	 * group's cells show on its first row only.
+	 */
+	if (devices_col && row_cols) {
+		if (first_of_group) {
+			rc = add_line(t, CELLS_GROUP, g, list, r, range);
+			if (rc < 0)
+				return rc;
+		}
+		return range ? add_line(t, CELLS_ROW, g, list, r, range) : 0;
+	}
+	return add_line(t, first_of_group ? CELLS_ALL : CELLS_ROW, g, list, r, range);
 }
 
 int table_add_region(struct table *t, const struct resv_group *group,

@@ -711,6 +711,41 @@ size_t resv_machine_table_count(const struct resv_machine *m);
 /** resv_machine_table() - table @i in load order, borrowed; NULL if out of range. */
 const struct resv_table *resv_machine_table(const struct resv_machine *m, size_t i);
 
+/* How a DMAR device scope resolves to a PCI function (resv_machine_dmar_scope()). */
+enum resv_scope_match {
+	RESV_SCOPE_PATH,	/* endpoint, bridge: from a root bus down the path (dmar_match_pci_path) */
+	RESV_SCOPE_FALLBACK,	/* endpoint, bridge: the kernel's one-element workaround */
+	RESV_SCOPE_SOURCE_ID,	/* IOAPIC, HPET: the requester ID interrupt remapping computes */
+	RESV_SCOPE_ACPI,	/* ACPI namespace device: start bus and first element, as given */
+	RESV_SCOPE_NONE,	/* the path leads to no function; the reason says why */
+	RESV_SCOPE_UNRESOLVED,	/* the PCI functions the path needs were not loaded */
+};
+
+/* resv_scope_match_name() - "path", "fallback", "source-id", "acpi", "none", "unresolved". */
+const char *resv_scope_match_name(enum resv_scope_match match);
+
+struct resv_scope_target {
+	enum resv_scope_match match;
+	char bdf[13];		/* "dddd:bb:dd.f"; "" for NONE and UNRESOLVED */
+	char reason[320];	/* for FALLBACK, NONE, UNRESOLVED: one sentence; else "" */
+};
+
+/**
+ * resv_machine_dmar_scope() - the PCI function the DMAR device scope at
+ * byte @offset of the DMAR names, from the PCI functions loaded so far.
+ * Endpoint and bridge scopes are matched as the kernel matches them (from
+ * a root bus through each bridge's secondary bus; else, for a one-element
+ * path, its workaround); IOAPIC and HPET scopes give the source ID the
+ * interrupt remapping code walks the path to (irq_remapping.c
+ * ir_parse_one_ioapic_scope), from the table alone for one element; ACPI
+ * namespace scopes give their start bus and first element. A path through
+ * bridges cannot be resolved without PCI functions: UNRESOLVED says so.
+ * Return: 0 with *@out set; -ENOENT when no DMAR was loaded or no device
+ * scope starts at @offset.
+ */
+int resv_machine_dmar_scope(const struct resv_machine *m, size_t offset,
+			    struct resv_scope_target *out);
+
 /** resv_machine_device_count() - PCI functions loaded. */
 size_t resv_machine_device_count(const struct resv_machine *m);
 
@@ -872,6 +907,32 @@ int resv_assign_verdict(const struct resv_list *regions, enum resv_iommu iommu,
  */
 int resv_machine_msi_verdict(const struct resv_machine *m, const char *const *devices, size_t n,
 			     unsigned int kernel, struct resv_verdict *v);
+
+/* A kernel command-line parameter that changes the answer (resv_cmdline_facts()). */
+struct resv_cmdline_fact {
+	char param[64];		/* as it took effect, e.g. "intel_iommu=igfx_off" */
+	const char *effect;	/* what it changes: one static sentence citing the kernel */
+};
+
+/**
+ * resv_cmdline_facts() - the parameters of kernel command line @cmdline that
+ * change what this library predicts or concludes, as the kernel's parsers
+ * apply them in order (a later intel_iommu=on undoes intel_iommu=off):
+ * iommu=off (x86), intel_iommu=off, amd_iommu=off, iommu=pt or
+ * iommu.passthrough=1, intel_iommu=igfx_off, intel_iommu=relax_rmrr (an
+ * out-of-tree patch's), amd_iommu=pgtbl_v2, intremap=off,
+ * vfio_iommu_type1.allow_unsafe_interrupts=1; in that order, each once.
+ * @cmdline may be NULL.
+ * Return: how many there are (at most 9); the first @max are written to @out.
+ */
+size_t resv_cmdline_facts(const char *cmdline, struct resv_cmdline_fact *out, size_t max);
+
+/**
+ * resv_machine_cmdline() - the kernel command line the machine's rules
+ * read (resv_machine_set_cmdline(), or the root's proc/cmdline), borrowed;
+ * "" when unknown.
+ */
+const char *resv_machine_cmdline(const struct resv_machine *m);
 
 /**
  * resv_machine_set_cmdline() - the kernel command line the rules read

@@ -12,13 +12,18 @@
 
 /*
  * Sources are shared between a list and the views built from it, so a view
- * costs no string copies. Each source is its own allocation: pointers handed
- * out by resv_list_source() stay valid while the pool grows.
+ * costs no string copies. Sources are carved from chunks that never move:
+ * pointers handed out by resv_list_source() stay valid while the pool grows.
  */
+struct pool_chunk;
+
 struct source_pool {
 	unsigned int refs;
 	size_t count, cap;
 	struct resv_source **v;
+	/* Where the sources and their strings live: chunks that never move,
+	 * newest first, so a source costs no malloc of its own. */
+	struct pool_chunk *chunk;
 };
 
 /*
@@ -61,6 +66,17 @@ struct sort_item {
 	uint64_t key;
 };
 void sort_items(struct sort_item *v, size_t n);
+
+/*
+ * The two ways region.c builds the kernel view (resv_list_kernel_view picks):
+ * the exact replay of the kernel's insertions, for any list, and a radix
+ * sort with one merging pass per type, for lists where insertion order
+ * cannot matter (no region ends at UINT64_MAX, none is zero-length; the
+ * quirks are then 0). The property test holds them equal.
+ */
+int list_kernel_view_replay(struct resv_list **out, const struct resv_list *in,
+			    unsigned int *quirks);
+int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in);
 
 /* rankset.c: a set of ranks [0, n) with ordered neighbours. */
 #define RANKSET_MAX_LEVELS 7	/* 64^6 > 2^32 ranks */

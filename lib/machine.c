@@ -12,6 +12,7 @@
 
 #include "acpidump.h"
 #include "aml.h"
+#include "cmdline.h"
 #include "madt.h"
 #include "describe.h"
 #include "predict.h"
@@ -125,6 +126,11 @@ RESV_EXPORT int resv_machine_set_cmdline(struct resv_machine *m, const char *cmd
 	return 0;
 }
 
+RESV_EXPORT const char *resv_machine_cmdline(const struct resv_machine *m)
+{
+	return m->cmdline;
+}
+
 RESV_EXPORT size_t resv_machine_table_count(const struct resv_machine *m)
 {
 	return m->ntables;
@@ -133,6 +139,34 @@ RESV_EXPORT size_t resv_machine_table_count(const struct resv_machine *m)
 RESV_EXPORT const struct resv_table *resv_machine_table(const struct resv_machine *m, size_t i)
 {
 	return i < m->ntables ? &m->tables[i] : NULL;
+}
+
+RESV_EXPORT const char *resv_scope_match_name(enum resv_scope_match match)
+{
+	switch (match) {
+	case RESV_SCOPE_PATH: return "path";
+	case RESV_SCOPE_FALLBACK: return "fallback";
+	case RESV_SCOPE_SOURCE_ID: return "source-id";
+	case RESV_SCOPE_ACPI: return "acpi";
+	case RESV_SCOPE_UNRESOLVED: return "unresolved";
+	default: return "none";
+	}
+}
+
+RESV_EXPORT int resv_machine_dmar_scope(const struct resv_machine *m, size_t offset,
+					struct resv_scope_target *out)
+{
+	for (size_t i = 0; m->dmar && i < m->dmar->nentries; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[i];
+
+		for (size_t s = 0; s < e->nscopes; s++) {
+			if (e->scopes[s].offset != offset)
+				continue;
+			dmar_scope_resolve(&m->topo, e->segment, &e->scopes[s], out);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 RESV_EXPORT size_t resv_machine_device_count(const struct resv_machine *m)
@@ -1793,59 +1827,6 @@ RESV_EXPORT int resv_assign_verdict(const struct resv_list *regions, enum resv_i
 
 /* ------------------------------------------------------------------------ */
 /* MSI isolation: VFIO's interrupt condition                                */
-
-/*
- * A kernel parameter's value on the command line, or NULL: the last
- * occurrence wins, as parse_args() applies them in order.
- */
-static const char *cmdline_value(const char *cmdline, const char *name, size_t *len)
-{
-	const char *found = NULL;
-	size_t nlen = strlen(name);
-
-	for (const char *p = cmdline; *p;) {
-		size_t w;
-
-		p += strspn(p, " \t\n");
-		w = strcspn(p, " \t\n");
-		if (w > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
-			found = p + nlen + 1;
-			*len = w - nlen - 1;
-		}
-		p += w;
-	}
-	return found;
-}
-
-/* kstrtobool (lib/kstrtox.c): y, Y, t, T, 1, "on" are true. */
-static bool cmdline_true(const char *cmdline, const char *name)
-{
-	size_t len = 0;
-	const char *v = cmdline_value(cmdline, name, &len);
-
-	if (!v || !len)
-		return false;
-	return strchr("yYtT1", v[0]) || (len >= 2 && (v[0] == 'o' || v[0] == 'O') &&
-					  (v[1] == 'n' || v[1] == 'N'));
-}
-
-/* "intremap=off" (arch/x86 irq_remapping.c setup_irqremap): a comma list. */
-static bool intremap_off(const char *cmdline)
-{
-	size_t len = 0;
-	const char *v = cmdline_value(cmdline, "intremap", &len);
-
-	for (size_t i = 0; v && i < len;) {
-		size_t w = strcspn(v + i, ",");
-
-		if (w > len - i)
-			w = len - i;
-		if (w == 3 && strncmp(v + i, "off", 3) == 0)
-			return true;
-		i += w + 1;
-	}
-	return false;
-}
 
 /* Is the machine an Arm one (MSIs through the GIC)? */
 static bool machine_is_arm(const struct resv_machine *m)

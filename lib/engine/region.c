@@ -55,17 +55,76 @@ RESV_EXPORT bool resv_type_is_relaxable(enum resv_type type)
 /* ------------------------------------------------------------------------ */
 /* Source pool                                                               */
 
+struct pool_chunk {
+	struct pool_chunk *prev;
+	size_t size, used;
+	_Alignas(8) char data[];
+};
+
+#define POOL_CHUNK_MAX	(4 * 1024 * 1024)
+
 static void pool_put(struct source_pool *p)
 {
 	if (!p || --p->refs > 0)
 		return;
-	for (size_t i = 0; i < p->count; i++)
-		free(p->v[i]);
+	while (p->chunk) {
+		struct pool_chunk *c = p->chunk;
+
+		p->chunk = c->prev;
+		free(c);
+	}
 	free(p->v);
 	free(p);
 }
 
-/* Add a source; *id receives its id. Strings are copied into one block. */
+/* Forget the sources from @n on, and give their memory back. */
+static void pool_truncate(struct source_pool *p, size_t n)
+{
+	if (n >= p->count)
+		return;
+	/* Sources are carved in order: the first one dropped marks the top. */
+	char *top = (char *)p->v[n];
+
+	while (p->chunk && !(top >= p->chunk->data && top <= p->chunk->data + p->chunk->used)) {
+		struct pool_chunk *c = p->chunk;
+
+		p->chunk = c->prev;
+		free(c);
+	}
+	if (p->chunk)
+		p->chunk->used = (size_t)(top - p->chunk->data);
+	p->count = n;
+}
+
+/* @size bytes, 8-aligned, from the newest chunk or a new one. */
+static void *pool_carve(struct source_pool *p, size_t size)
+{
+	struct pool_chunk *c = p->chunk;
+
+	size = (size + 7) & ~(size_t)7;
+	if (!c || c->size - c->used < size) {
+		/* The first chunk holds just this source and each next one is
+		 * twice as large, up to 4 MiB: a small list wastes nothing, a
+		 * list of millions of sources makes a few dozen mallocs. */
+		size_t want = !c ? 0 : c->size < POOL_CHUNK_MAX ? c->size * 2 : POOL_CHUNK_MAX;
+
+		if (want < size)
+			want = size;
+		if (want > SIZE_MAX - sizeof(*c))
+			return NULL;
+		c = malloc(sizeof(*c) + want);
+		if (!c)
+			return NULL;
+		c->prev = p->chunk;
+		c->size = want;
+		c->used = 0;
+		p->chunk = c;
+	}
+	c->used += size;
+	return c->data + c->used - size;
+}
+
+/* Add a source; *id receives its id. Strings are copied beside it. */
 static int pool_add(struct source_pool *p, const char *origin,
 		    const char *device, uint32_t *id)
 {
@@ -85,8 +144,11 @@ static int pool_add(struct source_pool *p, const char *origin,
 
 	size_t olen = strlen(origin) + 1;
 	size_t dlen = device ? strlen(device) + 1 : 0;
-	struct resv_source *s = malloc(sizeof(*s) + olen + dlen);
+	struct resv_source *s;
 
+	if (olen > SIZE_MAX / 4 || dlen > SIZE_MAX / 4)
+		return -ENOMEM;
+	s = pool_carve(p, sizeof(*s) + olen + dlen);
 	if (!s)
 		return -ENOMEM;
 	char *text = (char *)(s + 1);
@@ -158,8 +220,7 @@ struct list_mark list_mark(const struct resv_list *l)
 
 void list_rollback(struct resv_list *l, const struct list_mark *mark)
 {
-	while (l->pool->count > mark->nsources)
-		free(l->pool->v[--l->pool->count]);
+	pool_truncate(l->pool, mark->nsources);
 	l->count = mark->count;
 	l->ncontrib = mark->ncontrib;
 }
@@ -310,8 +371,7 @@ RESV_EXPORT int resv_list_append(struct resv_list *dst,
 	}
 	return 0;
 undo:
-	while (dst->pool->count > pool_count)
-		free(dst->pool->v[--dst->pool->count]);
+	pool_truncate(dst->pool, pool_count);
 	dst->count = count;
 	dst->ncontrib = ncontrib;
 	return rc;
@@ -357,29 +417,74 @@ static inline enum resv_type key_type(uint64_t key)
 	return (enum resv_type)(key >> 32);
 }
 
-/* @in's regions (without zero-length ones if @skip_zero) in kernel order. */
+/*
+ * Stable LSD radix sort of @v by start, a byte at a time, between @v and
+ * @tmp; the bytes all items share are skipped (one pass counts every byte
+ * position). Return: the array that holds the result.
+ */
+static struct sort_item *radix_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
+{
+	size_t count[8][256] = { { 0 } };
+
+	for (size_t i = 0; i < n; i++)
+		for (int b = 0; b < 8; b++)
+			count[b][v[i].start >> (8 * b) & 0xff]++;
+	for (int b = 0; b < 8; b++) {
+		struct sort_item *t;
+		size_t pos = 0;
+
+		if (count[b][v[0].start >> (8 * b) & 0xff] == n)
+			continue;	/* every item has this byte */
+		for (int d = 0; d < 256; d++) {
+			size_t c = count[b][d];
+
+			count[b][d] = pos;
+			pos += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[b][v[i].start >> (8 * b) & 0xff]++] = v[i];
+		t = v;
+		v = tmp;
+		tmp = t;
+	}
+	return v;
+}
+
+/*
+ * @in's regions (without zero-length ones if @skip_zero) in kernel order:
+ * (start, type, later-added first). Bucketed by type, later-added first,
+ * then a stable radix sort by start keeps that order for equal starts.
+ */
 static int sorted_items(struct sort_item **out, size_t *count, const struct resv_list *in,
 			bool skip_zero)
 {
-	struct sort_item *v;
-	size_t n = 0;
+	size_t pos[RESV_TYPE_COUNT + 1] = { 0 }, n = 0;
+	struct sort_item *v, *tmp, *sorted;
 
 	if (in->count > UINT32_MAX)
 		return -ENOMEM;
 	v = malloc((in->count ? in->count : 1) * sizeof(*v));
-	if (!v)
+	tmp = malloc((in->count ? in->count : 1) * sizeof(*tmp));
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
 		return -ENOMEM;
-	for (size_t i = 0; i < in->count; i++) {
+	}
+	for (size_t i = 0; i < in->count; i++)
+		if (!(skip_zero && in->regions[i].zero_length))
+			pos[in->regions[i].type + 1]++;
+	for (int t = 0; t < RESV_TYPE_COUNT; t++)
+		pos[t + 1] += pos[t];
+	n = pos[RESV_TYPE_COUNT];
+	for (size_t i = in->count; i-- > 0;) {
 		const struct resv_region *r = &in->regions[i];
 
-		if (skip_zero && r->zero_length)
-			continue;
-		v[n].start = r->start;
-		v[n].key = kernel_key(r->type, i);
-		n++;
+		if (!(skip_zero && r->zero_length))
+			v[pos[r->type]++] = (struct sort_item){ r->start, kernel_key(r->type, i) };
 	}
-	sort_items(v, n);
-	*out = v;
+	sorted = n ? radix_sort(v, tmp, n) : v;
+	free(sorted == v ? tmp : v);
+	*out = sorted;
 	*count = n;
 	return 0;
 }
@@ -440,9 +545,8 @@ static uint32_t find_head(uint32_t *parent, uint32_t r)
  * type finds neighbours; union-find remembers which region each input
  * ended up in.
  */
-RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
-				      const struct resv_list *in,
-				      unsigned int *quirks)
+int list_kernel_view_replay(struct resv_list **out, const struct resv_list *in,
+			    unsigned int *quirks)
 {
 	struct resv_list *view = NULL;
 	struct sort_item *items = NULL;
@@ -551,6 +655,136 @@ out:
 		*quirks = q;
 	*out = view;
 	return 0;
+}
+
+/*
+ * Insertion order matters to the kernel's list only through the wrap of
+ * last + 1 (a region ending at UINT64_MAX) and through zero-length regions
+ * (docs/design.md). Without them the list of each type is the union of
+ * its regions, merged while next.start <= last + 1, in (start, type)
+ * order, and its head (the region that keeps its prot) is the first in
+ * (start, later-added first) order.
+ */
+static bool order_free(const struct resv_list *in)
+{
+	for (size_t i = 0; i < in->count; i++)
+		if (in->regions[i].zero_length || in->regions[i].last == UINT64_MAX)
+			return false;
+	return true;
+}
+
+/* One run of merged regions of one type. */
+struct kv_run {
+	uint64_t start, last;
+	uint32_t head;		/* input index of the region that keeps its prot */
+	uint32_t out;		/* its position in the view */
+};
+
+int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
+{
+	size_t n = in->count, first[RESV_TYPE_COUNT + 1] = { 0 }, fill[RESV_TYPE_COUNT];
+	size_t nruns[RESV_TYPE_COUNT] = { 0 }, cur[RESV_TYPE_COUNT] = { 0 };
+	struct sort_item *v = NULL, *tmp = NULL;
+	struct kv_run *runs = NULL;
+	uint32_t *run_of = NULL;
+	struct resv_list *view = NULL;
+	int rc = -ENOMEM;
+
+	if (n > UINT32_MAX)
+		return -ENOMEM;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	runs = malloc((n ? n : 1) * sizeof(*runs));
+	run_of = malloc((n ? n : 1) * sizeof(*run_of));
+	if (!v || !tmp || !runs || !run_of)
+		goto out;
+	/* Bucket by type, later-added first: the stable sort keeps that for ties. */
+	for (size_t i = 0; i < n; i++)
+		first[in->regions[i].type + 1]++;
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		first[t + 1] += first[t];
+		fill[t] = first[t];
+	}
+	for (size_t i = n; i-- > 0;)
+		v[fill[in->regions[i].type]++] = (struct sort_item){ in->regions[i].start, i };
+	/* Per type: sort, then one merging pass (a type's runs are stored from
+	 * first[t]: they never outnumber its regions). */
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		struct kv_run *r = runs + first[t];
+		size_t k = 0;
+
+		if (first[t + 1] == first[t])
+			continue;
+		const struct sort_item *sorted = radix_sort(v + first[t], tmp + first[t],
+							    first[t + 1] - first[t]);
+
+		for (size_t i = 0; i < first[t + 1] - first[t]; i++) {
+			uint32_t index = (uint32_t)sorted[i].key;
+			const struct resv_region *x = &in->regions[index];
+
+			/* last < UINT64_MAX here: last + 1 does not wrap. */
+			if (k && x->start <= r[k - 1].last + 1) {
+				if (x->last > r[k - 1].last)
+					r[k - 1].last = x->last;
+			} else {
+				r[k++] = (struct kv_run){ x->start, x->last, index, 0 };
+			}
+			run_of[index] = (uint32_t)(first[t] + k - 1);
+		}
+		nruns[t] = k;
+	}
+	rc = list_new_sharing(&view, in);
+	if (rc < 0)
+		goto out;
+	rc = list_reserve(view, n, in->ncontrib);
+	if (rc < 0)
+		goto out;
+	/* The types' runs merged by (start, type): the kernel's list. */
+	for (;;) {
+		struct kv_run *r;
+		int best = -1;
+
+		for (int t = 0; t < RESV_TYPE_COUNT; t++)
+			if (cur[t] < nruns[t] &&
+			    (best < 0 || runs[first[t] + cur[t]].start <
+					 runs[first[best] + cur[best]].start))
+				best = t;
+		if (best < 0)
+			break;
+		r = &runs[first[best] + cur[best]++];
+		list_push_region(view, r->start, r->last, (enum resv_type)best,
+				 in->regions[r->head].prot, false);
+		r->out = (uint32_t)(view->count - 1);
+	}
+	/* run_of[] becomes, per input region, the output region it ended in. */
+	for (size_t i = 0; i < n; i++)
+		run_of[i] = runs[run_of[i]].out;
+	rc = emit_sources(view, in, run_of);
+out:
+	free(v);
+	free(tmp);
+	free(runs);
+	free(run_of);
+	if (rc < 0) {
+		resv_list_free(view);
+		return rc;
+	}
+	*out = view;
+	return 0;
+}
+
+RESV_EXPORT int resv_list_kernel_view(struct resv_list **out,
+				      const struct resv_list *in,
+				      unsigned int *quirks)
+{
+	int rc;
+
+	if (!order_free(in))
+		return list_kernel_view_replay(out, in, quirks);
+	rc = list_kernel_view_sorted(out, in);
+	if (rc == 0 && quirks)
+		*quirks = 0;
+	return rc;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -88,25 +88,32 @@ static void excerpt(char *dst, size_t size, const char *s, size_t len)
 	dst[o] = '\0';
 }
 
-/* Exactly "0x" and 16 lower-case hex digits. */
+/* Lower-case hex digits: their values, and which bytes are digits. */
+static const uint8_t hex_lower[256] = {
+	['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6,
+	['7'] = 7, ['8'] = 8, ['9'] = 9, ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13,
+	['e'] = 14, ['f'] = 15,
+};
+static const bool hex_lower_ok[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+	['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+	['e'] = 1, ['f'] = 1,
+};
+
+/* Exactly "0x" and 16 lower-case hex digits, as the kernel prints them. */
 static bool parse_kernel_hex(const char *s, uint64_t *v)
 {
+	const unsigned char *u = (const unsigned char *)s + 2;
 	uint64_t x = 0;
+	bool ok = s[0] == '0' && s[1] == 'x';
 
-	if (s[0] != '0' || s[1] != 'x')
-		return false;
-	for (int i = 2; i < 18; i++) {
-		char c = s[i];
-
-		if (c >= '0' && c <= '9')
-			x = x << 4 | (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			x = x << 4 | (uint64_t)(c - 'a' + 10);
-		else
-			return false;
+	/* No branch per digit: the digits are checked all at once. */
+	for (int i = 0; i < 16; i++) {
+		ok &= hex_lower_ok[u[i]];
+		x = x << 4 | hex_lower[u[i]];
 	}
 	*v = x;
-	return true;
+	return ok;
 }
 
 /* Why a kernel line is malformed, or NULL when it is well formed. */
@@ -143,6 +150,28 @@ static const char *check_sysfs_line(const char *s, size_t len, uint64_t *start,
 	return NULL;
 }
 
+/*
+ * "WHERE:LINE" into @buf (the origin of a region read from a file), by
+ * hand: this runs once per line of inputs of millions of lines.
+ */
+static void origin_text(char *buf, size_t size, const char *where, size_t wlen, uint64_t line)
+{
+	char digits[20];
+	size_t n = 0;
+
+	if (wlen > size - sizeof(digits) - 2)
+		wlen = size - sizeof(digits) - 2;
+	memcpy(buf, where, wlen);
+	buf[wlen] = ':';
+	do {
+		digits[n++] = (char)('0' + line % 10);
+		line /= 10;
+	} while (line);
+	for (size_t i = 0; i < n; i++)
+		buf[wlen + 1 + i] = digits[n - 1 - i];
+	buf[wlen + 1 + n] = '\0';
+}
+
 RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 				 size_t len, const char *where,
 				 const char *device, struct resv_diags *diags)
@@ -152,6 +181,7 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 	bool have_prev = false, warned_order = false;
 	int bad = 0, rc;
 	char origin[4096], ex[200];
+	size_t wlen = where ? strlen(where) : 0;
 	struct list_mark mark = list_mark(list);
 	size_t ndiags = resv_diags_count(diags);
 
@@ -206,7 +236,7 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		have_prev = true;
 		prev_start = start;
 		prev_type = type;
-		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
+		origin_text(origin, sizeof(origin), where ? where : "", wlen, lineno);
 		if (start > last)	/* last = start - 1: zero length */
 			rc = resv_list_add_length(list, start, 0, type, RESV_PROT_UNKNOWN, origin,
 						  device);
@@ -223,34 +253,41 @@ fail:
 	return rc;
 }
 
-/* A number in hex (0x/0X) or decimal, no sign, no overflow. */
+/* A number in hex (0x/0X) or decimal, no sign, no overflow; no division. */
 static const char *parse_number(const char *s, size_t len, uint64_t *v)
 {
 	uint64_t x = 0;
-	unsigned int base = 10;
 	size_t i = 0;
 
 	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		i = 2;
+		for (i = 2; i < len; i++) {
+			unsigned char c = (unsigned char)s[i] | 0x20;	/* A-F as a-f */
+			unsigned int d;
+
+			if (c >= '0' && c <= '9' && s[i] == (char)c)
+				d = (unsigned int)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				d = (unsigned int)(c - 'a' + 10);
+			else
+				return "is not a hex number";
+			if (x >> 60)
+				return "does not fit in 64 bits";
+			x = x << 4 | d;
+		}
+		*v = x;
+		return NULL;
 	}
 	if (i == len)
 		return "is not a number";
 	for (; i < len; i++) {
-		unsigned int d;
-		char c = s[i];
+		unsigned int d = (unsigned int)(unsigned char)s[i] - '0';
 
-		if (c >= '0' && c <= '9')
-			d = (unsigned int)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned int)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned int)(c - 'A' + 10);
-		else
-			return base == 16 ? "is not a hex number" : "is not a decimal number (use 0x for hex)";
-		if (x > (UINT64_MAX - d) / base)
+		if (d > 9)
+			return "is not a decimal number (use 0x for hex)";
+		/* UINT64_MAX is 1844674407370955161 * 10 + 5. */
+		if (x > UINT64_MAX / 10 || (x == UINT64_MAX / 10 && d > UINT64_MAX % 10))
 			return "does not fit in 64 bits";
-		x = x * base + d;
+		x = x * 10 + d;
 	}
 	*v = x;
 	return NULL;
@@ -293,13 +330,19 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 	int bad = 0, rc;
 	char origin[4096], ex[200];
 	struct list_mark mark = list_mark(list);
-	size_t ndiags = resv_diags_count(diags);
+	size_t ndiags = resv_diags_count(diags), wlen = where ? strlen(where) : 0, lines = 1;
 
+	/* Room for every line at once: the regions go in one array, never moved. */
+	for (const char *p = buf; len && (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
+		lines++;
+	rc = list_reserve(list, lines, lines);
+	if (rc < 0)
+		return rc;
 	for (size_t off = 0; off < len;) {
 		const char *s = buf + off;
 		const char *nl = memchr(s, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - s) : len - off;
-		const char *hash = memchr(s, '#', n);
+		const char *hash;
 		const char *f[4], *why = NULL;
 		size_t flen[4], nf;
 		uint64_t start = 0, last = 0;
@@ -308,6 +351,12 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 
 		lineno++;
 		off += n + (nl ? 1 : 0);
+		/* The line the kernel writes, exactly: no need to split it. */
+		if (n > 38 && s[18] == ' ' && s[37] == ' ' && parse_kernel_hex(s, &start) &&
+		    parse_kernel_hex(s + 19, &last) && start <= last &&
+		    resv_type_parse(s + 38, n - 38, &type) == 0)
+			goto add;
+		hash = memchr(s, '#', n);
 		if (hash)
 			n = (size_t)(hash - s);
 		if (memchr(s, '\0', n)) {
@@ -338,7 +387,8 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 			bad++;
 			continue;
 		}
-		snprintf(origin, sizeof(origin), "%s:%" PRIu64, where ? where : "", lineno);
+add:
+		origin_text(origin, sizeof(origin), where ? where : "", wlen, lineno);
 		rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, NULL);
 		if (rc < 0)
 			goto fail;
@@ -351,26 +401,49 @@ fail:
 	return rc;
 }
 
+/* "0x%016llx" by hand: four bits at a time from a table. */
+static char *put_hex16(char *p, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	p[0] = '0';
+	p[1] = 'x';
+	for (int i = 17; i >= 2; i--) {
+		p[i] = digits[v & 15];
+		v >>= 4;
+	}
+	return p + 18;
+}
+
 RESV_EXPORT int resv_format_sysfs(const struct resv_list *list, char **out,
 				  size_t *len)
 {
 	/* The longest line: 2 * 18 + 2 spaces + "direct-relaxable" + '\n'. */
-	size_t cap = list->count * 56 + 1, n = 0;
-	char *buf;
+	size_t cap = list->count * 56 + 1;
+	char *buf, *p;
 
 	if (list->count > (SIZE_MAX - 1) / 56)
 		return -ENOMEM;
 	buf = malloc(cap);
 	if (!buf)
 		return -ENOMEM;
+	p = buf;
 	for (size_t i = 0; i < list->count; i++) {
 		const struct resv_region *r = &list->regions[i];
+		const char *name = resv_type_sysfs_name(r->type);
+		size_t nlen = strlen(name);
 
-		n += (size_t)snprintf(buf + n, cap - n, "0x%016" PRIx64 " 0x%016" PRIx64 " %s\n",
-				      r->start, r->last, resv_type_sysfs_name(r->type));
+		/* iommu.c iommu_group_show_resv_regions: "0x%016llx 0x%016llx %s\n". */
+		p = put_hex16(p, r->start);
+		*p++ = ' ';
+		p = put_hex16(p, r->last);
+		*p++ = ' ';
+		memcpy(p, name, nlen);
+		p += nlen;
+		*p++ = '\n';
 	}
-	buf[n] = '\0';
+	*p = '\0';
 	*out = buf;
-	*len = n;
+	*len = (size_t)(p - buf);
 	return 0;
 }

@@ -39,18 +39,7 @@ static void scopes(struct vbuild *b, const struct dmar_entry *e)
 		vb_uint(b, "flags", s->flags);
 		vb_uint(b, "enumeration_id", s->enumeration_id);
 		vb_uint(b, "start_bus", s->start_bus);
-		/*
-		 * A one-element path names start_bus:dev.fn itself; a longer
-		 * one goes through bridges whose secondary buses only the PCI
-		 * topology knows (dmar.c dmar_find_matched_dev_scope walks it).
-		 */
-		if (s->npath == 1) {
-			char bdf[16];
-
-			snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", e->segment, s->start_bus,
-				 s->path[0].device & 0x1f, s->path[0].function & 7);
-			vb_str(b, "bdf", bdf);
-		}
+		/* The function it names needs the PCI topology: resv_machine_dmar_scope(). */
 		vb_begin(b, "path", RESV_VALUE_ARRAY);
 		for (size_t k = 0; k < s->npath; k++) {
 			vb_begin(b, NULL, RESV_VALUE_OBJECT);
@@ -143,6 +132,15 @@ const char *ivhd_entry_name(uint8_t type)
 	}
 }
 
+/* A 16-bit device ID is bus << 8 | devfn, in its block's PCI segment. */
+static void id_bdf(struct vbuild *b, const char *key, uint16_t segment, uint16_t id)
+{
+	char bdf[16];
+
+	snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", segment, id >> 8, id >> 3 & 0x1f, id & 7);
+	vb_str(b, key, bdf);
+}
+
 static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 {
 	vb_begin(b, "devices", RESV_VALUE_ARRAY);
@@ -155,19 +153,14 @@ static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 		vb_uint(b, "offset", d->offset);
 		vb_uint(b, "device_id", d->devid);
 		if (d->type != IVHD_DEV_PAD && d->type != IVHD_DEV_ALL &&
-		    d->type != IVHD_DEV_SPECIAL) {
-			char bdf[16];
-
-			/* The 16-bit ID is bus << 8 | devfn, in the IVHD's segment. */
-			snprintf(bdf, sizeof(bdf), "%04x:%02x:%02x.%x", h->segment, d->devid >> 8,
-				 d->devid >> 3 & 0x1f, d->devid & 7);
-			vb_str(b, "bdf", bdf);
-		}
+		    d->type != IVHD_DEV_SPECIAL)
+			id_bdf(b, "bdf", h->segment, d->devid);
 		vb_uint(b, "data", d->data);
 		switch (d->type) {
 		case IVHD_DEV_ALIAS_SELECT:
 		case IVHD_DEV_ALIAS_RANGE:
 			vb_uint(b, "alias", d->source_devid);
+			id_bdf(b, "alias_bdf", h->segment, d->source_devid);
 			break;
 		case IVHD_DEV_EXT_SELECT:
 		case IVHD_DEV_EXT_RANGE:
@@ -176,11 +169,7 @@ static void ivhd_devices(struct vbuild *b, const struct ivrs_block *h)
 		case IVHD_DEV_SPECIAL:
 			vb_uint(b, "handle", d->handle);
 			vb_uint(b, "source_device_id", d->source_devid);
-			char src[16];
-
-			snprintf(src, sizeof(src), "%04x:%02x:%02x.%x", h->segment,
-				 d->source_devid >> 8, d->source_devid >> 3 & 0x1f, d->source_devid & 7);
-			vb_str(b, "source_bdf", src);
+			id_bdf(b, "source_bdf", h->segment, d->source_devid);
 			vb_str(b, "variety", d->variety == 1 ? "ioapic" :
 					     d->variety == 2 ? "hpet" : "unknown");
 			break;
@@ -227,6 +216,11 @@ int describe_ivrs(struct resv_value **out, const struct ivrs *v)
 		vb_uint(&b, "offset", k->offset);
 		vb_uint(&b, "flags", k->flags);
 		vb_uint(&b, "device_id", k->devid);
+		/* The IOMMU's own function; an IVMD's device (0x21) or first of its range (0x22). */
+		if (ivhd)
+			id_bdf(&b, "bdf", k->segment, k->devid);
+		else if (k->type != IVRS_IVMD_ALL)
+			id_bdf(&b, "bdf", k->ivmd_segment, k->devid);
 		if (ivhd) {
 			vb_uint(&b, "capability_offset", k->capability_offset);
 			vb_addr(&b, "base", k->base);
@@ -241,6 +235,8 @@ int describe_ivrs(struct resv_value **out, const struct ivrs *v)
 			ivhd_devices(&b, k);
 		} else {
 			vb_uint(&b, "aux", k->aux);
+			if (k->type == IVRS_IVMD_RANGE)
+				id_bdf(&b, "aux_bdf", k->ivmd_segment, k->aux);
 			vb_addr(&b, "start", k->start);
 			vb_addr(&b, "length", k->mem_length);
 		}

@@ -365,3 +365,110 @@ size_t pci_dma_aliases(const struct pci_topology *t, const struct pci_dev *dev,
 	}
 	return n;
 }
+
+/* PCI_DEVFN keeps 5 bits of the device and 3 of the function. */
+static void scope_bdf(char *out, size_t size, uint16_t segment, uint8_t bus,
+		      const struct dmar_path *p)
+{
+	snprintf(out, size, "%04x:%02x:%02x.%x", segment, bus, p->device & 0x1f, p->function & 7);
+}
+
+/*
+ * irq_remapping.c ir_parse_one_ioapic_scope and ir_parse_one_hpet_scope
+ * (the same since v3.x): before the PCI core runs, each element but the
+ * last is read as a bridge's secondary bus (config byte 0x19, read straight
+ * from the bus, so no root-bus check); the last element on that bus is the
+ * source ID of the interrupt requests.
+ */
+static void source_id(const struct pci_topology *t, uint16_t segment,
+		      const struct dmar_scope *sc, struct resv_scope_target *out)
+{
+	uint8_t bus = sc->start_bus;
+
+	for (size_t i = 0; i + 1 < sc->npath; i++) {
+		const struct dmar_path *p = &sc->path[i];
+		const struct pci_dev *d;
+		char name[16];
+
+		scope_bdf(name, sizeof(name), segment, bus, p);
+		if (!t->n) {
+			out->match = RESV_SCOPE_UNRESOLVED;
+			snprintf(out->reason, sizeof(out->reason), "no PCI functions were loaded; the "
+				 "secondary bus of %s (path element %zu) comes from its config space",
+				 name, i);
+			return;
+		}
+		d = pci_find(t, segment, bus, p->device, p->function);
+		if (!d || !d->bridge) {
+			out->match = RESV_SCOPE_NONE;
+			snprintf(out->reason, sizeof(out->reason), "%s (path element %zu) is %s; the "
+				 "kernel reads its config byte 0x19 as the next bus all the same", name, i,
+				 d ? "not a bridge" : "not among the PCI functions");
+			return;
+		}
+		bus = d->secondary;
+	}
+	out->match = RESV_SCOPE_SOURCE_ID;
+	scope_bdf(out->bdf, sizeof(out->bdf), segment, bus, &sc->path[sc->npath - 1]);
+}
+
+void dmar_scope_resolve(const struct pci_topology *t, uint16_t segment,
+			const struct dmar_scope *sc, struct resv_scope_target *out)
+{
+	enum dmar_match how;
+	const struct pci_dev *d;
+	char name[16];
+
+	*out = (struct resv_scope_target){ .match = RESV_SCOPE_NONE };
+	if (sc->npath == 0) {
+		snprintf(out->reason, sizeof(out->reason), "the scope has no path");
+		return;
+	}
+	switch (sc->type) {
+	case DMAR_SCOPE_IOAPIC:
+	case DMAR_SCOPE_HPET:
+		source_id(t, segment, sc, out);
+		return;
+	case DMAR_SCOPE_NAMESPACE:
+		/* dmar.c dmar_acpi_insert_dev_scope: bus and devfn as the scope gives them. */
+		out->match = RESV_SCOPE_ACPI;
+		scope_bdf(out->bdf, sizeof(out->bdf), segment, sc->start_bus, &sc->path[0]);
+		return;
+	case DMAR_SCOPE_ENDPOINT:
+	case DMAR_SCOPE_BRIDGE:
+		break;
+	default:
+		snprintf(out->reason, sizeof(out->reason), "scope type %u names no PCI function",
+			 sc->type);
+		return;
+	}
+	scope_bdf(name, sizeof(name), segment, sc->start_bus, &sc->path[0]);
+	if (!t->n) {
+		out->match = RESV_SCOPE_UNRESOLVED;
+		if (sc->npath == 1)
+			snprintf(out->reason, sizeof(out->reason), "no PCI functions were loaded; "
+				 "it names %s if that function exists, by its path if bus %02x is a "
+				 "root bus, else by the kernel's one-element workaround", name,
+				 sc->start_bus);
+		else
+			snprintf(out->reason, sizeof(out->reason), "no PCI functions were loaded; "
+				 "the path goes through bridges whose secondary buses come from their "
+				 "config space");
+		return;
+	}
+	d = dmar_scope_target(t, segment, sc, &how, out->reason, sizeof(out->reason));
+	if (!d)
+		return;
+	snprintf(out->bdf, sizeof(out->bdf), "%s", d->name);
+	if (how == DMAR_MATCH_PATH) {
+		out->match = RESV_SCOPE_PATH;
+		out->reason[0] = 0;
+		return;
+	}
+	out->match = RESV_SCOPE_FALLBACK;
+	snprintf(out->reason, sizeof(out->reason), "the kernel's one-element workaround: bus %02x "
+		 "is not a root bus, so dmar_match_pci_path matches the device by its own bus "
+		 "and logs \"[Firmware Bug]: RMRR entry for device %02x:%02x.%x is broken - "
+		 "applying workaround\"", sc->start_bus, sc->start_bus, sc->path[0].device,
+		 sc->path[0].function);
+}

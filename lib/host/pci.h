@@ -137,6 +137,14 @@ const struct pci_dev *dmar_scope_target(const struct pci_topology *t, uint16_t s
 bool dmar_scope_type_mismatch(const struct dmar_scope *scope, const struct pci_dev *dev);
 
 /*
+ * What scope @scope of an entry of @segment names, to show it
+ * (resv_machine_dmar_scope() in the public header says how each type
+ * resolves). @t may be empty: then only what the table alone says is given.
+ */
+void dmar_scope_resolve(const struct pci_topology *t, uint16_t segment,
+			const struct dmar_scope *scope, struct resv_scope_target *out);
+
+/*
  * The requester IDs of @dev's DMA, in the order the kernel's
  * pci_for_each_dma_alias (drivers/pci/search.c) visits them: the device's
  * own, then for each bridge on the way up to the root bus (the bus no

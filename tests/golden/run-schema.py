@@ -3,7 +3,7 @@
 
     run-schema.py CLI SRCDIR
 
-- every golden case of check, explain, predict, groups, iova and regions,
+- every golden case of check, explain, predict, groups, iova, regions and tables,
   run with -J (check's cases are the check golden cases: every preset,
   policy, verdict and suggestion kind), and a few runs over whole machines;
 - explain -J for every PCI function of every example and of the Arm dump;
@@ -34,11 +34,11 @@ cli, src = sys.argv[1], sys.argv[2]
 os.chdir(src)
 
 SCHEMAS = {}
-for name in ("check", "explain", "groups", "guest"):
+for name in ("check", "explain", "groups", "guest", "tables"):
     with open(f"docs/schema/{name}.schema.json") as f:
         SCHEMAS[name] = json.load(f)
 SCHEMA_OF = {"check": "check", "explain": "explain", "predict": "groups",
-             "groups": "groups", "iova": "groups", "regions": "groups"}
+             "groups": "groups", "iova": "groups", "regions": "groups", "tables": "tables"}
 # Bad layout files whose fault no JSON Schema can see (the tool does).
 SEMANTIC_ONLY = {"overlap", "start-above-last", "below-4g-too-big", "preset-wraps"}
 
@@ -150,6 +150,9 @@ for ex in EXAMPLES:
     extra += [["predict", "--sysroot", ex], ["predict", "--compare", "--sysroot", ex],
               ["groups", "--sysroot", ex, "-o", "group,gtype,devices,start,last,size,type,prot,"
                "source,device"], ["iova", "--sysroot", ex]]
+for ex in EXAMPLES + ["examples/qemu-intel-rmrr", "examples/qemu-amd-ivmd",
+                      "examples/qemu-arm-rmr", "examples/qemu-virtio-x86"]:
+    extra.append(["tables", "--sysroot", ex])
 for args in extra:
     validate("extra " + shlex.join(args), args, SCHEMA_OF[args[0]])
 

@@ -261,6 +261,76 @@ static void test_scope_root_bus(void **state)
 	resv_machine_free(m);
 }
 
+static void expect_target(const struct resv_machine *m, size_t offset, enum resv_scope_match match,
+			  const char *bdf, const char *reason_part)
+{
+	struct resv_scope_target t;
+
+	assert_int_equal(resv_machine_dmar_scope(m, offset, &t), 0);
+	if (t.match != match || strcmp(t.bdf, bdf) != 0 || !strstr(t.reason, reason_part))
+		fail_msg("scope @0x%zx: %s \"%s\" (%s), expected %s \"%s\" (...%s...)", offset,
+			 resv_scope_match_name(t.match), t.bdf, t.reason,
+			 resv_scope_match_name(match), bdf, reason_part);
+}
+
+/*
+ * tables shows the function each scope names: matched as dmar.c matches
+ * endpoints and bridges, the source ID irq_remapping.c walks to for an
+ * IOAPIC or HPET, an ACPI device's bus and devfn as given; without PCI
+ * functions, what needs them is unresolved, never guessed.
+ */
+static void test_scope_target(void **state)
+{
+	static const struct scope unit[] = {
+		{ 3, 0xf0, { { 0x1f, 0 } }, 1 },		/* @64: IOAPIC, one element */
+		{ 4, 0, { { 0x1c, 0 }, { 0, 0 } }, 2 },		/* @72: HPET behind 00:1c.0 */
+		{ 5, 0, { { 0x15, 1 } }, 1 },			/* @82: ACPI namespace device */
+		{ 3, 0, { { 0x14, 0 }, { 0, 0 } }, 2 },		/* @90: "behind" a USB controller */
+	};
+	static const struct scope rmrr[] = {
+		{ 1, 0, { { 0x1c, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } }, 4 },	/* @124 */
+		{ 1, 3, { { 0, 0 } }, 1 },					/* @138 */
+		{ 1, 0, { { 2, 0 } }, 1 },					/* @146 */
+	};
+	struct resv_scope_target t;
+	struct resv_machine *m;
+	struct buf b;
+
+	(void)state;
+	table_start(&b, "DMAR");
+	put_drhd(&b, 1, 0xfed90000, unit, 4);
+	assert_int_equal(b.n, 100);
+	put_rmrr(&b, 0x7f000000, 0x7f0fffff, rmrr, 3);
+	table_end(&b);
+
+	/* The table alone. */
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_add_tables(m, b.b, b.n, "DMAR"), 1);
+	assert_int_equal(resv_machine_lint(m), 0);
+	expect_target(m, 64, RESV_SCOPE_SOURCE_ID, "0000:f0:1f.0", "");
+	expect_target(m, 72, RESV_SCOPE_UNRESOLVED, "", "secondary bus of 0000:00:1c.0");
+	expect_target(m, 82, RESV_SCOPE_ACPI, "0000:00:15.1", "");
+	expect_target(m, 124, RESV_SCOPE_UNRESOLVED, "", "no PCI functions");
+	expect_target(m, 138, RESV_SCOPE_UNRESOLVED, "", "names 0000:03:00.0 if");
+	assert_int_equal(resv_machine_dmar_scope(m, 66, &t), -ENOENT);
+	resv_machine_free(m);
+
+	m = intel_machine(&b);
+	expect_target(m, 64, RESV_SCOPE_SOURCE_ID, "0000:f0:1f.0", "");
+	expect_target(m, 72, RESV_SCOPE_SOURCE_ID, "0000:01:00.0", "");
+	expect_target(m, 82, RESV_SCOPE_ACPI, "0000:00:15.1", "");
+	expect_target(m, 90, RESV_SCOPE_NONE, "", "0000:00:14.0 (path element 0) is not a bridge");
+	expect_target(m, 124, RESV_SCOPE_PATH, "0000:03:00.0", "");
+	expect_target(m, 138, RESV_SCOPE_FALLBACK, "0000:03:00.0", "one-element workaround");
+	expect_target(m, 146, RESV_SCOPE_NONE, "", "0000:00:02.0 (path element 0) does not exist");
+	resv_machine_free(m);
+
+	/* No DMAR at all. */
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_dmar_scope(m, 64, &t), -ENOENT);
+	resv_machine_free(m);
+}
+
 /* dmar.c dmar_insert_dev_scope: a scope of the wrong kind; intel_iommu_init gives up. */
 static void test_scope_type_mismatch(void **state)
 {
@@ -791,6 +861,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scope_root_bus),
+		cmocka_unit_test(test_scope_target),
 		cmocka_unit_test(test_scope_type_mismatch),
 		cmocka_unit_test(test_satc_by_version),
 		cmocka_unit_test(test_scope_not_root_absent),

@@ -382,6 +382,57 @@ static void test_verdicts(void **state)
 	}
 }
 
+/*
+ * The command-line parameters that change the answer, applied in order as
+ * the kernel's parsers apply them; each shown once, as it took effect.
+ */
+static void test_cmdline_facts(void **state)
+{
+	static const struct {
+		const char *cmdline, *want;	/* want: the params, space-separated */
+	} cases[] = {
+		{ NULL, "" },
+		{ "", "" },
+		{ "BOOT_IMAGE=/vmlinuz root=/dev/sda1 quiet", "" },
+		{ "intel_iommu=on iommu=pt", "iommu=pt" },
+		{ "intel_iommu=on,igfx_off", "intel_iommu=igfx_off" },
+		{ "intel_iommu=off intel_iommu=on", "" },
+		{ "intel_iommu=on intel_iommu=off", "intel_iommu=off" },
+		{ "amd_iommu=off iommu=off", "iommu=off amd_iommu=off" },
+		{ "iommu.passthrough=1", "iommu.passthrough=1" },
+		{ "iommu.passthrough=1 iommu.passthrough=0", "" },
+		{ "iommu=pt iommu=nopt", "" },
+		{ "intel_iommu=on,relax_rmrr", "intel_iommu=relax_rmrr" },
+		{ "amd_iommu=pgtbl_v2", "amd_iommu=pgtbl_v2" },
+		{ "intremap=off vfio_iommu_type1.allow_unsafe_interrupts=Y",
+		  "intremap=off vfio_iommu_type1.allow_unsafe_interrupts=Y" },
+		{ "vfio_iommu_type1.allow_unsafe_interrupts=0", "" },
+		{ "intremap=nosid,off intremap=on", "" },
+		/* Prefixes and look-alikes are other parameters. */
+		{ "xintel_iommu=off intel_iommu=offx iommu=ptx myiommu=pt", "" },
+		{ "intel_iommu= iommu==pt =off", "" },
+	};
+	struct resv_cmdline_fact f[16];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char got[512] = "";
+		size_t n = resv_cmdline_facts(cases[i].cmdline, f, 16);
+
+		for (size_t k = 0; k < n; k++) {
+			assert_non_null(f[k].effect);
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", k ? " " : "",
+				 f[k].param);
+		}
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("\"%s\": got \"%s\", want \"%s\"", cases[i].cmdline ? cases[i].cmdline :
+				 "(null)", got, cases[i].want);
+	}
+	/* The count is every fact, even when @max is smaller. */
+	assert_int_equal(resv_cmdline_facts("iommu=off intel_iommu=igfx_off iommu=pt", f, 1), 3);
+	assert_string_equal(f[0].param, "iommu=off");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_ivmd_unknown_device),
 		cmocka_unit_test(test_pci_and_predict_errors),
 		cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_cmdline_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -227,9 +227,13 @@ static bool has_diag(const struct resv_diags *d, const char *id, const char *whe
 		const struct resv_diag *g = resv_diags_get(d, i);
 		size_t wl = strlen(g->where), el = strlen(where_end);
 
+		const char *at = strstr(g->message, g->where);
+
+		/* "PATH: what is wrong", with its colon (issue 12 item 6), or the link by name. */
 		if (strcmp(g->id, id) == 0 && wl >= el &&
 		    strcmp(g->where + wl - el, where_end) == 0 &&
-		    strstr(g->message, "outside the sysroot") && strstr(g->message, g->where))
+		    strstr(g->message, "outside the sysroot") && at &&
+		    (at[wl] == ':' || strncmp(at + wl, " -> ", 4) == 0))
 			return true;
 	}
 	return false;

@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""bench-cli: the region calculator against the floor, LC_ALL=C sort.
+
+    bench-cli.py CLI [--lines N] [--runs R] [--dir DIR] [--before OLDCLI]
+
+Writes a file of N (default 10^6) random lines in the kernel's
+reserved_regions format (start uniform in [0, 2^40), length in
+[4 KiB, 16 MiB], the four types the kernel prints; fixed seed: 47 MB for
+10^6 lines), then runs, R times (default 5) and alternating so a loaded
+machine weighs on all alike:
+
+    LC_ALL=C sort -k1,1 FILE            the floor (issue 13)
+    iommu-resv regions --view kernel --format sysfs FILE    and the other rows
+
+Each row prints the median CPU time (user + system) and wall time over the
+runs, both as ratios to sort's medians, and the issue's target for the CPU
+ratio (PASS/FAIL: a measurement, never the exit status). CPU time is the
+steadier figure on a shared machine; wall time is what a user waits.
+--before OLDCLI runs another build in the same alternation and prints its
+ratios beside (a before/after table measured under the same load).
+"""
+import argparse
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROWS = [
+    # (name, arguments after the CLI, target ratio to sort)
+    ("regions --view kernel --format sysfs", ["regions", "--view", "kernel", "--format", "sysfs"], 0.3),
+    ("regions --view resolved --format sysfs", ["regions", "--view", "resolved", "--format", "sysfs"], 0.3),
+    ("regions --view usable --format sysfs", ["regions", "--view", "usable", "--format", "sysfs"], 0.3),
+    ("regions --view kernel -J", ["regions", "--view", "kernel", "-J"], 0.6),
+    ("regions (default table)", ["regions"], 1.0),
+]
+
+
+def make_input(path, n):
+    """The 10^6-line file of issue 13, reproducibly."""
+    if os.path.exists(path) and os.path.getsize(path) > 0:
+        return
+    r = random.Random(13)
+    types = ["direct", "direct-relaxable", "reserved", "msi"]
+    with open(path + ".tmp", "w") as f:
+        for _ in range(n):
+            s = r.randrange(0, 1 << 40)
+            length = r.randrange(1 << 12, (1 << 24) + 1)
+            f.write("0x%016x 0x%016x %s\n" % (s, s + length - 1, types[r.randrange(4)]))
+    os.replace(path + ".tmp", path)
+
+
+def timed(argv, env=None):
+    """(cpu seconds, wall seconds) of one run, output to /dev/null."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.monotonic()
+    with open(os.devnull, "wb") as null:
+        p = subprocess.run(argv, stdout=null, stderr=subprocess.PIPE, env=env)
+    wall = time.monotonic() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"bench-cli: {' '.join(argv)}: exit {p.returncode}: {p.stderr[:500]!r}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return cpu, wall
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("cli")
+    ap.add_argument("--lines", type=int, default=10**6)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--dir", default=os.environ.get("TMPDIR", "/tmp"))
+    ap.add_argument("--before", help="another build of the CLI, measured alike")
+    a = ap.parse_args()
+    path = os.path.join(a.dir, f"iommu-resv-bench-{a.lines}.txt")
+    make_input(path, a.lines)
+    env = dict(os.environ, LC_ALL="C")
+    sort = ["sort", "-k1,1", path]
+    times = {"sort": []}
+    for name, _, _ in ROWS:
+        times[name] = []
+        times["before " + name] = []
+    for _ in range(a.runs):
+        times["sort"].append(timed(sort, env))
+        for name, args, _ in ROWS:
+            if a.before:
+                times["before " + name].append(timed([a.before] + args + [path]))
+            times[name].append(timed([a.cli] + args + [path]))
+    sc = statistics.median(c for c, _ in times["sort"])
+    sw = statistics.median(w for _, w in times["sort"])
+    print(f"{a.lines} lines ({os.path.getsize(path) / 1e6:.0f} MB), median of {a.runs} "
+          f"alternating runs; floor LC_ALL=C sort -k1,1: {sc:.2f} s CPU, {sw:.2f} s wall")
+    before = f" {'before':>7}" if a.before else ""
+    print(f"{'work':42} {'CPU':>7} {'x sort':>7} {'wall':>7} {'x sort':>7} {'target':>7}{before}")
+    for name, _, target in ROWS:
+        c = statistics.median(x for x, _ in times[name])
+        w = statistics.median(x for _, x in times[name])
+        verdict = "PASS" if c / sc <= target else "FAIL"
+        if a.before:
+            b = statistics.median(x for x, _ in times["before " + name])
+            before = f" {b / sc:6.2f}x"
+        print(f"{name:42} {c:6.2f}s {c / sc:6.2f}x {w:6.2f}s {w / sw:6.2f}x "
+              f"{'<= %.1fx' % target:>7} {verdict}{before}")
+
+
+if __name__ == "__main__":
+    main()
