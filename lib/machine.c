@@ -508,7 +508,8 @@ static void fill_devices(struct resv_machine *m)
 
 		m->devices[i] = (struct resv_device){ .name = d->name, .pci = true,
 						      .class = d->class, .vendor = d->vendor,
-						      .device = d->device };
+						      .device = d->device,
+						      .header_type = d->header_type };
 	}
 }
 
