@@ -42,7 +42,7 @@ struct opts {
 /* Column ids, one static table in output.c drives headers, JSON and help. */
 enum column {
 	COL_GROUP, COL_GTYPE, COL_DEVICES, COL_START, COL_LAST, COL_SIZE,
-	COL_TYPE, COL_PROT, COL_SOURCE, COL_DEVICE, COL_COUNT
+	COL_TYPE, COL_PROT, COL_SOURCE, COL_DEVICE, COL_DRIVER, COL_NAME, COL_COUNT
 };
 
 /* output.c */

@@ -88,6 +88,20 @@ while IFS='	' read -r name args; do
 	fi
 done <tests/golden/cases
 
+# Without the PCI ID list (not installed): no names, no NAME column, no message.
+for args in "groups --sysroot examples/intel-laptop" "groups 1 -J --sysroot examples/intel-laptop"; do
+	# shellcheck disable=SC2086
+	IOMMU_RESV_PCI_IDS=$tmp/no-such-pci.ids "$cli" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && ! grep -q 'NAME\|Intel Corporation' "$tmp/out" &&
+	   { case $args in *-J*) grep -q '"vendor_name": null' "$tmp/out" ;; *) true ;; esac; }; then
+		ok "without pci.ids: $args shows no names"
+	else
+		bad "without pci.ids: $args (exit $rc)"
+		sed 's/^/    /' "$tmp/out" "$tmp/err" | head -20
+	fi
+done
+
 # Hostile names: a copy of a snapshot whose file names and file contents
 # carry terminal escapes (ESC, the C1 CSI in UTF-8, a newline, a byte that is
 # not UTF-8). Whatever the tool prints -- tables, raw, JSON, diagnostics, the
@@ -101,6 +115,9 @@ ln -s "$(readlink "$gdev/0000:01:00.0")" "$gdev/$evil"
 printf '0x00000000000e8000 0x00000000000e8fff direct\033]0;pwned\007\n' \
 	>>"$h/sys/kernel/iommu_groups/18/reserved_regions"
 mkdir "$h/sys/firmware/memmap/$evil" 2>/dev/null || mkdir -p "$h/sys/firmware/memmap/$evil"
+mkdir -p "$h/sys/bus/pci/drivers/$evil"
+ln -s "../../../../bus/pci/drivers/$evil" \
+	"$h/sys/bus/pci/devices/$(readlink "$h/sys/bus/pci/devices/0000:01:00.0")/driver"
 for args in "groups" "groups -r" "groups -J" "groups 18 -o group,devices,source" \
 	    "predict --compare" "predict 18" "explain 01:00.0" "tables" "iova -J" \
 	    "check --guest q35:4G" "check --guest q35:4G -J"; do
