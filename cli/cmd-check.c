@@ -19,11 +19,12 @@
 static void usage_check(FILE *f)
 {
 	fputs("Usage:\n"
-	      " " PROG " check --guest <spec> [options] [GROUP...]\n"
+	      " " PROG " check --guest <spec> [options] [GROUP|DEVICE...]\n"
 	      "\n"
 	      "Check a guest memory layout against the reserved regions of the IOMMU groups\n"
 	      "of the devices to assign (each device brings its whole group), or of every\n"
-	      "group named, or of all groups.\n"
+	      "group named (by number or by a device in it), or of all groups; and whether\n"
+	      "VFIO can take each group with the drivers its devices are bound to.\n"
 	      "\n"
 	      "Guest specs:\n"
 	      "  q35:SIZE[,max-ram-below-4g=SIZE][,amd|,amd=off]   QEMU x86 -M q35\n"
@@ -56,8 +57,9 @@ static void usage_check(FILE *f)
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
 	      "\n"
-	      "Exit status: 0 no error-level conflict, 2 an error-level conflict, 1 usage or\n"
-	      "input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);
+	      "Exit status: 0 no error, 2 an error (a conflict, or a group VFIO cannot take:\n"
+	      "a blocking region, MSIs not isolated, a device bound to a driver VFIO\n"
+	      "refuses), 1 usage or input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);
 }
 
 struct device_arg {
@@ -188,7 +190,108 @@ struct checked {
 	const char *reason;
 	bool usable_empty;
 	struct resv_conflicts *conflicts;
+	struct resv_vfio_viability via;	/* the drivers bound (resv_vfio_group_viable) */
 };
+
+/*
+ * What to do about a device whose driver keeps VFIO from its group:
+ * vfio-pci for an endpoint; a bridge vfio-pci refuses (vfio_pci_probe takes
+ * normal headers only), so pci-stub, or no driver.
+ */
+static void fix_text(char *buf, size_t size, const struct resv_device *d)
+{
+	bool bridge = d->header_type > 0 ||
+		      (d->header_type < 0 && (d->class >> 8 == 0x0604 || d->class >> 8 == 0x0607));
+
+	snprintf(buf, size, "driverctl set-override %s %s, or unbind it (echo %s > "
+		 "/sys/bus/pci/devices/%s/driver/unbind)", d->name, bridge ? "pci-stub" : "vfio-pci",
+		 d->name, d->name);
+}
+
+/* Are bindings recorded for any device of the group (else nothing is said)? */
+static bool bindings_known(const struct resv_group *g)
+{
+	for (size_t k = 0; k < g->ndevices; k++)
+		if (g->devices[k].driver_known)
+			return true;
+	return false;
+}
+
+/* The group's viability in JSON: null members when bindings are not recorded. */
+static void json_viability(struct json *j, const struct checked *c, unsigned int kernel)
+{
+	const struct resv_group *g = c->group;
+
+	json_key(j, "vfio_viable");
+	if (c->via.viable < 0)
+		json_raw(j, "null");
+	else
+		json_bool(j, c->via.viable == 1);
+	json_key(j, "viability");
+	json_open(j, NULL, '{');
+	json_key(j, "reason");
+	json_str(j, c->via.reason);
+	json_key(j, "blockers");
+	json_open(j, NULL, '[');
+	for (size_t k = 0; k < g->ndevices; k++) {
+		const char *why;
+		char fix[256];
+
+		if (resv_vfio_device_viable(&g->devices[k], kernel, &why) != 0)
+			continue;
+		fix_text(fix, sizeof(fix), &g->devices[k]);
+		json_open(j, NULL, '{');
+		json_key(j, "device");
+		json_str(j, g->devices[k].name);
+		json_key(j, "driver");
+		json_str(j, g->devices[k].driver);
+		json_key(j, "reason");
+		json_str(j, why);
+		json_key(j, "fix");
+		json_str(j, fix);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+	json_key(j, "unknown");
+	json_open(j, NULL, '[');
+	for (size_t k = 0; k < g->ndevices; k++)
+		if (!g->devices[k].driver_known)
+			json_str(j, g->devices[k].name);
+	json_close(j, ']');
+	json_close(j, '}');
+}
+
+/* The group's viability as text; nothing when no binding is recorded. */
+static void text_viability(const struct checked *c, unsigned int kernel)
+{
+	const struct resv_group *g = c->group;
+
+	if (!bindings_known(g))
+		return;
+	if (c->via.viable == 1) {
+		printf("  ok       VFIO can take it (bound:");
+		for (size_t k = 0; k < g->ndevices; k++)
+			printf(" %s %s", esc(g->devices[k].name),
+			       g->devices[k].driver ? esc(g->devices[k].driver) : "(none)");
+		printf(")\n");
+		return;
+	}
+	for (size_t k = 0; k < g->ndevices; k++) {
+		const struct resv_device *d = &g->devices[k];
+		const char *why;
+		char fix[256];
+		int ok = resv_vfio_device_viable(d, kernel, &why);
+
+		if (ok == 0) {
+			fix_text(fix, sizeof(fix), d);
+			printf("  error    NOT viable for VFIO: %s is bound to %s: %s\n", esc(d->name),
+			       esc(d->driver), why);
+			printf("  %-8s fix: %s\n", "", fix);
+		} else if (ok < 0) {
+			printf("  note     %s: %s\n", esc(d->name), why);
+		}
+	}
+}
 
 /* The assumptions the groups predicted from the firmware rest on. */
 static int report_firmware_assumptions(struct resv_machine *m, const struct opts *o,
@@ -562,6 +665,7 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 			json_close(&j, '}');
 		}
 		json_close(&j, ']');
+		json_viability(&j, c, o->kernel);
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
@@ -652,6 +756,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			       c->blocker->last, esc(origin), dev ? " (device " : "",
 			       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
 		}
+		text_viability(c, o->kernel);
 		if (c->usable_empty)
 			printf("  error    no usable IOVA: the regions cover the whole aperture\n");
 		for (size_t k = 0; k < c->conflicts->count; k++) {
@@ -671,7 +776,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			       resv_type_name(r->type), r->start, r->last, esc(origin),
 			       dev ? " device " : "", esc(dev ? dev : ""));
 		}
-		if (c->assignable && !c->usable_empty && !c->conflicts->count)
+		if (c->assignable && !c->usable_empty && !c->conflicts->count && c->via.viable != 0)
 			printf("  ok       no conflict\n");
 	}
 	printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
@@ -863,16 +968,36 @@ int cmd_check(int argc, char **argv)
 			pol[npol++] = (struct resv_device_policy){ devs[d].name, devs[d].strict };
 	}
 	for (int a = 0; a < o.nargs; a++) {
-		char *end;
+		char *end, name[13];
+		const char *bad;
 		long id = strtol(o.args[a], &end, 10);
-		const struct resv_group *found = *o.args[a] && !*end && id >= 0 ?
-							 resv_system_find_group(sys, id) : NULL;
+		bool number = *o.args[a] && !*end && id >= 0;
+		const struct resv_group *found = number ? resv_system_find_group(sys, id) : NULL;
 
+		/* A group is also named by a device in it. */
+		if (!number && parse_bdf(o.args[a], strlen(o.args[a]), name, &bad)) {
+			for (size_t i = 0; i < resv_system_group_count(sys) && !found; i++) {
+				const struct resv_group *c = resv_system_group(sys, i);
+
+				for (size_t k = 0; k < c->ndevices; k++)
+					if (strcmp(c->devices[k].name, name) == 0)
+						found = c;
+			}
+			if (!found) {
+				warnx_("check: device %s is in no IOMMU group", name);
+				goto out;
+			}
+		}
 		if (!found) {
 			warnx_("no IOMMU group '%s'", o.args[a]);
 			goto out;
 		}
-		cs[ncs++].group = found;
+		bool dup = false;
+
+		for (size_t i = 0; i < ncs; i++)
+			dup |= cs[i].group == found;
+		if (!dup)
+			cs[ncs++].group = found;
 	}
 	if (!ndevs && !o.nargs)
 		for (size_t i = 0; i < resv_system_group_count(sys); i++)
@@ -907,6 +1032,8 @@ int cmd_check(int argc, char **argv)
 		if (c->aperture.last < ap.last)
 			ap.last = c->aperture.last;
 		verdict(c, m, o.kernel);
+		/* VFIO takes the group only when no device's driver keeps it. */
+		resv_vfio_group_viable(c->group->devices, c->group->ndevices, o.kernel, &c->via);
 		if (resv_list_usable(&usable, c->kview, c->aperture,
 				     strict ? RESV_USABLE_STRICT : 0) < 0)
 			goto nomem;
@@ -933,7 +1060,7 @@ int cmd_check(int argc, char **argv)
 				     (size_t)npol) < 0 ||
 		    append_judged(all, c->resolved, policy_dev) < 0)
 			goto nomem;
-		errors += !c->assignable + c->usable_empty;
+		errors += !c->assignable + c->usable_empty + (c->via.viable == 0);
 		for (size_t k = 0; k < c->conflicts->count; k++) {
 			const struct resv_conflict *x = &c->conflicts->items[k];
 
