@@ -70,6 +70,7 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 void table_end_group(struct table *t);
 void list_columns(FILE *f, unsigned int allowed);
 void json_source(struct json *j, const struct resv_source *s);
+void json_devices(struct json *j, const struct resv_device *v, size_t n);
 const char *region_origin(const struct resv_list *l, const struct resv_region *r,
 			  const char **device);
 void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r);
