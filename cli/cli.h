@@ -34,6 +34,7 @@ struct opts {
 	unsigned int kernel;	/* --kernel-version, major << 16 | minor << 8; 0 newest */
 	const char *assume[8];	/* --assume KEY=VALUE, in order */
 	uint64_t page_size;	/* --page-size; 0: the library's 4 KiB */
+	const char *kernel_cmdline;	/* --kernel-cmdline; NULL: the root's proc/cmdline */
 	int nassume;
 	char **args;		/* positional arguments */
 	int nargs;
