@@ -530,7 +530,7 @@ int cmd_explain(int argc, char **argv)
 	int rc;
 
 	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size,kernel-cmdline",
 			   usage_explain);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
