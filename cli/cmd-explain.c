@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "group-why.h"
 
 #define EXPLAIN_COLUMNS (1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
 			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE | 1u << COL_DEVICE)
@@ -221,10 +222,12 @@ struct explanation {
 	struct verdict_row verdicts[2];
 	size_t nverdicts;
 	struct agroup ag;		/* tables: for the assumptions */
+	struct group_why why;		/* tables: why the devices share a group */
 };
 
 static void explanation_free(struct explanation *e)
 {
+	why_free(&e->why);
 	resv_list_free(e->kview);
 	resv_list_free(e->grp);
 	resv_list_free(e->mine);
@@ -326,6 +329,8 @@ static int gather_tables(struct explanation *e, const struct opts *o, const char
 	}
 	e->ag = (struct agroup){ e->g ? e->g->id : -1, e->g ? e->g->ndevices : 1,
 				 e->g ? e->g->devices : e->dev };
+	if (why_gather(&e->why, e->m, name, e->g) < 0)
+		return -ENOMEM;
 	return EXIT_OK;
 }
 
@@ -408,6 +413,12 @@ static int explain_json(const struct explanation *e, const struct opts *o)
 		json_str(&j, e->g->devices[k].name);
 	json_close(&j, ']');
 	json_regions(&j, "group_regions", e->group_regions);
+	if (e->tables) {
+		why_json(&j, &e->why, e->m);
+	} else {
+		json_key(&j, "group_prediction");
+		json_raw(&j, "null");
+	}
 	json_key(&j, "verdicts");
 	json_open(&j, NULL, '[');
 	for (size_t i = 0; i < e->nverdicts; i++)
@@ -494,6 +505,8 @@ static int explain_text(const struct explanation *e, const struct opts *o)
 		return EXIT_FAIL;
 	if (rc < 0)
 		return rc;
+	if (e->tables)
+		why_text(&e->why, e->m, dev->name);
 	printf("\nVerdict (VFIO takes the whole group):\n");
 	for (size_t i = 0; i < e->nverdicts; i++) {
 		const struct verdict_row *r = &e->verdicts[i];

@@ -1046,6 +1046,24 @@ size_t resv_group_prediction_undecided(const struct resv_group_prediction *p,
 				       const char *const **devices);
 
 /**
+ * resv_machine_pci_upstream() - the bridges above PCI function @device, from
+ * the one whose secondary bus it sits on up to the one on a root bus (the
+ * path pci_acs_path_enabled() walks), nearest first: up to @max names into
+ * @out, borrowed from @m.
+ * Return: the number of bridges (more than @max when @out was too short);
+ * -ENOENT for an unknown device.
+ */
+int resv_machine_pci_upstream(const struct resv_machine *m, const char *device, const char **out,
+			      size_t max);
+
+/**
+ * resv_machine_cmdline() - the kernel command line the rules read
+ * (resv_machine_set_cmdline() or the root's proc/cmdline), "" when none;
+ * borrowed until it is set again.
+ */
+const char *resv_machine_cmdline(const struct resv_machine *m);
+
+/**
  * resv_machine_pci_acs() - @device's ACS as the prediction used it.
  * Return: 0; -ENOENT for an unknown device.
  */

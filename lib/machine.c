@@ -146,6 +146,33 @@ RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_mach
 	return i < m->topo.n ? &m->devices[i] : NULL;
 }
 
+RESV_EXPORT const char *resv_machine_cmdline(const struct resv_machine *m)
+{
+	return m->cmdline;
+}
+
+RESV_EXPORT int resv_machine_pci_upstream(const struct resv_machine *m, const char *device,
+					  const char **out, size_t max)
+{
+	const struct pci_dev *d = pci_find_name(&m->topo, device);
+	size_t n = 0;
+
+	if (!d)
+		return -ENOENT;
+	/* Bus by bus to the root bus, as pci_acs_path_enabled walks; at most 256 buses. */
+	for (int step = 0; step < 256; step++) {
+		const struct pci_dev *b = pci_bus_bridge(&m->topo, d->segment, d->bus);
+
+		if (!b || b == d)
+			break;
+		if (n < max)
+			out[n] = b->name;
+		n++;
+		d = b;
+	}
+	return (int)n;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Tables                                                                   */
 
