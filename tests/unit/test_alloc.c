@@ -348,6 +348,9 @@ static uint64_t digest_system(const struct resv_system *sys)
 			dig_u64(&h, g->devices[k].class);
 			dig_u64(&h, g->devices[k].vendor);
 			dig_u64(&h, g->devices[k].device);
+			dig_str(&h, g->devices[k].driver);
+			dig_u64(&h, g->devices[k].driver_known);
+			dig_u64(&h, (uint64_t)(int64_t)g->devices[k].header_type);
 		}
 		dig_u64(&h, g->regions ? digest_list(g->regions) : 0);
 		dig_u64(&h, g->complete);
@@ -943,6 +946,7 @@ static void test_system(void **state)
 	static const char *const roots[] = {
 		EXAMPLES "/intel-server", EXAMPLES "/amd-desktop", EXAMPLES "/intel-laptop",
 		SRCDIR "/tests/golden/inputs/arm-smmu", SRCDIR "/tests/data",	/* no groups */
+		SRCDIR "/tests/golden/inputs/vfio-drivers",	/* driver links */
 	};
 
 	(void)state;
