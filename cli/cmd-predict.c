@@ -792,7 +792,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,list-columns,assume,kernel-version,page-size", usage_predict);
+			   "format,list-columns,assume,kernel-version,page-size,kernel-cmdline", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
