@@ -199,10 +199,12 @@ static const char *fixed_reason(enum resv_join why)
 
 #define OVERRIDE_RISK \
 	"pcie_acs_override= exists only in kernels carrying the out-of-tree ACS override " \
-	"patch (Proxmox, Zen, some distributions; not mainline), and it only tells the kernel " \
-	"that the port isolates: peer-to-peer DMA between the devices below it still bypasses " \
-	"the IOMMU, so a device given to a guest can reach the other devices, and through " \
-	"them the host's memory, unchecked"
+	"patch (Proxmox, Zen, some distributions; not mainline); it never applies to " \
+	"conventional PCI devices nor to devices that have an ACS capability " \
+	"(pcie_acs_overrides), and it only tells the kernel that a port isolates: " \
+	"peer-to-peer DMA between the devices below it still bypasses the IOMMU, so a device " \
+	"given to a guest can reach the other devices, and through them the host's memory, " \
+	"unchecked"
 
 void why_text(const struct group_why *w, const struct resv_machine *m, const char *device)
 {
