@@ -87,7 +87,7 @@ static int select_groups(const struct opts *o, const struct resv_system *sys,
 	*missing = false;
 	for (size_t i = 0; i < count; i++) {
 		const struct resv_group *g;
-		const char *arg = o->args ? o->args[i] : NULL, *why = NULL;
+		const char *arg = o->nargs ? o->args[i] : NULL, *why = NULL;
 		char name[13];
 
 		if (!o->nargs) {
