@@ -270,12 +270,19 @@ void why_text(const struct group_why *w, const struct resv_machine *m, const cha
 	if (w->pg->n == 1)
 		return;
 	printf("  What would split it:\n");
-	for (size_t i = 0; i < w->pg->nlinks; i++) {
-		const char *fixed = fixed_reason(w->pg->links[i].why);
+	/* One line per kind of link no command line undoes, naming its devices. */
+	for (int why = RESV_JOIN_DMA_ALIAS; why <= RESV_JOIN_STREAM_ID; why++) {
+		const char *fixed = fixed_reason((enum resv_join)why);
+		bool any = false;
 
-		if (fixed)
-			printf("    %s from %s: %s\n", esc(w->pg->links[i].device),
-			       esc(w->pg->links[i].with), fixed);
+		for (size_t i = 0; fixed && i < w->pg->nlinks; i++) {
+			if (w->pg->links[i].why != (enum resv_join)why)
+				continue;
+			printf("%s%s", any ? " " : "    ", esc(w->pg->links[i].device));
+			any = true;
+		}
+		if (any)
+			printf(" (%s): %s\n", join_name((enum resv_join)why), fixed);
 	}
 	for (size_t i = 0; i < w->nsplits; i++)
 		printf("    pcie_acs_override=%s: %s%s\n", w->splits[i].option,
