@@ -1289,6 +1289,18 @@ RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const
 
 	if (!dev)
 		return -ENOENT;
+	if (m->iommu == RESV_IOMMU_AMD && m->ivrs) {
+		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
+
+		if (!b || b->devid != devid)
+			return 0;
+		snprintf(buf, size, "it is the AMD IOMMU's own PCI function (the IVHD's device ID "
+			 "0x%04x): the driver keeps it for itself (amd/init.c iommu_init_pci) and it "
+			 "gets no IOMMU group; the kernel bench saw this on 5.10, 6.1, 6.12 and 7.2",
+			 devid);
+		return 1;
+	}
 	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
 		return 0;
 	rc = arm_refused(m, dev, &s, &winner, &sid);
@@ -1451,9 +1463,10 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		break;
 	case RESV_IOMMU_AMD: {
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
 
-		if (!ivhd_for(m->ivrs, dev->segment, devid))
-			return 1;
+		if (!b || b->devid == devid)
+			return 1;	/* the IOMMU's own function: no group (amd_own_function) */
 		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs), m->kernel);
 		break;
 	}
@@ -2011,9 +2024,7 @@ static int machine_behind(const struct resv_machine *m, const struct pci_dev *de
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
 		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
 
-		/* The IOMMU's own function (the IVHD's device ID) is in no group:
-		 * the driver keeps it (amd/init.c iommu_init_pci); the bench saw
-		 * it on 5.10, 6.1, 6.12 and 7.2 (examples/qemu-amd-ivmd). */
+		/* as resv_machine_predict(): not the IOMMU's own function */
 		return b && b->devid != devid;
 	}
 	default:
