@@ -85,8 +85,9 @@ check-valgrind: build
 		--wrap='$(VALGRIND)' --timeout-multiplier 4 --print-errorlogs
 
 bench: build
-	ninja -C $(BUILD) bench/bench-region
+	ninja -C $(BUILD) bench/bench-region bench/bench-groups
 	$(BUILD)/bench/bench-region
+	$(BUILD)/bench/bench-groups
 
 clean:
 	rm -rf $(BUILD) $(DEV) $(FUZZ) build-kernel

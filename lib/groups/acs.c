@@ -262,11 +262,12 @@ void acs_replay(const struct pci_topology *t, const struct pci_dev *d,
 	 * command line's result from the firmware's Control (fw_ctrl), dropping
 	 * what the kernel had just enabled, and kept the first entry's flag mask
 	 * for the entries after it; "PCI/ACS: Fix 'pci=config_acs=' parameter"
-	 * (Tushar Dave, Dec 2024; taken as v6.13) starts from the kernel's value
-	 * and reads each entry's flags.
+	 * (Tushar Dave; posted Jan 2025, in the PCI tree's acs branch Feb 2025,
+	 * so v6.15) starts from the kernel's value and reads each entry's
+	 * flags. Whether a stable 6.12.y took it is not known here.
 	 */
 	bool v611 = !kernel_before(ctx->kernel, KERNEL(6, 11));
-	bool fixed = !kernel_before(ctx->kernel, KERNEL(6, 13));
+	bool fixed = !kernel_before(ctx->kernel, KERNEL(6, 15));
 
 	*out = (struct acs_replay){ .ctrl = d->acs_ctrl };
 	if (requested) {
