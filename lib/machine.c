@@ -2010,6 +2010,22 @@ RESV_EXPORT int resv_machine_msi_verdict(const struct resv_machine *m, const cha
 /* ------------------------------------------------------------------------ */
 /* IOMMU groups predicted from config space (lib/groups/)                    */
 
+/*
+ * Did an IOMMU driver call pci_request_acs() before the PCI bus scan, so
+ * that pci_enable_acs() set the ACS bits at enumeration? Intel
+ * (detect_intel_iommu) and AMD (amd_iommu_detect) do early, Arm through
+ * the IORT (iort_init_platform_devices); a virtio-iommu described by the
+ * VIOT only from "ACPI: VIOT: Fix ACS setup" (acpi_viot_early_init, taken
+ * as v5.19; Debian's 6.12 and 7.2 have it), before that only from
+ * viommu_probe, after the scan.
+ */
+static bool acs_requested_early(const struct resv_machine *m)
+{
+	if (m->iommu != RESV_IOMMU_VIRTIO)
+		return true;
+	return !m->kernel || m->kernel >= KERNEL(5, 19);
+}
+
 /* Does the driver give @dev a group: what resv_machine_predict() does not answer 1 for? */
 static int machine_behind(const struct resv_machine *m, const struct pci_dev *dev,
 			  struct resv_list *scratch)
@@ -2042,10 +2058,7 @@ static int group_input_fill(const struct resv_machine *m, struct group_input *in
 
 	*in = (struct group_input){
 		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
-		/* Intel (detect_intel_iommu), AMD (amd_iommu_detect) and IORT
-		 * (iort_init_platform_devices) call pci_request_acs() before the
-		 * bus scan; virtio-iommu only from viommu_probe, after it. */
-		.acs_requested = m->iommu != RESV_IOMMU_VIRTIO,
+		.acs_requested = acs_requested_early(m),
 		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
 		.ivhd_type = m->iommu == RESV_IOMMU_AMD && m->ivrs ? ivhd_type_used(m->ivrs) : 0,
 	};
@@ -2093,7 +2106,7 @@ RESV_EXPORT int resv_machine_pci_acs(const struct resv_machine *m, const char *d
 	const struct pci_dev *d = pci_find_name(&m->topo, device);
 	struct group_input in = {
 		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
-		.acs_requested = m->iommu != RESV_IOMMU_VIRTIO,
+		.acs_requested = acs_requested_early(m),
 		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
 	};
 

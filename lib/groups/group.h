@@ -16,9 +16,8 @@ struct group_input {
 	/*
 	 * Did the IOMMU driver call pci_request_acs() before the PCI functions
 	 * were enumerated (pci_enable_acs runs in pci_acs_init at enumeration)?
-	 * Intel (detect_intel_iommu), AMD (amd_iommu_detect) and Arm (IORT,
-	 * iort_init_platform_devices) do; virtio-iommu requests it only when it
-	 * probes, after the bus scan (virtio-iommu.c viommu_probe).
+	 * Intel, AMD and Arm (IORT) do; a virtio-iommu from v5.19 through
+	 * acpi_viot_early_init (machine.c acs_requested_early).
 	 */
 	bool acs_requested;
 	const struct ivrs *ivrs;	/* AMD: its alias entries, or NULL */
