@@ -114,7 +114,7 @@ check-kernel: build kernel-deps
 # that widen coverage to fuzz/corpus (then commit them).
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= tables dmar ivrs iort viot acpidump sysfs regions engine acs-override
+FUZZ_TARGETS ?= tables dmar ivrs iort viot acpidump sysfs regions engine acs-override groups
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 fuzz-deps: deps
