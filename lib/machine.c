@@ -2083,9 +2083,40 @@ static int group_input_fill(const struct resv_machine *m, struct group_input *in
 	return 0;
 }
 
+/*
+ * The stream IDs of the functions behind an SMMUv1/v2 (IORT type 3), whose
+ * driver groups by stream map entry first; NULL in *@out when there is none.
+ */
+static int smmu_v2_streams(const struct resv_machine *m, struct group_streams **out)
+{
+	struct group_streams *v = NULL;
+
+	*out = NULL;
+	if (m->iommu != RESV_IOMMU_ARM || !m->iort)
+		return 0;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		struct arm_streams s;
+
+		if (arm_streams(m->iort, &m->topo, &m->topo.devs[i], &s) != 0 ||
+		    s.smmu->type != IORT_SMMU)
+			continue;
+		if (!v) {
+			v = calloc(m->topo.n, sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+		}
+		v[i].smmu = s.smmu;
+		v[i].n = (uint8_t)(s.n < 8 ? s.n : 8);
+		memcpy(v[i].sid, s.sid, v[i].n * sizeof(*s.sid));
+	}
+	*out = v;
+	return 0;
+}
+
 RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
 					    struct resv_group_prediction **out)
 {
+	struct group_streams *streams = NULL;
 	struct group_input in;
 	uint8_t *behind = NULL;
 	int rc;
@@ -2095,7 +2126,12 @@ RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
 		return -ENODATA;
 	rc = group_input_fill(m, &in, &behind);
 	if (rc == 0)
+		rc = smmu_v2_streams(m, &streams);
+	if (rc == 0) {
+		in.streams = streams;
 		rc = groups_predict(&in, out);
+	}
+	free(streams);
 	free(behind);
 	return rc;
 }

@@ -47,6 +47,9 @@ struct engine {
 	int32_t *group;		/* group id per function, or NONE */
 	int8_t *path_ok;	/* pci_acs_path_enabled(dev, NULL, REQ_ACS_FLAGS), -1 not yet */
 	int bound;		/* RESV_BOUND_FINEST: unknown ACS isolates */
+	/* arm-smmu stream map entries taken so far: (smmu, sid) -> group, owner */
+	struct sme { const void *smmu; uint32_t sid; int32_t group, owner; } *smes;
+	size_t nsmes;
 	int32_t flip;		/* a function whose unknown ACS is taken the other way */
 };
 
@@ -56,6 +59,7 @@ struct join {
 	enum resv_join why;
 	const char *quirk;
 	uint16_t rid;		/* DMA alias: the requester ID */
+	uint32_t sid;		/* stream ID: the one shared */
 };
 
 struct bound {
@@ -287,6 +291,54 @@ static int32_t device_group(struct engine *e, int32_t i, int32_t *ngroups, struc
 	return (*ngroups)++;
 }
 
+/*
+ * arm-smmu.c arm_smmu_device_group() (SMMUv1/v2; the same in v5.10 to
+ * v7.x): a master whose stream map entries already hold a group joins it
+ * (the last entry's decides; two different groups fail the probe: no
+ * group), else pci_device_group(); then its entries remember the group.
+ * Stream IDs are matched exactly (ACPI gives no SMR mask).
+ */
+static int32_t smmu_device_group(struct engine *e, int32_t i, int32_t *ngroups, struct join *j)
+{
+	const struct group_streams *st = &e->in->streams[i];
+	int32_t grp = NONE, owner = NONE;
+	uint32_t sid_of = 0;
+
+	for (uint8_t k = 0; k < st->n && k < 8; k++) {
+		int32_t g = NONE, o = NONE;
+
+		for (size_t s = 0; s < e->nsmes; s++)
+			if (e->smes[s].smmu == st->smmu && e->smes[s].sid == st->sid[k]) {
+				g = e->smes[s].group;
+				o = e->smes[s].owner;
+			}
+		if (grp != NONE && g != NONE && grp != g)
+			return NONE;	/* -EINVAL: the probe fails */
+		grp = g;
+		owner = o;
+		if (g != NONE)
+			sid_of = st->sid[k];
+	}
+	if (grp != NONE) {
+		*j = (struct join){ .dev = i, .with = owner, .via = NONE, .why = RESV_JOIN_STREAM_ID,
+				    .sid = sid_of };
+		return grp;
+	}
+	grp = device_group(e, i, ngroups, j);
+	for (uint8_t k = 0; k < st->n && k < 8; k++) {
+		bool have = false;
+
+		for (size_t s = 0; s < e->nsmes && !have; s++)
+			if (e->smes[s].smmu == st->smmu && e->smes[s].sid == st->sid[k]) {
+				e->smes[s].group = grp;
+				have = true;
+			}
+		if (!have && e->nsmes < e->n * 8)
+			e->smes[e->nsmes++] = (struct sme){ st->smmu, st->sid[k], grp, i };
+	}
+	return grp;
+}
+
 /* One run over every function in probe order; @joins (may be NULL) gets one entry per function. */
 static void replay(struct engine *e, int bound, int32_t flip, struct join *joins)
 {
@@ -294,6 +346,7 @@ static void replay(struct engine *e, int bound, int32_t flip, struct join *joins
 
 	e->bound = bound;
 	e->flip = flip;
+	e->nsmes = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		e->group[i] = NONE;
 		e->path_ok[i] = -1;
@@ -304,7 +357,12 @@ static void replay(struct engine *e, int bound, int32_t flip, struct join *joins
 
 		if (!e->in->behind[i])
 			continue;
-		e->group[i] = device_group(e, i, &ngroups, &j);
+		if (e->in->streams && e->in->streams[i].smmu)
+			e->group[i] = smmu_device_group(e, i, &ngroups, &j);
+		else
+			e->group[i] = device_group(e, i, &ngroups, &j);
+		if (e->group[i] == NONE)
+			j = (struct join){ .dev = i, .with = NONE, .via = NONE };
 		if (joins)
 			joins[i] = j;
 	}
@@ -441,6 +499,7 @@ static void engine_free(struct engine *e)
 	free(e->order);
 	free(e->group);
 	free(e->path_ok);
+	free(e->smes);
 }
 
 static int engine_init(struct engine *e, const struct group_input *in)
@@ -467,6 +526,11 @@ static int engine_init(struct engine *e, const struct group_input *in)
 	e->path_ok = malloc(e->n ? e->n : 1);
 	child_key = malloc((e->n ? e->n : 1) * sizeof(*child_key));
 	child_dev = malloc((e->n ? e->n : 1) * sizeof(*child_dev));
+	if (in->streams) {
+		e->smes = malloc((e->n ? e->n : 1) * 8 * sizeof(*e->smes));
+		if (!e->smes)
+			goto out;
+	}
 	if (!e->g || !e->order || !e->group || !e->path_ok || !child_key || !child_dev)
 		goto out;
 	/* Bridges that lead down, by (segment, secondary): the first claim wins. */
@@ -688,7 +752,9 @@ static char *detail_text(const struct engine *e, const struct join *j)
 				 t->devs[j->via == NONE ? j->with : j->via].name, v->acs_why);
 		break;
 	default:
-		snprintf(buf, sizeof(buf), "shares a stream ID with %s", with);
+		snprintf(buf, sizeof(buf), "its stream ID 0x%x is also %s's, whose group the "
+			 "SMMU's stream map entry holds (arm-smmu.c arm_smmu_device_group)", j->sid,
+			 with);
 		break;
 	}
 	return strdup(buf);

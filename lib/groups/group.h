@@ -6,6 +6,13 @@
 #include "acs.h"
 #include "ivrs.h"
 
+/* An Arm SMMUv1/v2 master's stream IDs (its fwspec, in order). */
+struct group_streams {
+	const void *smmu;		/* NULL: not behind an SMMUv1/v2 */
+	uint8_t n;
+	uint32_t sid[8];
+};
+
 /* What the replay needs from the machine. */
 struct group_input {
 	const struct pci_topology *topo;
@@ -21,6 +28,7 @@ struct group_input {
 	 */
 	bool acs_requested;
 	const struct ivrs *ivrs;	/* AMD: its alias entries, or NULL */
+	const struct group_streams *streams;	/* per function, or NULL (no SMMUv1/v2) */
 	uint8_t ivhd_type;		/* the IVHD type the AMD driver reads */
 };
 
