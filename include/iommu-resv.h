@@ -1065,7 +1065,7 @@ const char *resv_machine_cmdline(const struct resv_machine *m);
 
 /**
  * resv_machine_pci_acs() - @device's ACS as the prediction used it.
- * Return: 0; -ENOENT for an unknown device.
+ * Return: 0; -ENOENT for an unknown device; -ENOMEM.
  */
 int resv_machine_pci_acs(const struct resv_machine *m, const char *device, struct resv_acs *out);
 

@@ -17,6 +17,8 @@
 
 #define NONE (-1)
 
+bool groups_replay_only;
+
 /* What the replay knows about one function, fixed for every run. */
 struct gdev {
 	int32_t parent;		/* the bridge whose secondary bus it sits on, or NONE */
@@ -28,6 +30,7 @@ struct gdev {
 	bool ivrs_alias;	/* its alias devfns come (also) from an IVRS alias entry */
 	bool emitted;
 	int32_t alias;		/* index into masks, or NONE */
+	int32_t child;		/* the first function on its secondary bus, or NONE */
 	uint16_t missing, ctrl;
 	const char *acs_quirk, *acs_why, *alias_quirk;
 };
@@ -44,6 +47,9 @@ struct engine {
 	int32_t *group;		/* group id per function, or NONE */
 	int8_t *path_ok;	/* pci_acs_path_enabled(dev, NULL, REQ_ACS_FLAGS), -1 not yet */
 	int bound;		/* RESV_BOUND_FINEST: unknown ACS isolates */
+	/* arm-smmu stream map entries taken so far: (smmu, sid) -> group, owner */
+	struct sme { const void *smmu; uint32_t sid; int32_t group, owner; } *smes;
+	size_t nsmes;
 	int32_t flip;		/* a function whose unknown ACS is taken the other way */
 };
 
@@ -53,6 +59,7 @@ struct join {
 	enum resv_join why;
 	const char *quirk;
 	uint16_t rid;		/* DMA alias: the requester ID */
+	uint32_t sid;		/* stream ID: the one shared */
 };
 
 struct bound {
@@ -284,6 +291,54 @@ static int32_t device_group(struct engine *e, int32_t i, int32_t *ngroups, struc
 	return (*ngroups)++;
 }
 
+/*
+ * arm-smmu.c arm_smmu_device_group() (SMMUv1/v2; the same in v5.10 to
+ * v7.x): a master whose stream map entries already hold a group joins it
+ * (the last entry's decides; two different groups fail the probe: no
+ * group), else pci_device_group(); then its entries remember the group.
+ * Stream IDs are matched exactly (ACPI gives no SMR mask).
+ */
+static int32_t smmu_device_group(struct engine *e, int32_t i, int32_t *ngroups, struct join *j)
+{
+	const struct group_streams *st = &e->in->streams[i];
+	int32_t grp = NONE, owner = NONE;
+	uint32_t sid_of = 0;
+
+	for (uint8_t k = 0; k < st->n && k < 8; k++) {
+		int32_t g = NONE, o = NONE;
+
+		for (size_t s = 0; s < e->nsmes; s++)
+			if (e->smes[s].smmu == st->smmu && e->smes[s].sid == st->sid[k]) {
+				g = e->smes[s].group;
+				o = e->smes[s].owner;
+			}
+		if (grp != NONE && g != NONE && grp != g)
+			return NONE;	/* -EINVAL: the probe fails */
+		grp = g;
+		owner = o;
+		if (g != NONE)
+			sid_of = st->sid[k];
+	}
+	if (grp != NONE) {
+		*j = (struct join){ .dev = i, .with = owner, .via = NONE, .why = RESV_JOIN_STREAM_ID,
+				    .sid = sid_of };
+		return grp;
+	}
+	grp = device_group(e, i, ngroups, j);
+	for (uint8_t k = 0; k < st->n && k < 8; k++) {
+		bool have = false;
+
+		for (size_t s = 0; s < e->nsmes && !have; s++)
+			if (e->smes[s].smmu == st->smmu && e->smes[s].sid == st->sid[k]) {
+				e->smes[s].group = grp;
+				have = true;
+			}
+		if (!have && e->nsmes < e->n * 8)
+			e->smes[e->nsmes++] = (struct sme){ st->smmu, st->sid[k], grp, i };
+	}
+	return grp;
+}
+
 /* One run over every function in probe order; @joins (may be NULL) gets one entry per function. */
 static void replay(struct engine *e, int bound, int32_t flip, struct join *joins)
 {
@@ -291,6 +346,7 @@ static void replay(struct engine *e, int bound, int32_t flip, struct join *joins
 
 	e->bound = bound;
 	e->flip = flip;
+	e->nsmes = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		e->group[i] = NONE;
 		e->path_ok[i] = -1;
@@ -301,7 +357,12 @@ static void replay(struct engine *e, int bound, int32_t flip, struct join *joins
 
 		if (!e->in->behind[i])
 			continue;
-		e->group[i] = device_group(e, i, &ngroups, &j);
+		if (e->in->streams && e->in->streams[i].smmu)
+			e->group[i] = smmu_device_group(e, i, &ngroups, &j);
+		else
+			e->group[i] = device_group(e, i, &ngroups, &j);
+		if (e->group[i] == NONE)
+			j = (struct join){ .dev = i, .with = NONE, .via = NONE };
 		if (joins)
 			joins[i] = j;
 	}
@@ -438,6 +499,7 @@ static void engine_free(struct engine *e)
 	free(e->order);
 	free(e->group);
 	free(e->path_ok);
+	free(e->smes);
 }
 
 static int engine_init(struct engine *e, const struct group_input *in)
@@ -464,6 +526,11 @@ static int engine_init(struct engine *e, const struct group_input *in)
 	e->path_ok = malloc(e->n ? e->n : 1);
 	child_key = malloc((e->n ? e->n : 1) * sizeof(*child_key));
 	child_dev = malloc((e->n ? e->n : 1) * sizeof(*child_dev));
+	if (in->streams) {
+		e->smes = malloc((e->n ? e->n : 1) * 8 * sizeof(*e->smes));
+		if (!e->smes)
+			goto out;
+	}
 	if (!e->g || !e->order || !e->group || !e->path_ok || !child_key || !child_dev)
 		goto out;
 	/* Bridges that lead down, by (segment, secondary): the first claim wins. */
@@ -505,6 +572,8 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		}
 		i = end;
 	}
+	for (size_t i = 0; i < e->n; i++)
+		e->g[i].child = NONE;
 	/* Each bus's parent bridge (pci_bus_bridge's choice: the first in order). */
 	for (size_t i = 0; i < e->n; i++) {
 		const struct pci_dev *d = &t->devs[i];
@@ -521,6 +590,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 				continue;
 			for (uint32_t k = first; k < e->g[first].bus_end; k++)
 				e->g[k].parent = (int32_t)i;
+			e->g[i].child = (int32_t)first;
 		}
 	}
 	/* ACS, types and aliases. */
@@ -533,7 +603,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		uint32_t mask[8] = { 0 };
 		bool any = false;
 
-		g->type = acs_pcie_type(t, d);
+		g->type = acs_pcie_type(d, g->parent == NONE ? NULL : &t->devs[g->parent]);
 		if (d->acs == 1) {
 			struct acs_replay r;
 
@@ -541,7 +611,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 			ctrl = r.ctrl;
 		}
 		g->ctrl = ctrl;
-		v = acs_enabled(t, d, ctrl, REQ_ACS_FLAGS, &ctx);
+		v = acs_enabled(d, g->type, ctrl, REQ_ACS_FLAGS, &ctx);
 		g->acs = v.enabled;
 		g->missing = v.missing;
 		g->acs_quirk = v.quirk;
@@ -682,7 +752,9 @@ static char *detail_text(const struct engine *e, const struct join *j)
 				 t->devs[j->via == NONE ? j->with : j->via].name, v->acs_why);
 		break;
 	default:
-		snprintf(buf, sizeof(buf), "shares a stream ID with %s", with);
+		snprintf(buf, sizeof(buf), "its stream ID 0x%x is also %s's, whose group the "
+			 "SMMU's stream map entry holds (arm-smmu.c arm_smmu_device_group)", j->sid,
+			 with);
 		break;
 	}
 	return strdup(buf);
@@ -786,6 +858,72 @@ out:
 	return rc;
 }
 
+/*
+ * Does taking @u's unknown ACS the other way change either bound, judged
+ * from the two bounds alone (@fine, @coarse: canonical groups; @ok_*: the
+ * ACS path of each function; @split: mark_split of the finest)? Only when
+ * @u gets a group itself and no DMA alias on its bus is involved:
+ * - a single-function bridge whose secondary bus's functions all get a
+ *   group: in the finest bound everything below would join it, which
+ *   changes something when the path above isolates and something below is
+ *   not in its group; in the coarsest the functions on its secondary bus
+ *   would stop below it, which they do when the path above isolates;
+ * - a function that is no bridge: in the finest bound it would join a
+ *   function of its slot that lacks ACS and sits in another group; in the
+ *   coarsest it would leave the slot's functions without ACS it is grouped
+ *   with, when the path above isolates.
+ * Return: 1, 0, or -1 when only replaying can tell.
+ */
+static int quick_verdict(const struct engine *e, int32_t u, const int32_t *fine,
+			 const int32_t *coarse, const int8_t *ok_fine, const int8_t *ok_coarse,
+			 const uint8_t *split)
+{
+	const struct pci_dev *d = &e->t->devs[u];
+	const struct gdev *g = &e->g[u];
+	bool above_coarse = g->parent == NONE || ok_coarse[g->parent];
+
+	if (!e->in->behind[u] || g->bus_aliases)
+		return -1;
+	if (d->bridge && d->secondary > d->bus) {
+		if (d->multifunction || g->child == NONE)
+			return -1;
+		for (uint32_t k = (uint32_t)g->child; k < e->g[g->child].bus_end; k++)
+			if (!e->in->behind[k] || e->g[k].bus_aliases)
+				return -1;
+		return (ok_fine[u] && split[u]) || above_coarse;
+	}
+	for (uint32_t k = g->bus_first; k < g->bus_end; k++) {
+		if ((int32_t)k == u || e->t->devs[k].dev != d->dev || !e->in->behind[k])
+			continue;
+		if (e->g[k].acs == 0 && fine[k] != fine[u])
+			return 1;
+		if (e->g[k].acs <= 0 && above_coarse && coarse[k] == coarse[u])
+			return 1;
+	}
+	return 0;
+}
+
+/* path_ok for every function in the current run, into @ok. */
+static void all_path_ok(struct engine *e, int8_t *ok)
+{
+	for (size_t i = 0; i < e->n; i++)
+		ok[i] = path_ok(e, (int32_t)i);
+}
+
+/* split[a]: some function below bridge @a is not in @a's group (@canon of the run). */
+static void mark_split(const struct engine *e, const int32_t *canon, uint8_t *split)
+{
+	memset(split, 0, e->n);
+	for (size_t d = 0; d < e->n; d++) {
+		if (canon[d] == NONE)
+			continue;
+		for (int32_t a = e->g[d].parent, step = 0; a != NONE && step < 256;
+		     a = e->g[a].parent, step++)
+			if (canon[a] != canon[d])
+				split[a] = 1;
+	}
+}
+
 static bool may_matter(const struct engine *e, int32_t i)
 {
 	const struct pci_dev *d = &e->t->devs[i];
@@ -834,25 +972,47 @@ int groups_predict(const struct group_input *in, struct resv_group_prediction **
 	p->exact = memcmp(fine, coarse, e.n * sizeof(*fine)) == 0;
 	if (!p->exact) {
 		/* Which unknowns change the answer on their own (from either bound)? */
+		int8_t *ok_fine = malloc(e.n ? e.n : 1), *ok_coarse = malloc(e.n ? e.n : 1);
+		uint8_t *split = malloc(e.n ? e.n : 1);
+
 		p->undecided = calloc(e.n ? e.n : 1, sizeof(*p->undecided));
-		if (!p->undecided)
+		if (!p->undecided || !ok_fine || !ok_coarse || !split) {
+			free(ok_fine);
+			free(ok_coarse);
+			free(split);
 			goto out;
+		}
+		all_path_ok(&e, ok_coarse);	/* the last replay was the coarsest */
+		replay(&e, RESV_BOUND_FINEST, NONE, NULL);
+		all_path_ok(&e, ok_fine);
+		mark_split(&e, fine, split);
 		for (size_t i = 0; i < e.n; i++) {
+			int32_t u = (int32_t)i;
 			bool differs;
 
-			if (!may_matter(&e, (int32_t)i))
+			if (!may_matter(&e, u))
 				continue;
-			replay(&e, RESV_BOUND_FINEST, (int32_t)i, NULL);
-			canonical(&e, cur, first);
-			differs = memcmp(fine, cur, e.n * sizeof(*cur)) != 0;
-			if (!differs) {
-				replay(&e, RESV_BOUND_COARSEST, (int32_t)i, NULL);
+			int q = groups_replay_only ? -1 :
+				quick_verdict(&e, u, fine, coarse, ok_fine, ok_coarse, split);
+
+			if (q >= 0) {
+				differs = q;
+			} else {
+				replay(&e, RESV_BOUND_FINEST, u, NULL);
 				canonical(&e, cur, first);
-				differs = memcmp(coarse, cur, e.n * sizeof(*cur)) != 0;
+				differs = memcmp(fine, cur, e.n * sizeof(*cur)) != 0;
+				if (!differs) {
+					replay(&e, RESV_BOUND_COARSEST, u, NULL);
+					canonical(&e, cur, first);
+					differs = memcmp(coarse, cur, e.n * sizeof(*cur)) != 0;
+				}
 			}
 			if (differs)
 				p->undecided[p->nundecided++] = p->names[i];
 		}
+		free(ok_fine);
+		free(ok_coarse);
+		free(split);
 	}
 	rc = 0;
 out:
@@ -892,7 +1052,8 @@ int groups_device_acs(const struct group_input *in, const struct pci_dev *d, str
 		ctrl = r.ctrl;
 	}
 	free(cl);
-	v = acs_enabled(in->topo, d, ctrl, REQ_ACS_FLAGS, &ctx);
+	v = acs_enabled(d, acs_pcie_type(d, acs_upstream_bridge(in->topo, d)), ctrl,
+			REQ_ACS_FLAGS, &ctx);
 	*out = (struct resv_acs){ .present = d->acs, .cap = d->acs_cap, .ctrl_read = d->acs_ctrl,
 				  .ctrl = ctrl, .isolated = v.enabled, .quirk = v.quirk,
 				  .reason = v.why };

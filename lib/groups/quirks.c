@@ -58,7 +58,7 @@ static const char *const acs_fn_name[] = {
 	[ACS_FN_OVERRIDE] = "pcie_acs_overrides",
 };
 
-#define QUIRK_STABLE_MAX	4
+#define QUIRK_STABLE_MAX	6
 #define STABLE(...)	{ __VA_ARGS__ }
 
 struct quirk_row {

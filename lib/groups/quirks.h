@@ -78,7 +78,9 @@ enum acs_quirk_result {
 	ACS_QUIRK_NOT = 0,		/* a quirk matches and says the flags are not all enabled */
 	ACS_QUIRK_ENABLED = 1,		/* a quirk matches and says they are */
 	ACS_QUIRK_UNKNOWN = 2,		/* a quirk matches, but its answer rests on what config space
-					 * does not show (chipset MMIO, an enable step's success) */
+					 * does not show (chipset MMIO, an enable step's success),
+					 * or on what the input lacks (the PCIe type of a 64-byte
+					 * config, an ACS capability beyond 256 bytes, the LPC) */
 };
 
 struct acs_quirk_answer {

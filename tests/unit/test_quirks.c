@@ -43,7 +43,7 @@ static struct pci_dev fn(uint16_t vendor, uint16_t device, int8_t type, uint8_t 
 	struct pci_dev d = { .vendor = vendor, .device = device, .pcie_type = type, .bus = bus,
 			     .dev = dev, .fn = f, .acs = 0, .cfg_len = 4096 };
 
-	snprintf(d.name, sizeof(d.name), "0000:%02x:%02x.%u", bus, dev, f);
+	snprintf(d.name, sizeof(d.name), "0000:%02x:%02x.%c", bus, dev & 31, '0' + (f & 7));
 	return d;
 }
 
