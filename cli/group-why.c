@@ -143,7 +143,10 @@ int why_gather(struct group_why *w, struct resv_machine *m, const char *device,
 	w->npath = n < 0 ? 0 : (size_t)n > WHY_MAX_PATH ? WHY_MAX_PATH : (size_t)n;
 	for (size_t i = 0; i < w->npath; i++) {
 		w->path[i] = names[i];
-		w->acs_ok[i] = resv_machine_pci_acs(m, names[i], &w->acs[i]) == 0;
+		rc = resv_machine_pci_acs(m, names[i], &w->acs[i]);
+		if (rc == -ENOMEM)
+			return rc;
+		w->acs_ok[i] = rc == 0;
 	}
 	/* What would split it: each port that lacks isolation alone, then all. */
 	base = strdup(resv_machine_cmdline(m));
