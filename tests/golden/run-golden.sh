@@ -111,6 +111,18 @@ for args in "groups --sysroot examples/intel-laptop" "groups 1 -J --sysroot exam
 	fi
 done
 
+# A malformed list: one note naming the line, no names, the output otherwise the same.
+printf '8086  Intel Corporation\nzzzz  not an ID\n' >"$tmp/bad.ids"
+IOMMU_RESV_PCI_IDS=$tmp/bad.ids "$cli" groups --sysroot examples/intel-laptop >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q 'bad.ids, line 2' "$tmp/err" &&
+   ! grep -q 'NAME\|Intel Corporation' "$tmp/out"; then
+	ok "malformed pci.ids: one note, no names"
+else
+	bad "malformed pci.ids (exit $rc)"
+	sed 's/^/    /' "$tmp/out" "$tmp/err" | head -20
+fi
+
 # Hostile names: a copy of a snapshot whose file names and file contents
 # carry terminal escapes (ESC, the C1 CSI in UTF-8, a newline, a byte that is
 # not UTF-8). Whatever the tool prints -- tables, raw, JSON, diagnostics, the
