@@ -188,6 +188,13 @@ int report_assumptions(struct resv_machine *m, const struct opts *o, const struc
 int assumption_cause(struct resv_machine *m, const struct opts *o, const struct agroup *g,
 		     const char *want, size_t wlen, struct cause *out);
 
+/* viability.c: VFIO viability (the drivers bound), as check and explain print it */
+bool bindings_known(const struct resv_group *g);
+void json_viability(struct json *j, const struct resv_group *g, const struct resv_vfio_viability *via,
+		    unsigned int kernel);
+void text_viability(const struct resv_group *g, const struct resv_vfio_viability *via,
+		    unsigned int kernel, const char *indent);
+
 /* commands */
 int output_view(const struct opts *o, struct table *t, const struct resv_group *g,
 		const struct resv_list *view, const struct resv_range_list *usable);

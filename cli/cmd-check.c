@@ -193,105 +193,6 @@ struct checked {
 	struct resv_vfio_viability via;	/* the drivers bound (resv_vfio_group_viable) */
 };
 
-/*
- * What to do about a device whose driver keeps VFIO from its group:
- * vfio-pci for an endpoint; a bridge vfio-pci refuses (vfio_pci_probe takes
- * normal headers only), so pci-stub, or no driver.
- */
-static void fix_text(char *buf, size_t size, const struct resv_device *d)
-{
-	bool bridge = d->header_type > 0 ||
-		      (d->header_type < 0 && (d->class >> 8 == 0x0604 || d->class >> 8 == 0x0607));
-
-	snprintf(buf, size, "driverctl set-override %s %s, or unbind it (echo %s > "
-		 "/sys/bus/pci/devices/%s/driver/unbind)", d->name, bridge ? "pci-stub" : "vfio-pci",
-		 d->name, d->name);
-}
-
-/* Are bindings recorded for any device of the group (else nothing is said)? */
-static bool bindings_known(const struct resv_group *g)
-{
-	for (size_t k = 0; k < g->ndevices; k++)
-		if (g->devices[k].driver_known)
-			return true;
-	return false;
-}
-
-/* The group's viability in JSON: null members when bindings are not recorded. */
-static void json_viability(struct json *j, const struct checked *c, unsigned int kernel)
-{
-	const struct resv_group *g = c->group;
-
-	json_key(j, "vfio_viable");
-	if (c->via.viable < 0)
-		json_raw(j, "null");
-	else
-		json_bool(j, c->via.viable == 1);
-	json_key(j, "viability");
-	json_open(j, NULL, '{');
-	json_key(j, "reason");
-	json_str(j, c->via.reason);
-	json_key(j, "blockers");
-	json_open(j, NULL, '[');
-	for (size_t k = 0; k < g->ndevices; k++) {
-		const char *why;
-		char fix[256];
-
-		if (resv_vfio_device_viable(&g->devices[k], kernel, &why) != 0)
-			continue;
-		fix_text(fix, sizeof(fix), &g->devices[k]);
-		json_open(j, NULL, '{');
-		json_key(j, "device");
-		json_str(j, g->devices[k].name);
-		json_key(j, "driver");
-		json_str(j, g->devices[k].driver);
-		json_key(j, "reason");
-		json_str(j, why);
-		json_key(j, "fix");
-		json_str(j, fix);
-		json_close(j, '}');
-	}
-	json_close(j, ']');
-	json_key(j, "unknown");
-	json_open(j, NULL, '[');
-	for (size_t k = 0; k < g->ndevices; k++)
-		if (!g->devices[k].driver_known)
-			json_str(j, g->devices[k].name);
-	json_close(j, ']');
-	json_close(j, '}');
-}
-
-/* The group's viability as text; nothing when no binding is recorded. */
-static void text_viability(const struct checked *c, unsigned int kernel)
-{
-	const struct resv_group *g = c->group;
-
-	if (!bindings_known(g))
-		return;
-	if (c->via.viable == 1) {
-		printf("  ok       VFIO can take it (bound:");
-		for (size_t k = 0; k < g->ndevices; k++)
-			printf(" %s %s", esc(g->devices[k].name),
-			       g->devices[k].driver ? esc(g->devices[k].driver) : "(none)");
-		printf(")\n");
-		return;
-	}
-	for (size_t k = 0; k < g->ndevices; k++) {
-		const struct resv_device *d = &g->devices[k];
-		const char *why;
-		char fix[256];
-		int ok = resv_vfio_device_viable(d, kernel, &why);
-
-		if (ok == 0) {
-			fix_text(fix, sizeof(fix), d);
-			printf("  error    NOT viable for VFIO: %s is bound to %s: %s\n", esc(d->name),
-			       esc(d->driver), why);
-			printf("  %-8s fix: %s\n", "", fix);
-		} else if (ok < 0) {
-			printf("  note     %s: %s\n", esc(d->name), why);
-		}
-	}
-}
 
 /* The assumptions the groups predicted from the firmware rest on. */
 static int report_firmware_assumptions(struct resv_machine *m, const struct opts *o,
@@ -665,7 +566,7 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 			json_close(&j, '}');
 		}
 		json_close(&j, ']');
-		json_viability(&j, c, o->kernel);
+		json_viability(&j, c->group, &c->via, o->kernel);
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
@@ -756,7 +657,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			       c->blocker->last, esc(origin), dev ? " (device " : "",
 			       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
 		}
-		text_viability(c, o->kernel);
+		text_viability(c->group, &c->via, o->kernel, "  ");
 		if (c->usable_empty)
 			printf("  error    no usable IOVA: the regions cover the whole aperture\n");
 		for (size_t k = 0; k < c->conflicts->count; k++) {

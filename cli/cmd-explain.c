@@ -223,6 +223,8 @@ struct explanation {
 	size_t nverdicts;
 	struct agroup ag;		/* tables: for the assumptions */
 	struct group_why why;		/* tables: why the devices share a group */
+	struct resv_vfio_viability via;	/* with a sysfs group: the drivers bound in it */
+	unsigned int kernel;		/* the verdicts' kernel (0: the newest) */
 };
 
 static void explanation_free(struct explanation *e)
@@ -426,6 +428,14 @@ static int explain_json(const struct explanation *e, const struct opts *o)
 			verdict_json(&j, e->verdicts[i].kernel, e->group_regions,
 				     &e->verdicts[i].v);
 	json_close(&j, ']');
+	if (e->g) {
+		json_viability(&j, e->g, &e->via, o->kernel);
+	} else {
+		json_key(&j, "vfio_viable");
+		json_raw(&j, "null");
+		json_key(&j, "viability");
+		json_raw(&j, "null");
+	}
 	json_key(&j, "without_tables");
 	json_str(&j, e->tables ? NULL : WITHOUT_TABLES);
 	if (e->tables)
@@ -519,6 +529,8 @@ static int explain_text(const struct explanation *e, const struct opts *o)
 		else
 			verdict_text(label, e->group_regions, &r->v);
 	}
+	if (g && bindings_known(g))
+		text_viability(g, &e->via, o->kernel, "  ");
 	if (e->tables)
 		return report_assumptions(e->m, o, &e->ag, 1, NULL) < 0 ? -ENOMEM : EXIT_OK;
 	if (o->kernel && o->kernel < 0x050300 && g->iommu == RESV_IOMMU_INTEL)
@@ -574,6 +586,9 @@ int cmd_explain(int argc, char **argv)
 		resv_machine_free(probe);
 	}
 	rc = tables ? gather_tables(&e, &o, name) : gather_sysfs(&e, &o, name);
+	/* VFIO also needs the group's drivers to let go of it (check says the same). */
+	if (rc == EXIT_OK && e.g)
+		resv_vfio_group_viable(e.g->devices, e.g->ndevices, o.kernel, &e.via);
 	if (rc == EXIT_OK)
 		rc = o.json ? explain_json(&e, &o) : explain_text(&e, &o);
 	if (rc < 0) {
