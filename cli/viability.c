@@ -11,8 +11,9 @@
 
 /*
  * What to do about a device whose driver keeps VFIO from its group:
- * vfio-pci for an endpoint; a bridge vfio-pci refuses (vfio_pci_probe takes
- * normal headers only), so pci-stub, or no driver.
+ * vfio-pci for an endpoint; a bridge vfio-pci refuses (normal headers only:
+ * vfio_pci_probe, vfio_pci_core_register_device from v5.15), so pci-stub,
+ * or no driver.
  */
 static void fix_text(char *buf, size_t size, const struct resv_device *d)
 {
