@@ -89,9 +89,10 @@ check-valgrind: build
 		--wrap='$(VALGRIND)' --timeout-multiplier 4 --print-errorlogs
 
 bench: build
-	ninja -C $(BUILD) bench/bench-region
+	ninja -C $(BUILD) bench/bench-region bench/bench-groups
 	$(BUILD)/bench/bench-region
 	python3 bench/bench-cli.py $(CLI)
+	$(BUILD)/bench/bench-groups
 
 clean:
 	rm -rf $(BUILD) $(DEV) $(FUZZ) build-kernel
@@ -118,7 +119,7 @@ check-kernel: build kernel-deps
 # that widen coverage to fuzz/corpus (then commit them).
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= tables dmar ivrs iort viot acpidump sysfs regions engine acs-override
+FUZZ_TARGETS ?= tables dmar ivrs iort viot acpidump sysfs regions engine acs-override groups
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 fuzz-deps: deps

@@ -35,6 +35,7 @@ struct opts {
 	const char *assume[8];	/* --assume KEY=VALUE, in order */
 	uint64_t page_size;	/* --page-size; 0: the library's 4 KiB */
 	const char *map;	/* --map: a file, "-" (SVG) or "term" (map.h) */
+	const char *kernel_cmdline;	/* --kernel-cmdline; NULL: the root's proc/cmdline */
 	int nassume;
 	char **args;		/* positional arguments */
 	int nargs;
@@ -43,7 +44,7 @@ struct opts {
 /* Column ids, one static table in output.c drives headers, JSON and help. */
 enum column {
 	COL_GROUP, COL_GTYPE, COL_DEVICES, COL_START, COL_LAST, COL_SIZE,
-	COL_TYPE, COL_PROT, COL_SOURCE, COL_DEVICE, COL_COUNT
+	COL_TYPE, COL_PROT, COL_SOURCE, COL_DEVICE, COL_DRIVER, COL_NAME, COL_COUNT
 };
 
 /* output.c */
@@ -71,6 +72,7 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 void table_end_group(struct table *t);
 void list_columns(FILE *f, unsigned int allowed);
 void json_source(struct json *j, const struct resv_source *s);
+void json_devices(struct json *j, const struct resv_device *v, size_t n);
 const char *region_origin(const struct resv_list *l, const struct resv_region *r,
 			  const char **device);
 void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r);
@@ -187,6 +189,13 @@ int report_assumptions(struct resv_machine *m, const struct opts *o, const struc
  */
 int assumption_cause(struct resv_machine *m, const struct opts *o, const struct agroup *g,
 		     const char *want, size_t wlen, struct cause *out);
+
+/* viability.c: VFIO viability (the drivers bound), as check and explain print it */
+bool bindings_known(const struct resv_group *g);
+void json_viability(struct json *j, const struct resv_group *g, const struct resv_vfio_viability *via,
+		    unsigned int kernel);
+void text_viability(const struct resv_group *g, const struct resv_vfio_viability *via,
+		    unsigned int kernel, const char *indent);
 
 /* commands */
 int output_view(const struct opts *o, struct table *t, const struct resv_group *g,

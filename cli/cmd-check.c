@@ -20,11 +20,12 @@
 static void usage_check(FILE *f)
 {
 	fputs("Usage:\n"
-	      " " PROG " check --guest <spec> [options] [GROUP...]\n"
+	      " " PROG " check --guest <spec> [options] [GROUP|DEVICE...]\n"
 	      "\n"
 	      "Check a guest memory layout against the reserved regions of the IOMMU groups\n"
 	      "of the devices to assign (each device brings its whole group), or of every\n"
-	      "group named, or of all groups.\n"
+	      "group named (by number or by a device in it), or of all groups; and whether\n"
+	      "VFIO can take each group with the drivers its devices are bound to.\n"
 	      "\n"
 	      "Guest specs:\n"
 	      "  q35:SIZE[,max-ram-below-4g=SIZE][,amd|,amd=off]   QEMU x86 -M q35\n"
@@ -60,12 +61,15 @@ static void usage_check(FILE *f)
 	      "                          CONFIG_INTEL_IOMMU_FLOPPY_WA\n"
 	      "     --page-size <size>   the kernel's page size, 4K (default), 16K or 64K: IORT\n"
 	      "                          RMRs not 64 KiB aligned are widened to its pages\n"
+	      "     --kernel-cmdline <s> the kernel command line (default: the root's\n"
+	      "                          proc/cmdline): intremap=, allow_unsafe_interrupts=\n"
 	      " -J, --json               JSON output\n"
 	      " -h, --help               display this help\n"
 	      " -V, --version            display version\n"
 	      "\n"
-	      "Exit status: 0 no error-level conflict, 2 an error-level conflict, 1 usage or\n"
-	      "input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);
+	      "Exit status: 0 no error, 2 an error (a conflict, or a group VFIO cannot take:\n"
+	      "a blocking region, MSIs not isolated, a device bound to a driver VFIO\n"
+	      "refuses), 1 usage or input error, 32 no IOMMU groups. See iommu-resv(8).\n", f);
 }
 
 struct device_arg {
@@ -196,7 +200,9 @@ struct checked {
 	const char *reason;
 	bool usable_empty;
 	struct resv_conflicts *conflicts;
+	struct resv_vfio_viability via;	/* the drivers bound (resv_vfio_group_viable) */
 };
+
 
 /* The assumptions the groups predicted from the firmware rest on. */
 static int report_firmware_assumptions(struct resv_machine *m, const struct opts *o,
@@ -639,6 +645,7 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 			json_close(&j, '}');
 		}
 		json_close(&j, ']');
+		json_viability(&j, c->group, &c->via, o->kernel);
 		json_close(&j, '}');
 	}
 	json_close(&j, ']');
@@ -733,6 +740,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			if (platform_hint(m, c, hint, sizeof(hint)))
 				printf("  hint     %s\n", hint);
 		}
+		text_viability(c->group, &c->via, o->kernel, "  ");
 		if (c->usable_empty)
 			printf("  error    no usable IOVA: the regions cover the whole aperture\n");
 		for (size_t k = 0; k < c->conflicts->count; k++) {
@@ -752,7 +760,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			       resv_type_name(r->type), r->start, r->last, esc(origin),
 			       dev ? " device " : "", esc(dev ? dev : ""));
 		}
-		if (c->assignable && !c->usable_empty && !c->conflicts->count)
+		if (c->assignable && !c->usable_empty && !c->conflicts->count && c->via.viable != 0)
 			printf("  ok       no conflict\n");
 	}
 	printf("\n%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
@@ -857,7 +865,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	rc = parse_options(&o, nrest, rest, "check",
-			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size,map",
+			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size,map,kernel-cmdline",
 			   usage_check);
 	if (rc) {
 		status = rc < 0 ? EXIT_OK : rc;
@@ -949,16 +957,36 @@ int cmd_check(int argc, char **argv)
 			pol[npol++] = (struct resv_device_policy){ devs[d].name, devs[d].strict };
 	}
 	for (int a = 0; a < o.nargs; a++) {
-		char *end;
+		char *end, name[13];
+		const char *bad;
 		long id = strtol(o.args[a], &end, 10);
-		const struct resv_group *found = *o.args[a] && !*end && id >= 0 ?
-							 resv_system_find_group(sys, id) : NULL;
+		bool number = *o.args[a] && !*end && id >= 0;
+		const struct resv_group *found = number ? resv_system_find_group(sys, id) : NULL;
 
+		/* A group is also named by a device in it. */
+		if (!number && parse_bdf(o.args[a], strlen(o.args[a]), name, &bad)) {
+			for (size_t i = 0; i < resv_system_group_count(sys) && !found; i++) {
+				const struct resv_group *c = resv_system_group(sys, i);
+
+				for (size_t k = 0; k < c->ndevices; k++)
+					if (strcmp(c->devices[k].name, name) == 0)
+						found = c;
+			}
+			if (!found) {
+				warnx_("check: device %s is in no IOMMU group", name);
+				goto out;
+			}
+		}
 		if (!found) {
 			warnx_("no IOMMU group '%s'", o.args[a]);
 			goto out;
 		}
-		cs[ncs++].group = found;
+		bool dup = false;
+
+		for (size_t i = 0; i < ncs; i++)
+			dup |= cs[i].group == found;
+		if (!dup)
+			cs[ncs++].group = found;
 	}
 	if (!ndevs && !o.nargs)
 		for (size_t i = 0; i < resv_system_group_count(sys); i++)
@@ -993,6 +1021,8 @@ int cmd_check(int argc, char **argv)
 		if (c->aperture.last < ap.last)
 			ap.last = c->aperture.last;
 		verdict(c, m, o.kernel);
+		/* VFIO takes the group only when no device's driver keeps it. */
+		resv_vfio_group_viable(c->group->devices, c->group->ndevices, o.kernel, &c->via);
 		if (resv_list_usable(&usable, c->kview, c->aperture,
 				     strict ? RESV_USABLE_STRICT : 0) < 0)
 			goto nomem;
@@ -1019,7 +1049,7 @@ int cmd_check(int argc, char **argv)
 				     (size_t)npol) < 0 ||
 		    append_judged(all, c->resolved, policy_dev) < 0)
 			goto nomem;
-		errors += !c->assignable + c->usable_empty;
+		errors += !c->assignable + c->usable_empty + (c->via.viable == 0);
 		for (size_t k = 0; k < c->conflicts->count; k++) {
 			const struct resv_conflict *x = &c->conflicts->items[k];
 

@@ -7,21 +7,28 @@
 
 #include "cli.h"
 #include "map.h"
+#include "names.h"
 
 #define GROUP_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
+		       1u << COL_DRIVER | 1u << COL_NAME | \
 		       1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
 		       1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE)
 #define IOVA_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
+		      1u << COL_DRIVER | 1u << COL_NAME | \
 		      1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE)
 
 static void usage_groups(FILE *f)
 {
 	fputs("Usage:\n"
-	      " " PROG " groups [options] [GROUP...]\n"
+	      " " PROG " groups [options] [GROUP|DEVICE...]\n"
 	      "\n"
-	      "List IOMMU groups, their devices and their reserved regions.\n"
+	      "List IOMMU groups, their devices (with the driver each is bound to and, when\n"
+	      "pci.ids is installed, its name) and their reserved regions. A group is named\n"
+	      "by its number or by a device in it (dddd:bb:dd.f or bb:dd.f).\n"
 	      "\n"
 	      "Options:\n"
+	      "     --device <bdf>       the group of this device (repeatable; the same as\n"
+	      "                          giving the device as an argument)\n"
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --view <view>        kernel, resolved (default) or usable\n"
 	      "     --aperture <S-L>     IOVA aperture of the usable view [as iova finds it]\n"
@@ -39,12 +46,13 @@ static void usage_groups(FILE *f)
 static void usage_iova(FILE *f)
 {
 	fputs("Usage:\n"
-	      " " PROG " iova [options] [GROUP...]\n"
+	      " " PROG " iova [options] [GROUP|DEVICE...]\n"
 	      "\n"
 	      "The IOVA ranges a VMM can map for each group (VFIO type1 IOVA_RANGE, iommufd\n"
 	      "IOMMU_IOAS_IOVA_RANGES): the aperture minus every non-relaxable region.\n"
 	      "\n"
 	      "Options:\n"
+	      "     --device <bdf>       the group of this device (repeatable)\n"
 	      "     --sysroot <dir>      read a snapshot of / instead of the live system\n"
 	      "     --aperture <S-L>     the IOMMU's aperture [Intel: the unit's MGAW; AMD: by\n"
 	      "                          kernel version; else 0-0xffffffffffff, 48 bits]\n"
@@ -86,7 +94,7 @@ static int select_groups(const struct opts *o, const struct resv_system *sys,
 	*missing = false;
 	for (size_t i = 0; i < count; i++) {
 		const struct resv_group *g;
-		const char *arg = o->args ? o->args[i] : NULL, *why = NULL;
+		const char *arg = o->nargs ? o->args[i] : NULL, *why = NULL;
 		char name[13];
 
 		if (!o->nargs) {
@@ -144,12 +152,51 @@ static void json_aperture(struct json *j, const void *arg)
 	json_close(j, '}');
 }
 
-static int run(int argc, char **argv, const char *cmd)
+/*
+ * --device BDF is a device argument: @argv into @out with each "--device
+ * BDF" replaced by BDF in its place (a valid BDF never starts with '-').
+ * Return: the new argc, or -1 after saying what is wrong.
+ */
+static int take_devices(int argc, char **argv, char **out, const char *cmd)
 {
-	static const enum column group_defaults[] = { COL_GROUP, COL_DEVICES, COL_START,
-						      COL_LAST, COL_SIZE, COL_TYPE };
+	int n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		char *val, name[13];
+		const char *why;
+
+		if (i > 0 && strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				out[n++] = argv[i++];
+			break;
+		}
+		if (i > 0 && strcmp(argv[i], "--device") == 0) {
+			if (i + 1 == argc) {
+				warnx_("%s: option --device requires an argument", cmd);
+				return -1;
+			}
+			val = argv[++i];
+		} else if (i > 0 && strncmp(argv[i], "--device=", 9) == 0) {
+			val = argv[i] + 9;
+		} else {
+			out[n++] = argv[i];
+			continue;
+		}
+		if (!parse_bdf(val, strlen(val), name, &why)) {
+			warnx_("%s: bad --device '%s': %s", cmd, val, why);
+			return -1;
+		}
+		out[n++] = val;
+	}
+	return n;
+}
+
+static int run_groups(int argc, char **argv, const char *cmd)
+{
 	static const enum column iova_defaults[] = { COL_GROUP, COL_START, COL_LAST,
 						     COL_SIZE };
+	enum column group_defaults[8];
+	size_t ngroup_defaults = 0;
 	bool iova = strcmp(cmd, "iova") == 0;
 	struct resv_system *sys = NULL;
 	const struct resv_group **groups = NULL;
@@ -185,8 +232,27 @@ static int run(int argc, char **argv, const char *cmd)
 	if (o.format == FORMAT_TABLE) {
 		bool u = o.view == VIEW_USABLE;
 
+		/* DRIVER when the root records bindings, NAME when pci.ids is there. */
+		bool drivers = false;
+
+		for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+			const struct resv_group *g = resv_system_group(sys, i);
+
+			for (size_t d = 0; d < g->ndevices; d++)
+				drivers |= g->devices[d].driver_known;
+		}
+		group_defaults[ngroup_defaults++] = COL_GROUP;
+		group_defaults[ngroup_defaults++] = COL_DEVICES;
+		if (drivers)
+			group_defaults[ngroup_defaults++] = COL_DRIVER;
+		if (!o.json && pci_names_available())
+			group_defaults[ngroup_defaults++] = COL_NAME;
+		group_defaults[ngroup_defaults++] = COL_START;
+		group_defaults[ngroup_defaults++] = COL_LAST;
+		group_defaults[ngroup_defaults++] = COL_SIZE;
+		group_defaults[ngroup_defaults++] = COL_TYPE;
 		rc = table_new(&t, &o, "groups", u ? iova_defaults : group_defaults,
-			       u ? ARRAY_LEN(iova_defaults) : ARRAY_LEN(group_defaults),
+			       u ? ARRAY_LEN(iova_defaults) : ngroup_defaults,
 			       u ? IOVA_COLUMNS : GROUP_COLUMNS);
 		if (rc == -EINVAL)
 			goto out;
@@ -256,6 +322,26 @@ out:
 	table_free(t);
 	free(groups);
 	resv_system_free(sys);
+	return status;
+}
+
+static int run(int argc, char **argv, const char *cmd)
+{
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int n, status;
+
+	if (!args) {
+		warnx_("out of memory");
+		return EXIT_FAIL;
+	}
+	n = take_devices(argc, argv, args, cmd);
+	if (n < 0) {
+		errtryhelp(cmd);
+		status = EXIT_FAIL;
+	} else {
+		status = run_groups(n, args, cmd);
+	}
+	free(args);
 	return status;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * iommu-resv predict and explain: regions from the firmware tables and the
- * PCI topology alone, against what the kernel shows, and the verdict.
+ * iommu-resv predict: regions from the firmware tables and the PCI topology
+ * alone, against what the kernel shows.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -9,13 +9,10 @@
 #include <string.h>
 
 #include "cli.h"
-#include "map.h"
 
 #define PREDICT_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
 			 1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
 			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE)
-#define EXPLAIN_COLUMNS (1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
-			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE | 1u << COL_DEVICE)
 
 static void usage_predict(FILE *f)
 {
@@ -40,37 +37,36 @@ static void usage_predict(FILE *f)
 	usage_common_options(f);
 }
 
-static void usage_explain(FILE *f)
-{
-	fputs("Usage:\n"
-	      " " PROG " explain [options] DEVICE\n"
-	      "\n"
-	      "A PCI device's reserved regions with their provenance (table entry, scope, rule),\n"
-	      "its group's regions, and whether VFIO can take the device (the kernel's\n"
-	      "require_direct from v6.6, Intel's RMRR lock before it, MSI isolation).\n"
-	      "DEVICE is dddd:bb:dd.f or bb:dd.f.\n"
-	      "\n"
-	      "Options:\n", f);
-	usage_machine_options(f);
-	fputs("     --kernel-version <X.Y>  the verdict for this kernel (default: the root's\n"
-	      "                           kernel, else both rules)\n"
-	      "     --map <dest>         draw the regions of each device of the group and the\n"
-	      "                          group's: FILE.svg, - (SVG on standard output) or term\n", f);
-	usage_common_options(f);
-}
-
-/* A group to predict: the sysfs one (devices, id) or a single device. */
+/* A group to predict: the sysfs one (devices, id), a predicted one, or a single device. */
 struct pgroup {
 	struct resv_group g;		/* g.regions: the prediction, raw */
 	const struct resv_group *actual;	/* sysfs, or NULL */
 	struct resv_list *pred;
+	const char *name;		/* a predicted group: its lowest BDF (g.id < 0) */
+	struct resv_device *owned;	/* g.devices when built here */
 };
 
 static void free_pgroups(struct pgroup *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
+	for (size_t i = 0; v && i < n; i++) {
 		resv_list_free(v[i].pred);
+		free(v[i].owned);
+	}
 	free(v);
+}
+
+static int cmp_device_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct resv_device *)elem)->name);
+}
+
+/* The machine's device @name (its devices are sorted by name), or NULL. */
+static const struct resv_device *machine_device(const struct resv_machine *m, const char *name)
+{
+	size_t n = resv_machine_device_count(m);
+
+	return n ? bsearch(name, resv_machine_device(m, 0), n, sizeof(struct resv_device),
+			   cmp_device_name) : NULL;
 }
 
 /*
@@ -81,6 +77,12 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 {
 	unsigned int flags = o->no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0;
 	int rc = resv_list_new(&pg->pred);
+	char label[48];
+
+	if (pg->name)	/* a predicted group: its lowest BDF */
+		snprintf(label, sizeof(label), "group %s", pg->name);
+	else
+		snprintf(label, sizeof(label), "group %ld", pg->g.id);
 
 	if (rc < 0)
 		return rc;
@@ -93,21 +95,21 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc == -ENOENT) {
-			warnx_("group %ld: %s is not in the PCI topology (no config space): its "
-			       "regions are unknown", pg->g.id, name);
+			warnx_("%s: %s is not in the PCI topology (no config space): its "
+			       "regions are unknown", label, name);
 			pg->g.complete = false;
 		} else if (rc == 1) {
 			char why[512];
 
 			/* The kernel gave it a group; the prediction gives it none. */
 			if (resv_machine_no_group_reason(m, name, why, sizeof(why)) == 1)
-				warnx_("group %ld: note: %s: predicted to get no group: %s", pg->g.id,
-				       name, why);
+				warnx_("%s: note: %s: predicted to get no group: %s", label, name,
+				       why);
 			else
-				warnx_("group %ld: note: %s: the firmware tables put it behind no IOMMU",
-				       pg->g.id, name);
+				warnx_("%s: note: %s: the firmware tables put it behind no IOMMU",
+				       label, name);
 		} else if (rc == -EOPNOTSUPP || rc == -ENODATA) {
-			warnx_("group %ld: %s: prediction for %s is not supported", pg->g.id, name,
+			warnx_("%s: %s: prediction for %s is not supported", label, name,
 			       resv_iommu_name(resv_machine_iommu(m)));
 			pg->g.complete = false;
 		}
@@ -115,9 +117,53 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 	return 0;
 }
 
-/* The groups to predict: sysfs groups (all or those named), or one a device. */
+/* The groups pci_device_group() would form, each with its members' regions. */
+static int predicted_pgroups(const struct resv_machine *m, const struct opts *o,
+			     const struct resv_group_prediction *p, struct pgroup *v, size_t *n)
+{
+	const char *const *undecided;
+	size_t nundecided = resv_group_prediction_undecided(p, &undecided);
+	bool exact = resv_group_prediction_exact(p);
+
+	fprintf(stderr, PROG ": note: no IOMMU groups in %s/sys/kernel/iommu_groups: groups are "
+		"predicted from config space (the kernel's pci_device_group() replayed) and named "
+		"by their lowest BDF", o->sysroot ? o->sysroot : "");
+	if (!exact) {
+		fprintf(stderr, "; the input does not show every port's ACS, so the finest possible "
+			"groups are shown (the coarsest: JSON groups_coarsest); decided by");
+		for (size_t i = 0; i < nundecided; i++)
+			fprintf(stderr, " %s", undecided[i]);
+	}
+	fputc('\n', stderr);
+	for (size_t k = 0; k < resv_group_prediction_count(p, RESV_BOUND_FINEST); k++) {
+		const struct resv_pgroup *g = resv_group_prediction_group(p, RESV_BOUND_FINEST, k);
+		struct pgroup *pg = &v[*n];
+		struct resv_device *devs = calloc(g->n ? g->n : 1, sizeof(*devs));
+
+		if (!devs)
+			return -ENOMEM;
+		for (size_t i = 0; i < g->n; i++) {
+			const struct resv_device *d = machine_device(m, g->devices[i]);
+
+			devs[i] = d ? *d : (struct resv_device){ .name = g->devices[i] };
+		}
+		/* no number (printed "-", JSON null); distinct, so the table starts a new group */
+		*pg = (struct pgroup){ .g = { .id = -2 - (long)k, .ndevices = g->n, .devices = devs },
+				       .name = g->name, .owned = devs };
+		*n += 1;
+		if (predict_group(m, o, pg) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The groups to predict: sysfs groups (all or those named); else the
+ * predicted groups (*@gp); else each device alone.
+ */
 static int select_pgroups(const struct resv_machine *m, const struct opts *o,
-			  const struct resv_system *sys, struct pgroup **out, size_t *n)
+			  const struct resv_system *sys, struct pgroup **out, size_t *n,
+			  struct resv_group_prediction **gp)
 {
 	size_t ngroups = resv_system_group_count(sys), count = 0;
 	size_t cap = ngroups ? ngroups : resv_machine_device_count(m);
@@ -142,6 +188,14 @@ static int select_pgroups(const struct resv_machine *m, const struct opts *o,
 				return -ENOMEM;
 		}
 		return 0;
+	}
+	{
+		int rc = resv_machine_predict_groups(m, gp);
+
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc == 0)
+			return predicted_pgroups(m, o, *gp, v, n);
 	}
 	fprintf(stderr, PROG ": note: no IOMMU groups in %s/sys/kernel/iommu_groups: each device "
 		"behind the IOMMU is shown as its own group, numbered in PCI order (the kernel "
@@ -263,6 +317,240 @@ static void print_unread(const struct resv_system *sys, long id, bool predicted_
 	}
 }
 
+/* ------------------------------------------------------------------------ */
+/* Membership: which devices share a group                                   */
+
+/* "membership": where the groups came from and how sure they are. */
+static void json_membership(struct json *j, const char *source,
+			    const struct resv_group_prediction *p)
+{
+	const char *const *undecided = NULL;
+	size_t n = p ? resv_group_prediction_undecided(p, &undecided) : 0;
+
+	json_key(j, "membership");
+	json_open(j, NULL, '{');
+	json_key(j, "source");
+	json_str(j, source);
+	json_key(j, "exact");
+	json_bool(j, p ? resv_group_prediction_exact(p) : true);
+	json_key(j, "undecided");
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < n; i++)
+		json_str(j, undecided[i]);
+	json_close(j, ']');
+}
+
+/* "groups_coarsest": the other bound, when the prediction is not exact. */
+static int json_coarsest(struct json *j, const struct resv_machine *m,
+			 const struct resv_group_prediction *p)
+{
+	if (!p || resv_group_prediction_exact(p))
+		return 0;
+	json_key(j, "groups_coarsest");
+	json_open(j, NULL, '[');
+	for (size_t k = 0; k < resv_group_prediction_count(p, RESV_BOUND_COARSEST); k++) {
+		const struct resv_pgroup *g = resv_group_prediction_group(p, RESV_BOUND_COARSEST, k);
+		struct resv_device *devs = calloc(g->n ? g->n : 1, sizeof(*devs));
+
+		if (!devs)
+			return -ENOMEM;
+		for (size_t i = 0; i < g->n; i++) {
+			const struct resv_device *d = machine_device(m, g->devices[i]);
+
+			devs[i] = d ? *d : (struct resv_device){ .name = g->devices[i] };
+		}
+		json_open(j, NULL, '{');
+		json_key(j, "name");
+		json_str(j, g->name);
+		json_key(j, "group");
+		json_raw(j, "null");
+		json_key(j, "devices");
+		json_devices(j, devs, g->n);
+		json_close(j, '}');
+		free(devs);
+	}
+	json_close(j, ']');
+	return 0;
+}
+
+static long sysfs_group_of(const struct resv_system *sys, const char *device)
+{
+	for (size_t s = 0; s < resv_system_group_count(sys); s++) {
+		const struct resv_group *g = resv_system_group(sys, s);
+
+		for (size_t d = 0; d < g->ndevices; d++)
+			if (strcmp(g->devices[d].name, device) == 0)
+				return g->id;
+	}
+	return -1;
+}
+
+/* Is each sysfs group inside one predicted group of bound @b, and back? */
+static bool sysfs_within(const struct resv_system *sys, const struct resv_group_prediction *p,
+			 enum resv_bound b, bool predicted_finer)
+{
+	if (predicted_finer) {
+		for (size_t i = 0; i < resv_group_prediction_count(p, b); i++) {
+			const struct resv_pgroup *pg = resv_group_prediction_group(p, b, i);
+			long id = sysfs_group_of(sys, pg->devices[0]);
+
+			for (size_t k = 0; k < pg->n; k++)
+				if (id < 0 || sysfs_group_of(sys, pg->devices[k]) != id)
+					return false;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+		const struct resv_group *g = resv_system_group(sys, i);
+		const struct resv_pgroup *first = NULL;
+
+		for (size_t k = 0; k < g->ndevices; k++) {
+			const struct resv_pgroup *h;
+
+			if (!g->devices[k].pci)
+				continue;
+			h = resv_group_prediction_find(p, b, g->devices[k].name);
+			if (!h || (first && h != first))
+				return false;
+			first = h;
+		}
+	}
+	return true;
+}
+
+static void print_pgroup_set(const struct resv_pgroup *g)
+{
+	printf(" {");
+	for (size_t k = 0; k < g->n; k++)
+		printf("%s%s", k ? " " : "", esc(g->devices[k]));
+	printf("}");
+}
+
+/*
+ * --compare: the sysfs groups' members against the prediction's (the finest
+ * bound; when that is not exact, lying between the bounds also agrees).
+ * Text on stdout, or the "membership" object of @j. Return: true if agreeing.
+ */
+static bool compare_membership(const struct resv_system *sys,
+			       const struct resv_group_prediction *p, struct json *j)
+{
+	bool exact = resv_group_prediction_exact(p), equal = true, within;
+	size_t ndiff = 0;
+
+	if (j) {
+		json_membership(j, "sysfs", p);
+		json_key(j, "differences");
+		json_open(j, NULL, '[');
+	}
+	for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+		const struct resv_group *g = resv_system_group(sys, i);
+		const struct resv_pgroup *first = NULL, *seen[64];
+		size_t npci = 0, nseen = 0;
+		bool same = true;
+
+		for (size_t k = 0; k < g->ndevices; k++) {
+			const struct resv_pgroup *h;
+			bool known = false;
+
+			if (!g->devices[k].pci)
+				continue;
+			npci++;
+			h = resv_group_prediction_find(p, RESV_BOUND_FINEST, g->devices[k].name);
+			same = same && h && (!first || h == first);
+			first = first ? first : h;
+			for (size_t s2 = 0; s2 < nseen; s2++)
+				known = known || seen[s2] == h;
+			if (h && !known && nseen < ARRAY_LEN(seen))
+				seen[nseen++] = h;
+		}
+		if (same && (!first || first->n == npci))
+			continue;
+		equal = false;
+		ndiff++;
+		if (j) {
+			json_open(j, NULL, '{');
+			json_key(j, "sysfs_group");
+			json_u64(j, (uint64_t)g->id);
+			json_key(j, "devices");
+			json_open(j, NULL, '[');
+			for (size_t k = 0; k < g->ndevices; k++)
+				json_str(j, g->devices[k].name);
+			json_close(j, ']');
+			json_key(j, "predicted");
+			json_open(j, NULL, '[');
+			for (size_t s2 = 0; s2 < nseen; s2++) {
+				json_open(j, NULL, '[');
+				for (size_t k = 0; k < seen[s2]->n; k++)
+					json_str(j, seen[s2]->devices[k]);
+				json_close(j, ']');
+			}
+			json_close(j, ']');
+			json_close(j, '}');
+		} else {
+			printf("membership: sysfs group %ld {", g->id);
+			for (size_t k = 0; k < g->ndevices; k++)
+				printf("%s%s", k ? " " : "", esc(g->devices[k].name));
+			printf("}; predicted");
+			for (size_t s2 = 0; s2 < nseen; s2++)
+				print_pgroup_set(seen[s2]);
+			if (!nseen)
+				printf(" no group");
+			printf("\n");
+		}
+	}
+	/* predicted members the kernel gave no group */
+	for (size_t i = 0; i < resv_group_prediction_count(p, RESV_BOUND_FINEST); i++) {
+		const struct resv_pgroup *pg = resv_group_prediction_group(p, RESV_BOUND_FINEST, i);
+
+		for (size_t k = 0; k < pg->n; k++) {
+			if (sysfs_group_of(sys, pg->devices[k]) >= 0)
+				continue;
+			equal = false;
+			ndiff++;
+			if (j) {
+				json_open(j, NULL, '{');
+				json_key(j, "sysfs_group");
+				json_raw(j, "null");
+				json_key(j, "devices");
+				json_open(j, NULL, '[');
+				json_str(j, pg->devices[k]);
+				json_close(j, ']');
+				json_key(j, "predicted");
+				json_open(j, NULL, '[');
+				json_open(j, NULL, '[');
+				for (size_t d = 0; d < pg->n; d++)
+					json_str(j, pg->devices[d]);
+				json_close(j, ']');
+				json_close(j, ']');
+				json_close(j, '}');
+			} else {
+				printf("membership: %s is in no sysfs group; predicted",
+				       esc(pg->devices[k]));
+				print_pgroup_set(pg);
+				printf("\n");
+			}
+		}
+	}
+	within = !equal && !exact && sysfs_within(sys, p, RESV_BOUND_FINEST, true) &&
+		 sysfs_within(sys, p, RESV_BOUND_COARSEST, false);
+	if (j) {
+		json_close(j, ']');
+		json_key(j, "identical");
+		json_bool(j, equal);
+		json_key(j, "within_bounds");
+		json_bool(j, equal || within);
+		json_close(j, '}');
+	} else if (equal) {
+		printf("membership: identical (%zu groups)\n", resv_system_group_count(sys));
+	} else if (within) {
+		printf("membership: the kernel's groups lie between the predicted bounds (the "
+		       "input does not show every port's ACS)\n");
+	} else {
+		printf("membership: %zu difference%s\n", ndiff, ndiff == 1 ? "" : "s");
+	}
+	return equal || within;
+}
+
 /* --compare: byte-exact, group by group. Return: exit status. */
 static struct agroup agroup_of(const struct pgroup *pg)
 {
@@ -270,8 +558,9 @@ static struct agroup agroup_of(const struct pgroup *pg)
 }
 
 static int compare(struct resv_machine *m, const struct opts *o, const struct resv_system *sys,
-		   struct pgroup *v, size_t n)
+		   struct pgroup *v, size_t n, const struct resv_group_prediction *gp)
 {
+	bool members_agree = true;
 	size_t same = 0;
 	struct json j;
 
@@ -365,10 +654,14 @@ nomem:
 		ag[i] = agroup_of(&v[i]);
 	if (o->json) {
 		json_close(&j, ']');
+		if (gp)
+			members_agree = compare_membership(sys, gp, &j);
 		rc = ag ? report_assumptions(m, o, ag, n, &j) : -ENOMEM;
 		json_close(&j, '}');
 	} else {
 		printf("%zu of %zu groups identical\n", same, n);
+		if (gp)
+			members_agree = compare_membership(sys, gp, NULL);
 		rc = ag ? report_assumptions(m, o, ag, n, NULL) : -ENOMEM;
 	}
 	free(ag);
@@ -376,7 +669,7 @@ nomem:
 		warnx_("out of memory");
 		return EXIT_FAIL;
 	}
-	return same == n ? EXIT_OK : EXIT_FAIL;
+	return same == n && members_agree ? EXIT_OK : EXIT_FAIL;
 }
 
 /*
@@ -465,13 +758,25 @@ struct report {
 	const struct opts *o;
 	const struct agroup *v;
 	size_t n;
+	const struct resv_group_prediction *gp;	/* the groups were predicted */
 };
 
 static int report_json(struct json *j, void *arg)
 {
 	struct report *r = arg;
 
+	json_membership(j, r->gp ? "predicted" : "sysfs", r->gp);
+	json_close(j, '}');
+	if (json_coarsest(j, r->m, r->gp) < 0)
+		return -ENOMEM;
 	return report_assumptions(r->m, r->o, r->v, r->n, j);
+}
+
+/* A predicted group's JSON object gets its name. */
+static void json_group_name(struct json *j, const void *arg)
+{
+	json_key(j, "name");
+	json_str(j, arg);
 }
 
 static int run_predict(int argc, char **argv)
@@ -483,6 +788,7 @@ static int run_predict(int argc, char **argv)
 	struct pgroup *v = NULL;
 	struct table *t = NULL;
 	struct agroup *ag = NULL;
+	struct resv_group_prediction *gp = NULL;
 	struct report rep;
 	struct opts o;
 	size_t n = 0;
@@ -491,7 +797,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,list-columns,assume,kernel-version,page-size", usage_predict);
+			   "format,list-columns,assume,kernel-version,page-size,kernel-cmdline", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
@@ -518,7 +824,9 @@ static int run_predict(int argc, char **argv)
 		       o.sysroot ? o.sysroot : "");
 		goto out;
 	}
-	if (select_pgroups(m, &o, sys, &v, &n) < 0)
+	if (select_pgroups(m, &o, sys, &v, &n, &gp) < 0)
+		goto nomem;
+	if (o.compare && resv_machine_predict_groups(m, &gp) == -ENOMEM)
 		goto nomem;
 	for (int a = 0; a < o.nargs && resv_system_group_count(sys); a++) {
 		char *end;
@@ -530,7 +838,7 @@ static int run_predict(int argc, char **argv)
 		}
 	}
 	if (o.compare) {
-		status = compare(m, &o, sys, v, n);
+		status = compare(m, &o, sys, v, n, gp);
 		goto out;
 	}
 	if (o.format == FORMAT_TABLE) {
@@ -552,10 +860,12 @@ static int run_predict(int argc, char **argv)
 			goto nomem;
 		if (o.format == FORMAT_SYSFS && n > 1 && v[i].actual)
 			printf("# group %ld\n", v[i].g.id);
+		else if (o.format == FORMAT_SYSFS && n > 1 && v[i].name)
+			printf("# group %s\n", esc(v[i].name));
 		else if (o.format == FORMAT_SYSFS && n > 1)
 			printf("# device %s\n", esc(v[i].g.devices[0].name));
 		if (t)
-			table_begin_group(t, &v[i].g, NULL, NULL);
+			table_begin_group(t, &v[i].g, v[i].name ? json_group_name : NULL, v[i].name);
 		rc = output_view(&o, t, &v[i].g, view, usable);
 		if (t)
 			table_end_group(t);
@@ -569,7 +879,7 @@ static int run_predict(int argc, char **argv)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
 		ag[i] = agroup_of(&v[i]);
-	rep = (struct report){ m, &o, ag, n };
+	rep = (struct report){ m, &o, ag, n, gp };
 	if (t && table_print_with(t, report_json, &rep) < 0)
 		goto nomem;
 	if (!o.json && report_assumptions(m, &o, ag, n, NULL) < 0)
@@ -582,6 +892,7 @@ out:
 	free(ag);
 	table_free(t);
 	free_pgroups(v, n);
+	resv_group_prediction_free(gp);
 	resv_system_free(sys);
 	resv_machine_free(m);
 	return status;
@@ -590,553 +901,4 @@ out:
 int cmd_predict(int argc, char **argv)
 {
 	return run_predict(argc, argv);
-}
-
-/* ------------------------------------------------------------------------ */
-
-/* PCI base class names (PCI Code and ID Assignment 1.11 §1). */
-static const char *class_name(uint32_t class)
-{
-	static const char *const base[] = {
-		"unclassified device", "mass storage controller", "network controller",
-		"display controller", "multimedia controller", "memory controller", "bridge",
-		"communication controller", "system peripheral", "input device controller",
-		"docking station", "processor", "serial bus controller", "wireless controller",
-		"intelligent controller", "satellite communication controller",
-		"encryption controller", "signal processing controller",
-		"processing accelerator", "non-essential instrumentation",
-	};
-
-	switch (class >> 8) {
-	case 0x0c03: return "USB controller";
-	case 0x0601: return "ISA bridge";
-	case 0x0604: return "PCI bridge";
-	case 0x0600: return "host bridge";
-	}
-	return class >> 16 < ARRAY_LEN(base) ? base[class >> 16] : "device";
-}
-
-static void json_regions(struct json *j, const char *key, const struct resv_list *l)
-{
-	json_key(j, key);
-	json_open(j, NULL, '[');
-	for (size_t i = 0; i < resv_list_count(l); i++) {
-		const struct resv_region *r = resv_list_region(l, i);
-
-		json_open(j, NULL, '{');
-		json_key(j, "start");
-		json_hex(j, r->start);
-		json_key(j, "last");
-		json_hex(j, r->last);
-		json_key(j, "type");
-		json_str(j, resv_type_name(r->type));
-		json_key(j, "prot");
-		if (r->prot == RESV_PROT_UNKNOWN)	/* read from sysfs */
-			json_raw(j, "null");
-		else
-			json_u64(j, r->prot);
-		json_key(j, "sources");
-		json_open(j, NULL, '[');
-		for (size_t s = 0; s < r->nsources; s++) {
-			json_source(j, resv_list_source(l, r->sources[s]));
-		}
-		json_close(j, ']');
-		json_close(j, '}');
-	}
-	json_close(j, ']');
-}
-
-/* VFIO's interrupt condition on top of the regions' verdicts (the group's devices). */
-static int msi_verdicts(const struct resv_machine *m, const struct resv_group *g,
-			const char *name, unsigned int kernel, struct resv_verdict *now,
-			struct resv_verdict *old)
-{
-	size_t n = g ? g->ndevices : 1;
-	const char **names = calloc(n, sizeof(*names));
-
-	if (!names)
-		return -ENOMEM;
-	for (size_t k = 0; k < n; k++)
-		names[k] = g ? g->devices[k].name : name;
-	resv_machine_msi_verdict(m, names, n, kernel, now);
-	resv_machine_msi_verdict(m, names, n, 0x060500, old);
-	free(names);
-	return 0;
-}
-
-static const char *const msi_names[] = { NULL, "isolated", "not-isolated", "unknown" };
-
-static void msi_text(const struct resv_verdict *vd)
-{
-	if (!vd->msi)
-		return;
-	printf("  %-10s MSIs %s: %s\n", "", msi_names[vd->msi], esc(vd->msi_reason));
-	if (vd->msi_unsafe_allowed)
-		printf("  %-10s %s\n", "", vd->msi_unsafe_allowed);
-	if (vd->msi == RESV_MSI_UNKNOWN)
-		printf("  %-10s if they are not isolated: NOT assignable unless "
-		       "vfio_iommu_type1.allow_unsafe_interrupts=1 (VFIO refuses the group, EPERM)\n",
-		       "");
-}
-
-static void verdict_text(const char *label, const struct resv_list *l,
-			 const struct resv_verdict *vd)
-{
-	printf("  %-10s ", label);
-	if (vd->assignable) {
-		printf("assignable: no region blocks it%s\n",
-		       vd->msi == RESV_MSI_UNKNOWN ? " (if its MSIs are isolated)" : "");
-		msi_text(vd);
-		return;
-	}
-	if (!vd->blocker) {
-		printf("NOT assignable: %s\n", esc(vd->reason));
-		msi_text(vd);
-		return;
-	}
-	const char *device, *origin = region_origin(l, vd->blocker, &device);
-
-	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s%s%s%s; %s\n",
-	       vd->blocker->start, vd->blocker->last, esc(origin), device ? " (device " : "",
-	       device ? esc(device) : "", device ? ")" : "", esc(vd->reason));
-	msi_text(vd);
-}
-
-static void verdict_json(struct json *j, const char *kernel, const struct resv_list *l,
-			 const struct resv_verdict *vd)
-{
-	json_open(j, NULL, '{');
-	json_key(j, "kernel");
-	json_str(j, kernel);
-	json_key(j, "assignable");
-	json_bool(j, vd->assignable);
-	json_key(j, "reason");
-	json_str(j, vd->reason);
-	json_key(j, "blocker");
-	if (vd->blocker)
-		json_region_brief(j, l, vd->blocker);
-	else
-		json_raw(j, "null");
-	json_key(j, "msi_isolation");
-	json_str(j, msi_names[vd->msi]);
-	json_key(j, "msi_reason");
-	json_str(j, vd->msi_reason);
-	json_key(j, "msi_unsafe_allowed");
-	json_str(j, vd->msi_unsafe_allowed);
-	json_close(j, '}');
-}
-
-/*
- * explain from the firmware tables: the device's own regions with their
- * provenance, the group's, the relaxability rule, the verdicts.
- */
-/* The members explain -J starts with, from the tables or from sysfs alike. */
-static void json_device_head(struct json *j, const struct resv_device *dev, enum resv_iommu iommu,
-			     const char *iommu_source, bool behind, const char *off,
-			     const char *no_group_reason)
-{
-	json_key(j, "device");
-	json_str(j, dev->name);
-	json_key(j, "class");
-	json_u64(j, dev->class);
-	json_key(j, "class_name");
-	json_str(j, class_name(dev->class));
-	json_key(j, "vendor");
-	json_u64(j, dev->vendor);
-	json_key(j, "device_id");
-	json_u64(j, dev->device);
-	json_key(j, "iommu");
-	json_str(j, resv_iommu_name(iommu));
-	json_key(j, "iommu_source");
-	json_str(j, iommu_source);
-	json_key(j, "behind_iommu");
-	json_bool(j, behind);
-	json_key(j, "iommu_off");
-	json_str(j, off);
-	json_key(j, "no_group_reason");
-	json_str(j, no_group_reason);
-}
-
-static int explain_tables(struct opts o, const char *name)
-{
-	static const enum column defaults[] = { COL_START, COL_LAST, COL_SIZE, COL_TYPE,
-						COL_PROT, COL_SOURCE };
-	struct resv_machine *m = NULL;
-	struct resv_system *sys = NULL;
-	struct resv_list *mine = NULL, *grp = NULL, *kview = NULL;
-	const struct resv_group *g = NULL;
-	const struct resv_device *dev = NULL;
-	struct table *t = NULL;
-	int rc, status;
-
-	status = load_machine(&o, &m);
-	if (status)
-		return status;
-	status = EXIT_FAIL;
-	print_diags(resv_machine_diags(m));
-	for (size_t i = 0; i < resv_machine_device_count(m) && !dev; i++)
-		if (strcmp(resv_machine_device(m, i)->name, name) == 0)
-			dev = resv_machine_device(m, i);
-	if (!dev) {
-		warnx_("explain: no PCI device %s in the topology", name);
-		goto out;
-	}
-	if (resv_system_load(&sys, o.sysroot) < 0 || resv_list_new(&mine) < 0 ||
-	    resv_list_new(&grp) < 0)
-		goto nomem;
-	rc = resv_machine_predict(m, name, o.no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0, mine);
-	if (rc == -ENOMEM)
-		goto nomem;
-	if (rc < 0) {
-		warnx_("explain: prediction for %s is not supported",
-		       resv_iommu_name(resv_machine_iommu(m)));
-		goto out;
-	}
-	bool behind = rc == 0;
-	char refused[512];
-	bool is_refused = !behind &&
-			  resv_machine_no_group_reason(m, name, refused, sizeof(refused)) == 1;
-
-	/* The group: sysfs says who shares it; without sysfs the device alone. */
-	for (size_t i = 0; i < resv_system_group_count(sys) && !g; i++) {
-		const struct resv_group *c = resv_system_group(sys, i);
-
-		for (size_t k = 0; k < c->ndevices; k++)
-			if (strcmp(c->devices[k].name, name) == 0)
-				g = c;
-	}
-	for (size_t k = 0; g && k < g->ndevices; k++)
-		if (resv_machine_predict(m, g->devices[k].name,
-					 o.no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0, grp) == -ENOMEM)
-			goto nomem;
-	if (!g && resv_list_append(grp, mine) < 0)
-		goto nomem;
-	if (resv_list_kernel_view(&kview, grp, NULL) < 0)
-		goto nomem;
-
-	struct resv_verdict now, old;
-	enum resv_iommu iommu = resv_machine_iommu(m);
-	const char *rule = resv_machine_relax_rule(m, name);
-
-	resv_assign_verdict(kview, iommu, o.kernel, &now);
-	resv_assign_verdict(kview, iommu, 0x060500, &old);
-	if (behind && msi_verdicts(m, g, name, o.kernel, &now, &old) < 0)
-		goto nomem;
-	const char *off = resv_machine_iommu_off(m);
-
-	if (!behind)
-		now = old = (struct resv_verdict){
-			.reason = off ? "the kernel's IOMMU driver does not start on these tables, so "
-					"the device has no IOMMU group, and VFIO needs one" :
-				  is_refused ? refused :
-				  "the firmware puts the device behind no IOMMU, so it has no IOMMU "
-				  "group, and VFIO needs one",
-		};
-	struct agroup ag = { g ? g->id : -1, g ? g->ndevices : 1, g ? g->devices : dev };
-	if (o.map && (rc = map_explain(&o, m, g, name, kview, &now)) < 0) {
-		if (rc == -ENOMEM)
-			goto nomem;
-		goto out;
-	}
-	if (map_to_stdout(o.map)) {
-		status = EXIT_OK;
-		goto out;
-	}
-	if (o.json) {
-		struct json j;
-
-		json_open(&j, stdout, '{');
-		json_device_head(&j, dev, iommu, "tables", behind, off, is_refused ? refused : NULL);
-		json_key(&j, "relaxable_rule");
-		json_str(&j, rule);
-		json_regions(&j, "regions", mine);
-		json_key(&j, "group");
-		if (g)
-			json_u64(&j, (uint64_t)g->id);
-		else
-			json_raw(&j, "null");
-		json_key(&j, "group_devices");
-		json_open(&j, NULL, '[');
-		for (size_t k = 0; g && k < g->ndevices; k++)
-			json_str(&j, g->devices[k].name);
-		json_close(&j, ']');
-		json_regions(&j, "group_regions", kview);
-		json_key(&j, "verdicts");
-		json_open(&j, NULL, '[');
-		if (o.kernel == 0) {
-			verdict_json(&j, "6.6+", kview, &now);
-			verdict_json(&j, "3.17-6.5", kview, &old);
-		} else {
-			char k[16];
-
-			snprintf(k, sizeof(k), "%u.%u", o.kernel >> 16, o.kernel >> 8 & 0xff);
-			verdict_json(&j, k, kview, &now);
-		}
-		json_close(&j, ']');
-		json_key(&j, "without_tables");
-		json_raw(&j, "null");
-		if (report_assumptions(m, &o, &ag, 1, &j) < 0)
-			goto nomem;
-		json_close(&j, '}');
-		status = EXIT_OK;
-		goto out;
-	}
-	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", esc(dev->name),
-	       class_name(dev->class), dev->class, dev->vendor, dev->device);
-	printf("  IOMMU      %s: %s%s\n", resv_iommu_name(iommu),
-	       off ? off : behind ? "the firmware puts the device behind it" :
-	       is_refused ? "the firmware puts the device behind it, but the driver refuses it: " :
-			"the firmware puts the device behind no IOMMU: no regions, no assignment",
-	       !off && is_refused ? refused : "");
-	printf("  Rule       %s\n", rule);
-	if (g) {
-		printf("  Group      %ld:", g->id);
-		for (size_t k = 0; k < g->ndevices; k++)
-			printf(" %s", esc(g->devices[k].name));
-		printf(" (sysfs)\n");
-	} else {
-		printf("  Group      unknown (no sysfs groups): the device alone is assumed\n");
-	}
-	printf("\nThe device's regions, from the firmware:\n");
-	rc = table_new(&t, &o, "regions", defaults, ARRAY_LEN(defaults), EXPLAIN_COLUMNS);
-	if (rc == -EINVAL)
-		goto out;
-	if (rc < 0)
-		goto nomem;
-	for (size_t i = 0; i < resv_list_count(mine); i++)
-		if (table_add_region(t, NULL, mine, resv_list_region(mine, i)) < 0)
-			goto nomem;
-	if (table_print(t) < 0)
-		goto nomem;
-	if (!resv_list_count(mine))
-		printf("  (none)\n");
-	table_free(t);
-	t = NULL;
-	if (g && g->ndevices > 1) {
-		printf("\nThe group's regions (kernel view of all %zu devices):\n", g->ndevices);
-		rc = table_new(&t, &o, "regions", defaults, ARRAY_LEN(defaults), EXPLAIN_COLUMNS);
-		if (rc < 0)
-			goto nomem;
-		for (size_t i = 0; i < resv_list_count(kview); i++)
-			if (table_add_region(t, NULL, kview, resv_list_region(kview, i)) < 0)
-				goto nomem;
-		if (table_print(t) < 0)
-			goto nomem;
-	}
-	printf("\nVerdict (VFIO takes the whole group):\n");
-	if (o.kernel == 0) {
-		verdict_text("v6.6+", kview, &now);
-		verdict_text("v3.17-6.5", kview, &old);
-	} else {
-		char k[16];
-
-		snprintf(k, sizeof(k), "v%u.%u", o.kernel >> 16, o.kernel >> 8 & 0xff);
-		verdict_text(k, kview, &now);
-	}
-	if (report_assumptions(m, &o, &ag, 1, NULL) < 0)
-		goto nomem;
-	status = EXIT_OK;
-	goto out;
-nomem:
-	warnx_("out of memory");
-out:
-	table_free(t);
-	resv_list_free(kview);
-	resv_list_free(grp);
-	resv_list_free(mine);
-	resv_system_free(sys);
-	resv_machine_free(m);
-	return status;
-}
-
-/* The verdicts of @kernel (0: v6.6+ and v3.17-6.5), in text or JSON. */
-static void explain_verdicts(struct json *j, const struct resv_list *kview,
-			     enum resv_iommu iommu, unsigned int kernel)
-{
-	struct resv_verdict v;
-	char k[16];
-
-	if (kernel == 0) {
-		/* From v6.6 the rule is the core's, whatever the driver. */
-		resv_assign_verdict(kview, iommu ? iommu : RESV_IOMMU_ARM, 0, &v);
-		j ? verdict_json(j, "6.6+", kview, &v) : verdict_text("v6.6+", kview, &v);
-		kernel = 0x060500;
-		if (!iommu)
-			return;
-		snprintf(k, sizeof(k), "3.17-6.5");
-	} else {
-		snprintf(k, sizeof(k), "%u.%u", kernel >> 16, kernel >> 8 & 0xff);
-	}
-	if (!iommu && kernel < 0x060600) {
-		if (!j)
-			printf("  v%-9s unknown: before v6.6 the verdict depends on the IOMMU "
-			       "driver, which sysfs does not show\n", k);
-		return;
-	}
-	resv_assign_verdict(kview, iommu ? iommu : RESV_IOMMU_ARM, kernel, &v);
-	if (j) {
-		verdict_json(j, k, kview, &v);
-	} else {
-		char label[20];
-
-		snprintf(label, sizeof(label), "v%s", k);
-		verdict_text(label, kview, &v);
-	}
-}
-
-/*
- * explain from sysfs alone (no tables: a user without root): the group, its
- * regions as the kernel printed them, the verdict for the driver sysfs shows
- * and the kernel, and once what the tables would add.
- */
-static int explain_sysfs(const struct opts *o, const char *name)
-{
-	static const enum column defaults[] = { COL_START, COL_LAST, COL_SIZE, COL_TYPE,
-						COL_SOURCE };
-	struct resv_system *sys = NULL;
-	const struct resv_group *g = NULL;
-	const struct resv_device *dev = NULL;
-	struct table *t = NULL;
-	int rc, status = load_system(o, &sys);
-
-	if (status)
-		return status;
-	status = EXIT_FAIL;
-	for (size_t i = 0; i < resv_system_group_count(sys) && !g; i++) {
-		const struct resv_group *c = resv_system_group(sys, i);
-
-		for (size_t k = 0; k < c->ndevices; k++)
-			if (strcmp(c->devices[k].name, name) == 0) {
-				g = c;
-				dev = &c->devices[k];
-			}
-	}
-	if (!g) {
-		warnx_("explain: %s is in no IOMMU group, and there are no firmware tables to "
-		       "explain from (%s)", name, "readable by root only; --table, --sysroot");
-		status = EXIT_NO_IOMMU;
-		goto out;
-	}
-	if (!g->regions) {
-		warnx_("explain: group %ld has no readable reserved_regions", g->id);
-		goto out;
-	}
-	if (o->map && (rc = map_explain(o, NULL, g, name, g->regions, NULL)) < 0) {
-		if (rc == -ENOMEM)
-			goto nomem;
-		goto out;
-	}
-	if (map_to_stdout(o->map)) {
-		status = EXIT_OK;
-		goto out;
-	}
-	if (o->json) {
-		struct json j;
-
-		json_open(&j, stdout, '{');
-		json_device_head(&j, dev, g->iommu, g->iommu ? "sysfs" : NULL, true, NULL, NULL);
-		json_key(&j, "relaxable_rule");
-		json_raw(&j, "null");
-		json_key(&j, "regions");
-		json_raw(&j, "null");
-		json_key(&j, "group");
-		json_u64(&j, (uint64_t)g->id);
-		json_key(&j, "group_devices");
-		json_open(&j, NULL, '[');
-		for (size_t k = 0; k < g->ndevices; k++)
-			json_str(&j, g->devices[k].name);
-		json_close(&j, ']');
-		json_regions(&j, "group_regions", g->regions);
-		json_key(&j, "verdicts");
-		json_open(&j, NULL, '[');
-		explain_verdicts(&j, g->regions, g->iommu, o->kernel);
-		json_close(&j, ']');
-		json_key(&j, "without_tables");
-		json_str(&j, WITHOUT_TABLES);
-		json_close(&j, '}');
-		status = EXIT_OK;
-		goto out;
-	}
-	printf("%s  %s [%06" PRIx32 "]  %04" PRIx16 ":%04" PRIx16 "\n", esc(dev->name),
-	       class_name(dev->class), dev->class, dev->vendor, dev->device);
-	if (g->iommu)
-		printf("  IOMMU      %s (sysfs: %s)\n", resv_iommu_name(g->iommu),
-		       esc(g->iommu_unit));
-	else
-		printf("  IOMMU      unknown (no iommu link in sysfs)\n");
-	printf("  Group      %ld:", g->id);
-	for (size_t k = 0; k < g->ndevices; k++)
-		printf(" %s", esc(g->devices[k].name));
-	printf(" (sysfs)\n");
-	printf("\nThe group's regions (its reserved_regions):\n");
-	rc = table_new(&t, o, "regions", defaults, ARRAY_LEN(defaults), EXPLAIN_COLUMNS);
-	if (rc == -EINVAL)
-		goto out;
-	if (rc < 0)
-		goto nomem;
-	for (size_t i = 0; i < resv_list_count(g->regions); i++)
-		if (table_add_region(t, NULL, g->regions, resv_list_region(g->regions, i)) < 0)
-			goto nomem;
-	if (table_print(t) < 0)
-		goto nomem;
-	if (!resv_list_count(g->regions))
-		printf("  (none)\n");
-	printf("\nVerdict (VFIO takes the whole group):\n");
-	explain_verdicts(NULL, g->regions, g->iommu, o->kernel);
-	if (o->kernel && o->kernel < 0x050300 && g->iommu == RESV_IOMMU_INTEL)
-		printf("  (before v5.3 sysfs prints every RMRR as direct, the relaxable ones of "
-		       "USB and graphics devices too)\n");
-	printf("\nNote: %s\n", WITHOUT_TABLES);
-	status = EXIT_OK;
-	goto out;
-nomem:
-	warnx_("out of memory");
-out:
-	table_free(t);
-	resv_system_free(sys);
-	return status;
-}
-
-/* explain: options, then the tables' explanation, else sysfs's. */
-int cmd_explain(int argc, char **argv)
-{
-	struct resv_machine *probe = NULL;
-	struct opts o;
-	char name[13];
-	const char *why;
-	bool tables;
-	int rc;
-
-	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size,"
-			   "map", usage_explain);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (o.list_columns) {
-		list_columns(stdout, EXPLAIN_COLUMNS);
-		return EXIT_OK;
-	}
-	default_kernel(&o);
-	if (o.nargs != 1) {
-		warnx_("explain: give one device, e.g. 0000:00:14.0");
-		errtryhelp("explain");
-		return EXIT_FAIL;
-	}
-	if (!parse_bdf(o.args[0], strlen(o.args[0]), name, &why)) {
-		warnx_("explain: bad device '%s': %s", o.args[0], why);
-		errtryhelp("explain");
-		return EXIT_FAIL;
-	}
-	/* Without --table, are the root's tables readable? */
-	tables = o.ntables > 0;
-	if (!tables) {
-		if (resv_machine_new(&probe) < 0) {
-			warnx_("out of memory");
-			return EXIT_FAIL;
-		}
-		rc = resv_machine_load(probe, o.sysroot, RESV_LOAD_TABLES);
-		tables = rc == -ENOMEM || resv_machine_table_count(probe) > 0;
-		resv_machine_free(probe);
-	}
-	return tables ? explain_tables(o, name) : explain_sysfs(&o, name);
 }

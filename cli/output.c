@@ -13,6 +13,7 @@
 #include <libsmartcols.h>
 
 #include "cli.h"
+#include "names.h"
 
 enum json_kind { J_NUM, J_STR, J_HEX, J_SIZE, J_DEVICES, J_SOURCES };
 
@@ -34,6 +35,8 @@ static const struct colinfo {
 	[COL_PROT] = { "PROT", 6, 0, J_NUM, "prot", "IOMMU_* prot: r(ead) w(rite) c(ache) x(noexec) m(mmio) p(riv)" },
 	[COL_SOURCE] = { "SOURCE", 0.3, SCOLS_FL_WRAP, J_SOURCES, "sources", "where the region comes from (every contributor of a merged region)" },
 	[COL_DEVICE] = { "DEVICE", 12, 0, J_STR, "device", "device a region applies to, when known" },
+	[COL_DRIVER] = { "DRIVER", 8, SCOLS_FL_WRAP, J_DEVICES, "drivers", "the driver each device is bound to (- none, ? not recorded)" },
+	[COL_NAME] = { "NAME", 0.3, SCOLS_FL_WRAP, J_DEVICES, "names", "each device's vendor and device name from pci.ids, as lspci shows them" },
 };
 
 struct table {
@@ -175,6 +178,8 @@ static char *cell_text(const struct table *t, enum column c,
 	case COL_GROUP:
 		if (!g)
 			return NULL;
+		if (g->id < 0)	/* a predicted group has no number */
+			return strdup("-");
 		snprintf(buf, sizeof(buf), "%ld", g->id);
 		return strdup(buf);
 	case COL_GTYPE:
@@ -221,6 +226,23 @@ static char *cell_text(const struct table *t, enum column c,
 			if (d->pci)
 				fprintf(f, " [%06x %04x:%04x]", d->class, d->vendor, d->device);
 		}
+	} else if (c == COL_DRIVER && g) {
+		/* One line a device, beside DEVICES. */
+		for (size_t i = 0; i < g->ndevices; i++) {
+			const struct resv_device *d = &g->devices[i];
+
+			fprintf(f, "%s%s", i ? sep : "", !d->driver_known ? "?" :
+				d->driver ? esc(d->driver) : "-");
+		}
+	} else if (c == COL_NAME && g) {
+		for (size_t i = 0; i < g->ndevices; i++) {
+			const struct resv_device *d = &g->devices[i];
+			char line[520];
+			const char *name = d->pci ? pci_name_line(d->vendor, d->device, line,
+								  sizeof(line)) : NULL;
+
+			fprintf(f, "%s%s", i ? sep : "", name ? esc(name) : "-");
+		}
 	} else if ((c == COL_SOURCE || c == COL_DEVICE) && r) {
 		for (size_t i = 0; i < r->nsources; i++) {
 			const struct resv_source *s2 = resv_list_source(list, r->sources[i]);
@@ -237,6 +259,46 @@ static char *cell_text(const struct table *t, enum column c,
 	return s;
 }
 
+/* An array of device objects: name, pci, and class/vendor/device when read. */
+void json_devices(struct json *j, const struct resv_device *v, size_t n)
+{
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct resv_device *d = &v[i];
+		char buf[16];
+
+		json_open(j, NULL, '{');
+		json_key(j, "name");
+		json_str(j, d->name);
+		json_key(j, "pci");
+		json_bool(j, d->pci);
+		if (d->pci) {
+			const char *vn, *dn;
+
+			snprintf(buf, sizeof(buf), "0x%06x", d->class);
+			json_key(j, "class");
+			json_str(j, buf);
+			snprintf(buf, sizeof(buf), "0x%04x", d->vendor);
+			json_key(j, "vendor");
+			json_str(j, buf);
+			snprintf(buf, sizeof(buf), "0x%04x", d->device);
+			json_key(j, "device");
+			json_str(j, buf);
+			pci_names(d->vendor, d->device, &vn, &dn);
+			json_key(j, "vendor_name");
+			json_str(j, vn);
+			json_key(j, "device_name");
+			json_str(j, dn);
+		}
+		json_key(j, "driver");
+		json_str(j, d->driver);
+		json_key(j, "driver_known");
+		json_bool(j, d->driver_known);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
 static void json_cell(struct table *t, enum column c, const struct resv_group *g,
 		      const struct resv_list *list, const struct resv_region *r,
 		      const struct resv_range *range)
@@ -247,7 +309,7 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 	json_key(j, ci->key);
 	switch (c) {
 	case COL_GROUP:
-		if (g)
+		if (g && g->id >= 0)
 			json_u64(j, (uint64_t)g->id);
 		else
 			json_raw(j, "null");
@@ -280,28 +342,21 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 			json_raw(j, "null");
 		return;
 	case COL_DEVICES:
+		json_devices(j, g ? g->devices : NULL, g ? g->ndevices : 0);
+		return;
+	case COL_DRIVER:
+	case COL_NAME:
+		/* Rows outside a group object: one entry a device, as DEVICES. */
 		json_open(j, NULL, '[');
 		for (size_t i = 0; g && i < g->ndevices; i++) {
 			const struct resv_device *d = &g->devices[i];
-			char buf[16];
+			char line[520];
 
-			json_open(j, NULL, '{');
-			json_key(j, "name");
-			json_str(j, d->name);
-			json_key(j, "pci");
-			json_bool(j, d->pci);
-			if (d->pci) {
-				snprintf(buf, sizeof(buf), "0x%06x", d->class);
-				json_key(j, "class");
-				json_str(j, buf);
-				snprintf(buf, sizeof(buf), "0x%04x", d->vendor);
-				json_key(j, "vendor");
-				json_str(j, buf);
-				snprintf(buf, sizeof(buf), "0x%04x", d->device);
-				json_key(j, "device");
-				json_str(j, buf);
-			}
-			json_close(j, '}');
+			if (c == COL_DRIVER)
+				json_str(j, d->driver);
+			else
+				json_str(j, d->pci ? pci_name_line(d->vendor, d->device, line,
+								   sizeof(line)) : NULL);
 		}
 		json_close(j, ']');
 		return;
@@ -347,7 +402,8 @@ char *esc_dup(const char *s)
 
 static bool is_group_column(enum column c)
 {
-	return c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES;
+	return c == COL_GROUP || c == COL_GTYPE || c == COL_DEVICES || c == COL_DRIVER ||
+	       c == COL_NAME;
 }
 
 enum line_cells { CELLS_ALL, CELLS_GROUP, CELLS_ROW };

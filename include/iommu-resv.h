@@ -394,6 +394,23 @@ struct resv_device {
 	uint32_t class;		/* 24-bit PCI class code, e.g. 0x030000 */
 	uint16_t vendor;
 	uint16_t device;
+	/*
+	 * The driver bound to the device: the last component of its sysfs
+	 * "driver" link ("vfio-pci", "e1000e"); NULL when unbound or unknown.
+	 * driver_known tells which: true when the root records bindings (it
+	 * has sys/bus/pci/drivers, as every live sysfs and every snapshot
+	 * resv_snapshot_write() makes) and the link could be read, so NULL
+	 * means "no driver". PCI devices of a resv_system only; devices from
+	 * config space (resv_machine_device()) have none.
+	 */
+	const char *driver;
+	bool driver_known;
+	/*
+	 * Config space header type (byte 0x0e, bits 6:0): 0 normal, 1
+	 * PCI-to-PCI bridge, 2 CardBus bridge; -1 when the config space could
+	 * not be read.
+	 */
+	int header_type;
 };
 
 /*
@@ -943,6 +960,52 @@ const char *resv_machine_cmdline(const struct resv_machine *m);
 int resv_machine_set_cmdline(struct resv_machine *m, const char *cmdline);
 
 /* -------------------------------------------------------------------------- */
+/* VFIO viability: the drivers bound in a group                                */
+
+/*
+ * VFIO takes a whole group, and only when no device of it is bound to a
+ * driver that uses the DMA API behind the kernel's back. The rule changed
+ * in v5.19 (resv_vfio_device_viable() has both, with their sources).
+ */
+struct resv_vfio_viability {
+	int viable;	/* 1: VFIO can take the group; 0: not; -1: a binding is unknown */
+	size_t nblockers;	/* devices that block */
+	size_t nunknown;	/* devices whose binding is not recorded */
+	const struct resv_device *blocker;	/* the first that blocks, else the first unknown */
+	const char *reason;	/* the rule that decided, one static sentence */
+	const char *remedy;	/* what to do about the blocker, static; NULL when viable */
+};
+
+/**
+ * resv_vfio_device_viable() - does @dev, bound as @dev->driver says, let
+ * VFIO take its group on kernel @kernel (major << 16 | minor << 8; 0 for
+ * the newest)?
+ *
+ * From v5.19 a driver takes DMA ownership of the group when it binds
+ * (drivers/pci/pci-driver.c pci_dma_configure calls
+ * iommu_device_use_default_domain unless the driver sets
+ * driver_managed_dma), and VFIO's claim (iommu.c
+ * iommu_group_claim_dma_owner) fails while any such driver is bound:
+ * allowed are no driver, vfio-pci and its variant drivers (*_vfio_pci,
+ * *-vfio-pci), pci-stub and pcieport. Before (v5.3 to v5.18) vfio.c
+ * vfio_dev_viable allowed no driver, a VFIO driver, the drivers of
+ * vfio_driver_allowed[] (pci-stub) and any driver of a device whose header
+ * is not a normal one (bridges: vfio_dev_driver_allowed).
+ * *@why (may be NULL) gets one static sentence.
+ * Return: 1 allowed; 0 blocks; -1 unknown (!@dev->driver_known).
+ */
+int resv_vfio_device_viable(const struct resv_device *dev, unsigned int kernel, const char **why);
+
+/**
+ * resv_vfio_group_viable() - resv_vfio_device_viable() over the @n devices
+ * of a group: viable when every device is allowed; not when one blocks
+ * (even if others are unknown); else unknown. Fills @out.
+ * Return: @out->viable.
+ */
+int resv_vfio_group_viable(const struct resv_device *devices, size_t n, unsigned int kernel,
+			   struct resv_vfio_viability *out);
+
+/* -------------------------------------------------------------------------- */
 /* IOMMU groups predicted from config space                                    */
 
 /*
@@ -1044,8 +1107,19 @@ size_t resv_group_prediction_undecided(const struct resv_group_prediction *p,
 				       const char *const **devices);
 
 /**
+ * resv_machine_pci_upstream() - the bridges above PCI function @device, from
+ * the one whose secondary bus it sits on up to the one on a root bus (the
+ * path pci_acs_path_enabled() walks), nearest first: up to @max names into
+ * @out, borrowed from @m.
+ * Return: the number of bridges (more than @max when @out was too short);
+ * -ENOENT for an unknown device.
+ */
+int resv_machine_pci_upstream(const struct resv_machine *m, const char *device, const char **out,
+			      size_t max);
+
+/**
  * resv_machine_pci_acs() - @device's ACS as the prediction used it.
- * Return: 0; -ENOENT for an unknown device.
+ * Return: 0; -ENOENT for an unknown device; -ENOMEM.
  */
 int resv_machine_pci_acs(const struct resv_machine *m, const char *device, struct resv_acs *out);
 

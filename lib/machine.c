@@ -15,6 +15,7 @@
 #include "cmdline.h"
 #include "madt.h"
 #include "describe.h"
+#include "group.h"
 #include "predict.h"
 #include "value.h"
 
@@ -177,6 +178,28 @@ RESV_EXPORT size_t resv_machine_device_count(const struct resv_machine *m)
 RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_machine *m, size_t i)
 {
 	return i < m->topo.n ? &m->devices[i] : NULL;
+}
+
+RESV_EXPORT int resv_machine_pci_upstream(const struct resv_machine *m, const char *device,
+					  const char **out, size_t max)
+{
+	const struct pci_dev *d = pci_find_name(&m->topo, device);
+	size_t n = 0;
+
+	if (!d)
+		return -ENOENT;
+	/* Bus by bus to the root bus, as pci_acs_path_enabled walks; at most 256 buses. */
+	for (int step = 0; step < 256; step++) {
+		const struct pci_dev *b = pci_bus_bridge(&m->topo, d->segment, d->bus);
+
+		if (!b || b == d)
+			break;
+		if (n < max)
+			out[n] = b->name;
+		n++;
+		d = b;
+	}
+	return (int)n;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -542,7 +565,8 @@ static void fill_devices(struct resv_machine *m)
 
 		m->devices[i] = (struct resv_device){ .name = d->name, .pci = true,
 						      .class = d->class, .vendor = d->vendor,
-						      .device = d->device };
+						      .device = d->device,
+						      .header_type = d->header_type };
 	}
 }
 
@@ -571,7 +595,8 @@ RESV_EXPORT int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, u
 	if (rc < 0)
 		return rc;
 	fill_devices(m);
-	return 0;
+	return pci_report_config(pci_find(&m->topo, segment, bus, dev, fn), m->diags,
+				 "PCI config space");
 }
 
 /* A sysfs memmap attribute: "0x..." and a newline. */
@@ -1321,6 +1346,18 @@ RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const
 
 	if (!dev)
 		return -ENOENT;
+	if (m->iommu == RESV_IOMMU_AMD && m->ivrs) {
+		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
+
+		if (!b || b->devid != devid)
+			return 0;
+		snprintf(buf, size, "it is the AMD IOMMU's own PCI function (the IVHD's device ID "
+			 "0x%04x): the driver keeps it for itself (amd/init.c iommu_init_pci) and it "
+			 "gets no IOMMU group; the kernel bench saw this on 5.10, 6.1, 6.12 and 7.2",
+			 devid);
+		return 1;
+	}
 	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
 		return 0;
 	rc = arm_refused(m, dev, &s, &winner, &sid);
@@ -1483,9 +1520,10 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		break;
 	case RESV_IOMMU_AMD: {
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
 
-		if (!ivhd_for(m->ivrs, dev->segment, devid))
-			return 1;
+		if (!b || b->devid == devid)
+			return 1;	/* the IOMMU's own function: no group (amd_own_function) */
 		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs), m->kernel);
 		break;
 	}
@@ -1971,4 +2009,148 @@ RESV_EXPORT int resv_machine_msi_verdict(const struct resv_machine *m, const cha
 				  "(iommufd.allow_unsafe_interrupts=1 for iommufd)",
 		};
 	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* IOMMU groups predicted from config space (lib/groups/)                    */
+
+/*
+ * Did an IOMMU driver call pci_request_acs() before the PCI bus scan, so
+ * that pci_enable_acs() set the ACS bits at enumeration? Intel
+ * (detect_intel_iommu) and AMD (amd_iommu_detect) do early, Arm through
+ * the IORT (iort_init_platform_devices); a virtio-iommu described by the
+ * VIOT only from "ACPI: VIOT: Fix ACS setup" (acpi_viot_early_init, taken
+ * as v5.19; Debian's 6.12 and 7.2 have it), before that only from
+ * viommu_probe, after the scan.
+ */
+static bool acs_requested_early(const struct resv_machine *m)
+{
+	if (m->iommu != RESV_IOMMU_VIRTIO)
+		return true;
+	return !m->kernel || m->kernel >= KERNEL(5, 19);
+}
+
+/* Does the driver give @dev a group: what resv_machine_predict() does not answer 1 for? */
+static int machine_behind(const struct resv_machine *m, const struct pci_dev *dev,
+			  struct resv_list *scratch)
+{
+	struct list_mark mark;
+	int rc;
+
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		return dmar_unit_for(m, dev) != NULL;
+	case RESV_IOMMU_AMD: {
+		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
+
+		/* as resv_machine_predict(): not the IOMMU's own function */
+		return b && b->devid != devid;
+	}
+	default:
+		mark = list_mark(scratch);
+		rc = resv_machine_predict(m, dev->name, 0, scratch);
+		list_rollback(scratch, &mark);
+		return rc < 0 ? rc : rc == 0;
+	}
+}
+
+static int group_input_fill(const struct resv_machine *m, struct group_input *in, uint8_t **behind)
+{
+	struct resv_list *scratch = NULL;
+	int rc;
+
+	*in = (struct group_input){
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
+		.acs_requested = acs_requested_early(m),
+		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
+		.ivhd_type = m->iommu == RESV_IOMMU_AMD && m->ivrs ? ivhd_type_used(m->ivrs) : 0,
+	};
+	*behind = calloc(m->topo.n ? m->topo.n : 1, 1);
+	if (!*behind)
+		return -ENOMEM;
+	in->behind = *behind;
+	if (resv_machine_iommu_off(m))
+		return 0;
+	if (m->iommu != RESV_IOMMU_INTEL && m->iommu != RESV_IOMMU_AMD &&
+	    resv_list_new(&scratch) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		rc = machine_behind(m, &m->topo.devs[i], scratch);
+		if (rc < 0) {
+			resv_list_free(scratch);
+			return rc;
+		}
+		(*behind)[i] = (uint8_t)rc;
+	}
+	resv_list_free(scratch);
+	return 0;
+}
+
+/*
+ * The stream IDs of the functions behind an SMMUv1/v2 (IORT type 3), whose
+ * driver groups by stream map entry first; NULL in *@out when there is none.
+ */
+static int smmu_v2_streams(const struct resv_machine *m, struct group_streams **out)
+{
+	struct group_streams *v = NULL;
+
+	*out = NULL;
+	if (m->iommu != RESV_IOMMU_ARM || !m->iort)
+		return 0;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		struct arm_streams s;
+
+		if (arm_streams(m->iort, &m->topo, &m->topo.devs[i], &s) != 0 ||
+		    s.smmu->type != IORT_SMMU)
+			continue;
+		if (!v) {
+			v = calloc(m->topo.n, sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+		}
+		v[i].smmu = s.smmu;
+		v[i].n = (uint8_t)(s.n < 8 ? s.n : 8);
+		memcpy(v[i].sid, s.sid, v[i].n * sizeof(*s.sid));
+	}
+	*out = v;
+	return 0;
+}
+
+RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
+					    struct resv_group_prediction **out)
+{
+	struct group_streams *streams = NULL;
+	struct group_input in;
+	uint8_t *behind = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!m->topo.n || m->iommu == RESV_IOMMU_NONE)
+		return -ENODATA;
+	rc = group_input_fill(m, &in, &behind);
+	if (rc == 0)
+		rc = smmu_v2_streams(m, &streams);
+	if (rc == 0) {
+		in.streams = streams;
+		rc = groups_predict(&in, out);
+	}
+	free(streams);
+	free(behind);
+	return rc;
+}
+
+RESV_EXPORT int resv_machine_pci_acs(const struct resv_machine *m, const char *device,
+				     struct resv_acs *out)
+{
+	const struct pci_dev *d = pci_find_name(&m->topo, device);
+	struct group_input in = {
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
+		.acs_requested = acs_requested_early(m),
+		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
+	};
+
+	if (!d)
+		return -ENOENT;
+	return groups_device_acs(&in, d, out);
 }

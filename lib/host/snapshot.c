@@ -390,11 +390,24 @@ static int copy_pci(struct snap *s)
 
 	if (rc != FETCHED)
 		return rc;
+	/*
+	 * The drivers' directory, empty: its presence tells the reader that
+	 * bindings were recorded, so that a device without a driver link is
+	 * unbound rather than unknown (sysfs.c load_driver).
+	 */
+	rc = copy_dir(s, "sys/bus/pci/drivers", "sys", NULL, NULL);
 	for (size_t i = 0; i < n && rc >= 0; i++) {
 		snprintf(rel, sizeof(rel), "%s/%s", base, names[i]);
 		rc = copy_dir(s, rel, "sys", NULL, NULL);
 		if (rc != FETCHED)
 			continue;
+		/*
+		 * The driver bound to it (VFIO viability): the link, made again
+		 * as it is, and the driver's directory it leads to, empty, so
+		 * that it does not dangle. Unbound: no link, nothing copied.
+		 */
+		snprintf(rel, sizeof(rel), "%s/%s/driver", base, names[i]);
+		rc = copy_dir(s, rel, "sys", NULL, NULL);
 		for (size_t f = 0; f < ARRAY_SIZE(files) && rc >= 0; f++) {
 			snprintf(rel, sizeof(rel), "%s/%s/%s", base, names[i], files[f]);
 			rc = copy_file(s, rel, "sys");

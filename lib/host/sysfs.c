@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "sysroot.h"
@@ -20,6 +21,7 @@ struct resv_system {
 	struct resv_group *groups;
 	size_t ngroups;
 	struct resv_diags *diags;
+	bool drivers_recorded;	/* sys/bus/pci/drivers is there: a missing driver link means unbound */
 };
 
 
@@ -81,13 +83,81 @@ static bool is_pci_name(const char *s)
 
 static void group_clear(struct resv_group *g)
 {
-	for (size_t i = 0; i < g->ndevices; i++)
+	for (size_t i = 0; i < g->ndevices; i++) {
 		free(unconst(g->devices[i].name));
+		free(unconst(g->devices[i].driver));
+	}
 	free(unconst(g->devices));
 	free(unconst(g->type));
 	free(unconst(g->aperture_source));
 	free(unconst(g->iommu_unit));
 	resv_list_free(unconst(g->regions));
+}
+
+/* The header type from the config space's first 64 bytes (world-readable). */
+static int load_header_type(struct resv_system *sys, struct resv_device *dev)
+{
+	char rel[PATH_MAX], *buf;
+	size_t len;
+	int rc;
+
+	dev->header_type = -1;
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/config", dev->name);
+	rc = sysroot_read(&sys->sr, rel, &buf, &len);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		return 0;	/* the predictions report a missing config space */
+	if (len >= 64)
+		dev->header_type = (unsigned char)buf[0x0e] & 0x7f;
+	free(buf);
+	return 0;
+}
+
+/*
+ * The driver bound to a PCI device: the name its "driver" link leads to,
+ * /sys/bus/pci/drivers/NAME (drivers/base/bus.c driver_sysfs_add). A link
+ * that dangles or leaves the root still names the driver by its own text,
+ * which is read, not followed.
+ */
+static int load_driver(struct resv_system *sys, struct resv_device *dev, long group,
+		       bool *complete)
+{
+	char rel[PATH_MAX], last[PATH_MAX];
+	struct sysroot_walk w = { 0 };
+	size_t at_len;
+	const char *name;
+	char *end;
+	int rc;
+
+	if (!sys->drivers_recorded)
+		return 0;
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/driver", dev->name);
+	rc = sysroot_walk(&sys->sr, rel, SYSROOT_ANY, &w);
+	if (rc >= 0)
+		close(rc);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc == -ENOENT && !w.in_link) {
+		dev->driver_known = true;	/* no link: unbound */
+		return 0;
+	}
+	at_len = strlen(w.link_at);
+	if (rc < 0 && !(w.in_link && at_len >= 7 && strcmp(w.link_at + at_len - 7, "/driver") == 0)) {
+		*complete = false;
+		return diag_file(sys, "SYSFS_DRIVER_LINK", RESV_SEV_WARNING, rel, group, rc);
+	}
+	snprintf(last, sizeof(last), "%s", rc >= 0 ? w.path : w.link_target);
+	for (end = last + strlen(last); end > last && end[-1] == '/';)
+		*--end = '\0';
+	name = strrchr(last, '/') ? strrchr(last, '/') + 1 : last;
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return 0;	/* unknown */
+	dev->driver = strdup(name);
+	if (!dev->driver)
+		return -ENOMEM;
+	dev->driver_known = true;
+	return 0;
 }
 
 /* One device of a group: its PCI identity when it is a PCI device. */
@@ -102,6 +172,7 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	char rel[PATH_MAX];
 	int rc;
 
+	dev->header_type = -1;
 	if (!is_pci_name(dev->name))
 		return 0;	/* a platform device: no PCI identity */
 	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
@@ -120,7 +191,8 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	dev->class = val[0];
 	dev->vendor = (uint16_t)val[1];
 	dev->device = (uint16_t)val[2];
-	return 0;
+	rc = load_header_type(sys, dev);
+	return rc < 0 ? rc : load_driver(sys, dev, group, complete);
 }
 
 /* The driver behind a unit, from the name it registered the unit under. */
@@ -436,6 +508,13 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 	rc = resv_diags_new(&sys->diags);
 	if (rc < 0)
 		goto fail;
+	/* Bindings are recorded where the drivers' directory is (live sysfs, our snapshots). */
+	rc = sysroot_walk(&sys->sr, "sys/bus/pci/drivers", SYSROOT_DIR, NULL);
+	if (rc == -ENOMEM)
+		goto fail;
+	if (rc >= 0)
+		close(rc);
+	sys->drivers_recorded = rc >= 0;
 
 	struct sysroot_walk w = { .beneath = "sys" };
 

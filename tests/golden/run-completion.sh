@@ -35,7 +35,8 @@ expect()
 S=examples/intel-server
 expect "groups" "iommu-resv gr"
 expect "check" "iommu-resv ch"
-expect "--kernel-version" "iommu-resv predict --kernel"
+expect "--kernel-cmdline --kernel-version" "iommu-resv predict --kernel"
+expect "--kernel-version" "iommu-resv predict --kernel-v"
 expect "--page-size" "iommu-resv explain --page"
 expect "" "iommu-resv tables --page"		# tables does not take it
 expect "kernel resolved usable" "iommu-resv groups --view "

@@ -73,7 +73,7 @@ def check_counts(doc):
     """errors and warnings as docs/json.md defines them."""
     e = w = 0
     for g in doc["groups"]:
-        e += (not g["assignable"]) + g["usable_empty"]
+        e += (not g["assignable"]) + g["usable_empty"] + (g["vfio_viable"] is False)
         for c in g["conflicts"]:
             e += c["severity"] == "error"
             w += c["severity"] == "warning"

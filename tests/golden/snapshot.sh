@@ -35,7 +35,7 @@ no_temp() {
 }
 
 # --- (a) the examples, and the small golden sysroots ----------------------
-for ex in examples/*/ tests/golden/inputs/arm-smmu/ tests/golden/inputs/xen-igd/; do
+for ex in examples/*/ tests/golden/inputs/arm-smmu/ tests/golden/inputs/xen-igd/ tests/golden/inputs/vfio-drivers/; do
 	ex=${ex%/}
 	[ -d "$ex/sys" ] || continue
 	name=$(echo "$ex" | tr / _)

@@ -433,6 +433,32 @@ static void test_cmdline_facts(void **state)
 	assert_string_equal(f[0].param, "iommu=off");
 }
 
+/* The bridges above a function, nearest first (a real 6.12 snapshot: root port, switch). */
+static void test_upstream(void **state)
+{
+	struct resv_machine *m;
+	const char *v[4];
+
+	(void)state;
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_load(m, SRCDIR "/examples/qemu-intel-rmrr", RESV_LOAD_ALL), 0);
+	assert_int_equal(resv_machine_pci_upstream(m, "0000:05:00.0", v, 4), 3);
+	assert_string_equal(v[0], "0000:04:00.0");	/* switch downstream port */
+	assert_string_equal(v[1], "0000:03:00.0");	/* switch upstream port */
+	assert_string_equal(v[2], "0000:00:05.0");	/* root port */
+	assert_int_equal(resv_machine_pci_upstream(m, "0000:05:00.0", v, 1), 3);
+	assert_string_equal(v[0], "0000:04:00.0");
+	assert_int_equal(resv_machine_pci_upstream(m, "0000:06:02.0", v, 4), 1);
+	assert_string_equal(v[0], "0000:00:06.0");	/* the pcie-pci-bridge */
+	assert_int_equal(resv_machine_pci_upstream(m, "0000:00:02.0", v, 4), 0);
+	assert_int_equal(resv_machine_pci_upstream(m, "0000:09:00.0", v, 4), -ENOENT);
+	/* The command line read from proc/cmdline, and set. */
+	assert_non_null(strstr(resv_machine_cmdline(m), "intel_iommu=on"));
+	resv_machine_set_cmdline(m, "pcie_acs_override=downstream");
+	assert_string_equal(resv_machine_cmdline(m), "pcie_acs_override=downstream");
+	resv_machine_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +469,7 @@ int main(void)
 		cmocka_unit_test(test_pci_and_predict_errors),
 		cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_cmdline_facts),
+		cmocka_unit_test(test_upstream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,6 +56,9 @@ static int setup(void **state)
 	tree_put(src, "sys/devices/pci0000:00/0000:00:02.0/device", "0x9b41\n");
 	tree_put(src, "sys/devices/pci0000:00/0000:00:02.0/config", "\x86\x80\x41\x9b");
 	tree_put(src, "sys/devices/pci0000:00/0000:00:02.0/not-copied", "x\n");
+	/* Bound to i915: the link is kept, the driver's directory made empty. */
+	tree_link(src, "sys/devices/pci0000:00/0000:00:02.0/driver", "../../../bus/pci/drivers/i915");
+	tree_put(src, "sys/bus/pci/drivers/i915/bind", "not copied\n");
 	tree_link(src, "sys/devices/pci0000:00/0000:00:02.0/iommu_group",
 		  "../../../kernel/iommu_groups/1");
 	tree_link(src, "sys/devices/pci0000:00/0000:00:02.0/iommu", "../../virtual/iommu/dmar0");
@@ -186,8 +189,8 @@ static void test_copy(void **state)
 	close(fd);
 	for (size_t i = 0; i < resv_diags_count(d); i++)
 		print_message("%s [%s]\n", resv_diags_get(d, i)->message, resv_diags_get(d, i)->id);
-	/* 20 files, 5 links. */
-	assert_int_equal(rc, 25);
+	/* 20 files, 6 links. */
+	assert_int_equal(rc, 26);
 
 	assert_int_equal(count(d, "SNAPSHOT_LINK_OUTSIDE", "/sys/firmware/acpi/tables/IVRS"), 1);
 	assert_int_equal(count(d, "SNAPSHOT_LINK_OUTSIDE", "/sys/firmware/acpi/tables/IORT"), 1);
@@ -225,6 +228,20 @@ static void test_copy(void **state)
 	assert_absent(dest, "sys/devices/pci0000:00/0000:00:02.0/not-copied");
 	assert_absent(dest, "sys/kernel/iommu_groups/2/type");
 	assert_absent(dest, "sys/loopA");
+	assert_absent(dest, "sys/bus/pci/drivers/i915/bind");
+	{
+		char path[2 * PATH_MAX], text[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/0000:00:02.0/driver", dest);
+		n = readlink(path, text, sizeof(text) - 1);
+		assert_true(n > 0);
+		text[n] = '\0';
+		assert_string_equal(text, "../../../bus/pci/drivers/i915");
+		assert_int_equal(stat(path, &st), 0);	/* it does not dangle */
+		assert_true(S_ISDIR(st.st_mode));
+	}
 
 	/* The copy reads as the source did. */
 	assert_int_equal(resv_system_load(&a, src), 0);
@@ -236,6 +253,9 @@ static void test_copy(void **state)
 	assert_string_equal(gb->type, ga->type);
 	assert_int_equal(gb->ndevices, 1);
 	assert_int_equal(gb->devices[0].class, ga->devices[0].class);
+	assert_true(gb->devices[0].driver_known);
+	assert_string_equal(gb->devices[0].driver, "i915");
+	assert_string_equal(ga->devices[0].driver, "i915");
 	assert_true(gb->aperture_known);
 	assert_int_equal(gb->aperture.last, ga->aperture.last);
 	assert_string_equal(gb->aperture_source, ga->aperture_source);

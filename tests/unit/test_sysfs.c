@@ -288,12 +288,89 @@ static void test_parse_kernel_version(void **state)
 	}
 }
 
+static void put_config(const char *name, unsigned char header_type)
+{
+	char path[PATH_MAX * 2];
+	unsigned char cfg[64] = { 0x86, 0x80 };
+	FILE *f;
+
+	cfg[0x0e] = header_type;
+	snprintf(path, sizeof(path), "%s/sys/devices/pci0000:00/%s/config", root, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(cfg, 1, sizeof(cfg), f), sizeof(cfg));
+	fclose(f);
+}
+
+static const struct resv_device *device_of(const struct resv_system *sys, long id)
+{
+	const struct resv_group *g = resv_system_find_group(sys, id);
+
+	assert_non_null(g);
+	assert_int_equal(g->ndevices, 1);
+	return &g->devices[0];
+}
+
+/*
+ * The driver link (drivers/base/bus.c driver_sysfs_add): its last component
+ * names the driver, also when it dangles; no link is "unbound" only where
+ * the root has sys/bus/pci/drivers, else "unknown". The header type comes
+ * from the config space.
+ */
+static void test_drivers(void **state)
+{
+	struct resv_system *sys;
+	const struct resv_device *d;
+
+	(void)state;
+	/* Without sys/bus/pci/drivers (snapshots before drivers were copied). */
+	assert_int_equal(resv_system_load(&sys, root), 0);
+	d = device_of(sys, 0);
+	assert_false(d->driver_known);
+	assert_null(d->driver);
+	assert_int_equal(d->header_type, -1);	/* no config file */
+	resv_system_free(sys);
+
+	mkdirs("sys/bus/pci/drivers/i915");
+	link_to("../../../bus/pci/drivers/i915", "sys/devices/pci0000:00/0000:00:02.0/driver");
+	/* Dangling: the directory of vfio-pci is not there; the name still is. */
+	link_to("../../../bus/pci/drivers/vfio-pci", "sys/devices/pci0000:00/0000:00:14.0/driver");
+	/* A link out of the root: named by its text, never followed. */
+	link_to("/sys/bus/pci/drivers/e1000e", "sys/devices/pci0000:00/0000:00:1f.6/driver");
+	put_config("0000:00:1f.6", 0x81);	/* multifunction, bridge header */
+	put_config("0000:00:02.0", 0x00);
+	assert_int_equal(resv_system_load(&sys, root), 0);
+	d = device_of(sys, 0);
+	assert_true(d->driver_known);
+	assert_string_equal(d->driver, "i915");
+	assert_int_equal(d->header_type, 0);
+	d = device_of(sys, 1);
+	assert_true(d->driver_known);
+	assert_string_equal(d->driver, "vfio-pci");
+	d = device_of(sys, 2);
+	assert_true(d->driver_known);
+	assert_string_equal(d->driver, "e1000e");
+	assert_int_equal(d->header_type, 1);
+	d = device_of(sys, 3);	/* no link: unbound */
+	assert_true(d->driver_known);
+	assert_null(d->driver);
+	/* A platform device: no PCI identity, no binding read. */
+	const struct resv_group *g = resv_system_find_group(sys, 10);
+
+	assert_int_equal(g->ndevices, 2);
+	assert_false(g->devices[1].pci);
+	assert_false(g->devices[1].driver_known);
+	assert_int_equal(g->devices[1].header_type, -1);
+	resv_system_free(sys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_no_groups),
 		cmocka_unit_test(test_parse_kernel_version),
+		cmocka_unit_test(test_drivers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
