@@ -197,6 +197,13 @@ void json_viability(struct json *j, const struct resv_group *g, const struct res
 void text_viability(const struct resv_group *g, const struct resv_vfio_viability *via,
 		    unsigned int kernel, const char *indent);
 
+/* hints.c: what can be done about an answer, as check and explain print it */
+const char *hpe_rmrr_hint(const struct resv_machine *m, enum resv_iommu iommu,
+			  const struct resv_region *blocker, const struct resv_list *kview,
+			  char *buf, size_t size);
+void json_cmdline_facts(struct json *j, const char *cmdline);
+void text_cmdline_facts(const char *cmdline);
+
 /* commands */
 int output_view(const struct opts *o, struct table *t, const struct resv_group *g,
 		const struct resv_list *view, const struct resv_range_list *usable);

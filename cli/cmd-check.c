@@ -485,68 +485,6 @@ static void print_knobs(const struct guest *g, const struct suggestions *s)
 	}
 }
 
-/*
- * The platform vendor's documented way out of an RMRR lock, or NULL. HPE
- * ProLiant firmware reports RMRRs for devices its "Shared Memory features"
- * use; HPE's customer advisory c04781229 says to exclude the device's slot
- * from them (conrep, RMRDS), after which the firmware reports no RMRR for it.
- * The platform is the DMAR's OEM ID ("HP", "HPE").
- */
-static const char *platform_hint(const struct resv_machine *m, const struct checked *c,
-				 char *buf, size_t size)
-{
-	const char *dev = NULL;
-
-	if (!m || c->assignable || !c->blocker || c->blocker->type != RESV_TYPE_DIRECT ||
-	    c->iommu != RESV_IOMMU_INTEL)
-		return NULL;
-	for (size_t i = 0; i < resv_machine_table_count(m); i++) {
-		const struct resv_table *t = resv_machine_table(m, i);
-
-		if (strcmp(t->signature, "DMAR") != 0 || strncmp(t->oem_id, "HP", 2) != 0)
-			continue;
-		region_origin(c->kview, c->blocker, &dev);
-		snprintf(buf, size, "HPE documents a way out for ProLiant servers (customer advisory "
-			 "c04781229): exclude the PCIe slot holding %s from the \"HP Shared Memory "
-			 "features\" (conrep's RMRDS setting for that slot; add-in cards only, on-board "
-			 "functions keep their RMRR); the firmware then "
-			 "reports no RMRR for it and, after a reboot, the device can be assigned",
-			 dev ? esc(dev) : "the device");
-		return buf;
-	}
-	return NULL;
-}
-
-/* The parameters of the root's kernel command line that change the answer. */
-static void json_cmdline(struct json *j, const char *cmdline)
-{
-	struct resv_cmdline_fact f[16];
-	size_t n = resv_cmdline_facts(cmdline, f, ARRAY_LEN(f));
-
-	json_key(j, "kernel_cmdline");
-	json_open(j, NULL, '[');
-	for (size_t i = 0; i < n && i < ARRAY_LEN(f); i++) {
-		json_open(j, NULL, '{');
-		json_key(j, "param");
-		json_str(j, f[i].param);
-		json_key(j, "effect");
-		json_str(j, f[i].effect);
-		json_close(j, '}');
-	}
-	json_close(j, ']');
-}
-
-static void text_cmdline(const char *cmdline)
-{
-	struct resv_cmdline_fact f[16];
-	size_t n = resv_cmdline_facts(cmdline, f, ARRAY_LEN(f));
-
-	if (n)
-		printf("\nKernel command line (proc/cmdline):\n");
-	for (size_t i = 0; i < n && i < ARRAY_LEN(f); i++)
-		printf("  %s: %s\n", esc(f[i].param), f[i].effect);
-}
-
 /* check -J: the guest, each group's verdict and conflicts, the suggestions. */
 static int check_json(const struct guest *g, bool strict, const struct checked *cs, size_t ncs,
 			 size_t errors, size_t warnings, const struct suggestions *sg,
@@ -614,7 +552,8 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 		json_bool(&j, c->usable_empty);
 		json_key(&j, "hints");
 		json_open(&j, NULL, '[');
-		if (platform_hint(m, c, hint, sizeof(hint)))
+		if (hpe_rmrr_hint(m, c->iommu, c->assignable ? NULL : c->blocker, c->kview, hint,
+				   sizeof(hint)))
 			json_str(&j, hint);
 		json_close(&j, ']');
 		json_key(&j, "conflicts");
@@ -680,7 +619,7 @@ static int check_json(const struct guest *g, bool strict, const struct checked *
 	json_close(&j, '}');
 	json_key(&j, "without_tables");
 	json_str(&j, m ? NULL : WITHOUT_TABLES);
-	json_cmdline(&j, cmdline);
+	json_cmdline_facts(&j, cmdline);
 	if (m && report_firmware_assumptions(m, o, cs, ncs, &j) < 0)
 		return -ENOMEM;
 	json_close(&j, '}');
@@ -737,7 +676,8 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			       resv_type_name(c->blocker->type), c->blocker->start,
 			       c->blocker->last, esc(origin), dev ? " (device " : "",
 			       dev ? esc(dev) : "", dev ? ")" : "", esc(c->reason));
-			if (platform_hint(m, c, hint, sizeof(hint)))
+			if (hpe_rmrr_hint(m, c->iommu, c->assignable ? NULL : c->blocker, c->kview, hint,
+				   sizeof(hint)))
 				printf("  hint     %s\n", hint);
 		}
 		text_viability(c->group, &c->via, o->kernel, "  ");
@@ -776,7 +716,7 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 	}
 	if (!m)
 		printf("\nNote: %s\n", WITHOUT_TABLES);
-	text_cmdline(cmdline);
+	text_cmdline_facts(cmdline);
 	if (m && report_firmware_assumptions(m, o, cs, ncs, NULL) < 0)
 		return -ENOMEM;
 	return 0;
@@ -906,7 +846,8 @@ int cmd_check(int argc, char **argv)
 	} else if (resv_machine_load(m, o.sysroot, RESV_LOAD_ALL) < 0 || resv_machine_lint(m) < 0 ||
 		   resv_machine_table_count(m) == 0) {
 		/* No tables (not root): the command line still says what it changes. */
-		snprintf(cmdline, sizeof(cmdline), "%s", resv_machine_cmdline(m));
+		snprintf(cmdline, sizeof(cmdline), "%s",
+			 o.kernel_cmdline ? o.kernel_cmdline : resv_machine_cmdline(m));
 		resv_machine_free(m);
 		m = NULL;
 	} else {

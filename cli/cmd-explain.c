@@ -229,6 +229,8 @@ struct explanation {
 	struct group_why why;		/* tables: why the devices share a group */
 	struct resv_vfio_viability via;	/* with a sysfs group: the drivers bound in it */
 	unsigned int kernel;		/* the verdicts' kernel (0: the newest) */
+	char cmdline[4096];		/* the kernel command line the answer was for */
+	char hint[512];			/* a vendor's way out of the refusal, or "" */
 };
 
 static void explanation_free(struct explanation *e)
@@ -391,6 +393,34 @@ static int gather_sysfs(struct explanation *e, const struct opts *o, const char 
 	return EXIT_OK;
 }
 
+/*
+ * What can be done about the answer: the kernel command line it was for
+ * (--kernel-cmdline, else the root's proc/cmdline) and, for an RMRR lock, a
+ * platform vendor's documented way out. Return: EXIT_OK or -ENOMEM.
+ */
+static int explain_hints(struct explanation *e, const struct opts *o)
+{
+	struct resv_machine *m = NULL;
+
+	if (o->kernel_cmdline) {
+		snprintf(e->cmdline, sizeof(e->cmdline), "%s", o->kernel_cmdline);
+	} else if (e->m) {
+		snprintf(e->cmdline, sizeof(e->cmdline), "%s", resv_machine_cmdline(e->m));
+	} else {
+		if (resv_machine_new(&m) < 0 ||
+		    resv_machine_load(m, o->sysroot, RESV_LOAD_CMDLINE) == -ENOMEM) {
+			resv_machine_free(m);
+			return -ENOMEM;
+		}
+		snprintf(e->cmdline, sizeof(e->cmdline), "%s", resv_machine_cmdline(m));
+		resv_machine_free(m);
+	}
+	if (e->tables && e->nverdicts && !e->verdicts[0].v.assignable)
+		hpe_rmrr_hint(e->m, e->iommu, e->verdicts[0].v.blocker, e->group_regions, e->hint,
+			      sizeof(e->hint));
+	return EXIT_OK;
+}
+
 /* Return: EXIT_OK or -ENOMEM. */
 static int explain_json(const struct explanation *e, const struct opts *o)
 {
@@ -440,6 +470,12 @@ static int explain_json(const struct explanation *e, const struct opts *o)
 		json_key(&j, "viability");
 		json_raw(&j, "null");
 	}
+	json_key(&j, "hints");
+	json_open(&j, NULL, '[');
+	if (e->hint[0])
+		json_str(&j, e->hint);
+	json_close(&j, ']');
+	json_cmdline_facts(&j, e->cmdline);
 	json_key(&j, "without_tables");
 	json_str(&j, e->tables ? NULL : WITHOUT_TABLES);
 	if (e->tables)
@@ -535,6 +571,9 @@ static int explain_text(const struct explanation *e, const struct opts *o)
 	}
 	if (g && bindings_known(g))
 		text_viability(g, &e->via, o->kernel, "  ");
+	if (e->hint[0])
+		printf("  %-10s %s\n", "hint", e->hint);
+	text_cmdline_facts(e->cmdline);
 	if (e->tables)
 		return report_assumptions(e->m, o, &e->ag, 1, NULL) < 0 ? -ENOMEM : EXIT_OK;
 	if (o->kernel && o->kernel < 0x050300 && g->iommu == RESV_IOMMU_INTEL)
@@ -593,6 +632,8 @@ int cmd_explain(int argc, char **argv)
 	/* VFIO also needs the group's drivers to let go of it (check says the same). */
 	if (rc == EXIT_OK && e.g)
 		resv_vfio_group_viable(e.g->devices, e.g->ndevices, o.kernel, &e.via);
+	if (rc == EXIT_OK)
+		rc = explain_hints(&e, &o);
 	/* The map: from the tables each device's lane and the group's; from sysfs the group's. */
 	if (rc == EXIT_OK && o.map) {
 		rc = e.tables ? map_explain(&o, e.m, e.g, name, e.kview, &e.verdicts[0].v) :

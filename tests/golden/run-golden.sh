@@ -124,6 +124,24 @@ assert [f["param"] for f in d["kernel_cmdline"]] == ["iommu=pt", "intel_iommu=ig
 		sed 's/^/    /' "$tmp/out" "$tmp/err" | tail -20
 	fi
 done
+# explain says the same, from the tables and from sysfs alone.
+cp -a examples/intel-server "$c.explain"
+mkdir -p "$c.explain/proc"
+cp "$c/proc/cmdline" "$c.explain/proc/cmdline"
+for tables in yes no; do
+	[ $tables = no ] && rm -rf "$c.explain/sys/firmware/acpi/tables"
+	"$cli" explain 00:1a.0 --sysroot "$c.explain" >"$tmp/out" 2>"$tmp/err"
+	"$cli" explain 00:1a.0 --sysroot "$c.explain" -J >"$tmp/json" 2>>"$tmp/err"
+	if grep -q '^Kernel command line (proc/cmdline):$' "$tmp/out" &&
+	   python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+assert [f["param"] for f in d["kernel_cmdline"]] == ["iommu=pt", "intel_iommu=igfx_off", "intel_iommu=relax_rmrr"], d["kernel_cmdline"]' "$tmp/json"; then
+		ok "explain: kernel command line facts (tables: $tables)"
+	else
+		bad "explain: kernel command line facts (tables: $tables)"
+		sed 's/^/    /' "$tmp/out" "$tmp/err" | tail -20
+	fi
+done
 
 # Without the PCI ID list (not installed): no names, no NAME column, no message.
 for args in "groups --sysroot examples/intel-laptop" "groups 1 -J --sysroot examples/intel-laptop"; do
