@@ -149,6 +149,13 @@ bool acs_quirk_enable(struct pci_dev *dev, const struct quirk_ctx *ctx, bool tb)
 bool acs_quirk_disable_redir(struct pci_dev *dev, const struct quirk_ctx *ctx);
 
 /*
+ * Which patch a kernel release carries, from its name: "-zen", "-lqx",
+ * "liquorix" give ACS_OVERRIDE_END (Zen/Liquorix); anything else, Proxmox's
+ * "-pve" included, ACS_OVERRIDE_PVE, the most common carrier of the option.
+ */
+enum acs_override_place acs_override_place_of(const char *release);
+
+/*
  * A kernel release string ("6.12.117+deb13-amd64", "5.10.0-32-amd64",
  * "7.0-rc3") as struct quirk_ctx.kernel; 0 when it does not start with
  * MAJOR.MINOR.

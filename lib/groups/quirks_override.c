@@ -196,3 +196,11 @@ bool acs_override_from_cmdline(const char *cmdline, struct acs_override *out,
 	}
 	return found;
 }
+
+enum acs_override_place acs_override_place_of(const char *release)
+{
+	if (release && (strstr(release, "-zen") || strstr(release, "-lqx") ||
+			strstr(release, "liquorix")))
+		return ACS_OVERRIDE_END;
+	return ACS_OVERRIDE_PVE;
+}

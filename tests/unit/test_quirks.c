@@ -601,6 +601,11 @@ static void test_override_cmdline_long(void **state)
 static void test_kernel_version(void **state)
 {
 	(void)state;
+	assert_int_equal(acs_override_place_of("6.17.9-zen1-1-zen"), ACS_OVERRIDE_END);
+	assert_int_equal(acs_override_place_of("6.16.3-lqx1-1-lqx"), ACS_OVERRIDE_END);
+	assert_int_equal(acs_override_place_of("6.8.12-4-pve"), ACS_OVERRIDE_PVE);
+	assert_int_equal(acs_override_place_of("6.12.117+deb13-amd64"), ACS_OVERRIDE_PVE);
+	assert_int_equal(acs_override_place_of(NULL), ACS_OVERRIDE_PVE);
 	assert_int_equal(quirk_kernel_version("6.12.117+deb13-amd64"), KV3(6, 12, 117));
 	assert_int_equal(quirk_kernel_version("5.10.0-32-amd64"), KV(5, 10));
 	assert_int_equal(quirk_kernel_version("7.0-rc3"), KV(7, 0));
