@@ -27,6 +27,7 @@ struct gdev {
 	int8_t acs;		/* pci_acs_enabled(REQ_ACS_FLAGS): 1, 0, -1 unknown */
 	bool bus_aliases;	/* some function on its bus has a DMA alias devfn */
 	bool xlate_root, pcie_bridge_alias;
+	bool bridge_no_alias;	/* PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS (v7.0) */
 	bool ivrs_alias;	/* its alias devfns come (also) from an IVRS alias entry */
 	bool emitted;
 	int32_t alias;		/* index into masks, or NONE */
@@ -273,6 +274,8 @@ static int32_t device_group(struct engine *e, int32_t i, int32_t *ngroups, struc
 		case PCI_TYPE_UNKNOWN:	/* 64 bytes: taken as a port; its ACS is unknown */
 			continue;
 		case PCI_EXP_TYPE_PCI_BRIDGE:
+			if (gb->bridge_no_alias)
+				continue;	/* PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS (v7.0) */
 			rid = (uint16_t)(br->secondary << 8);
 			break;
 		case PCI_EXP_TYPE_PCIE_BRIDGE:
@@ -541,8 +544,11 @@ static int engine_init(struct engine *e, const struct group_input *in)
 	if (!cl)
 		return -ENOMEM;
 	acs_cmdline_parse(in->cmdline, cl);
-	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn))
+	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn)) {
+		/* the patch's row sits where the kernel that carries it put it */
+		ov.place = acs_override_place_of(in->release && *in->release ? in->release : "");
 		ctx.override = &ov;
+	}
 	e->g = calloc(e->n ? e->n : 1, sizeof(*e->g));
 	e->order = malloc((e->n ? e->n : 1) * sizeof(*e->order));
 	e->group = malloc((e->n ? e->n : 1) * sizeof(*e->group));
@@ -626,15 +632,14 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		uint32_t mask[8] = { 0 };
 		bool any = false;
 
-		g->type = acs_pcie_type(d, g->parent == NONE ? NULL : &t->devs[g->parent]);
-		if (d->acs == 1) {
-			struct acs_replay r;
+		struct pci_dev copy = *d;	/* the quirks' enable steps write into it */
+		struct acs_replay r;
 
-			acs_replay(t, d, cl, &ctx, in->acs_requested, &r);
-			ctrl = r.ctrl;
-		}
+		g->type = acs_pcie_type(d, g->parent == NONE ? NULL : &t->devs[g->parent]);
+		acs_replay(t, &copy, cl, &ctx, in->acs_requested, &r);
+		ctrl = r.ctrl;
 		g->ctrl = ctrl;
-		v = acs_enabled(d, g->type, ctrl, REQ_ACS_FLAGS, &ctx);
+		v = acs_enabled(&copy, g->type, ctrl, REQ_ACS_FLAGS, &ctx);
 		g->acs = v.enabled;
 		g->missing = v.missing;
 		g->acs_quirk = v.quirk;
@@ -643,6 +648,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		if (dma_alias_quirks(d, &ctx, &q)) {
 			g->xlate_root = q.xlate_root;
 			g->pcie_bridge_alias = q.pcie_bridge_alias;
+			g->bridge_no_alias = q.bridge_no_alias;
 			for (int w = 0; w < 8; w++) {
 				mask[w] = q.devfn_mask[w];
 				any = any || mask[w];
@@ -1088,16 +1094,18 @@ int groups_device_acs(const struct group_input *in, const struct pci_dev *d, str
 	if (!cl)
 		return -ENOMEM;
 	acs_cmdline_parse(in->cmdline, cl);
-	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn))
+	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn)) {
+		/* the patch's row sits where the kernel that carries it put it */
+		ov.place = acs_override_place_of(in->release && *in->release ? in->release : "");
 		ctx.override = &ov;
-	if (d->acs == 1) {
-		struct acs_replay r;
-
-		acs_replay(in->topo, d, cl, &ctx, in->acs_requested, &r);
-		ctrl = r.ctrl;
 	}
+	struct pci_dev copy = *d;	/* the quirks' enable steps write into it */
+	struct acs_replay r;
+
+	acs_replay(in->topo, &copy, cl, &ctx, in->acs_requested, &r);
+	ctrl = r.ctrl;
 	free(cl);
-	v = acs_enabled(d, acs_pcie_type(d, acs_upstream_bridge(in->topo, d)), ctrl,
+	v = acs_enabled(&copy, acs_pcie_type(d, acs_upstream_bridge(in->topo, d)), ctrl,
 			REQ_ACS_FLAGS, &ctx);
 	*out = (struct resv_acs){ .present = d->acs, .cap = d->acs_cap, .ctrl_read = d->acs_ctrl,
 				  .ctrl = ctrl, .isolated = v.enabled, .quirk = v.quirk,
