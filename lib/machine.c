@@ -47,6 +47,7 @@ struct resv_machine {
 	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
 	struct madt *madt;	/* the "APIC" table, for MSI isolation; NULL: not read */
 	char cmdline[4096];	/* the kernel command line; "" when unknown */
+	char release[65];	/* the root's proc/sys/kernel/osrelease; "" when unknown */
 };
 
 #define KERNEL(a, b) ((a) << 16 | (b) << 8)
@@ -751,6 +752,19 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 
 			memcpy(m->cmdline, buf, n);
 			m->cmdline[n] = 0;
+			free(buf);
+		}
+		/* which kernel ran: which pcie_acs_override= patch it carries */
+		rc = sysroot_read(&sr, "proc/sys/kernel/osrelease", &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc == 0) {
+			size_t n = strcspn(buf, "\n");
+
+			n = n < len ? n : len;
+			n = n < sizeof(m->release) ? n : sizeof(m->release) - 1;
+			memcpy(m->release, buf, n);
+			m->release[n] = 0;
 			free(buf);
 		}
 	}
@@ -2061,7 +2075,7 @@ static int group_input_fill(const struct resv_machine *m, struct group_input *in
 	int rc;
 
 	*in = (struct group_input){
-		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel, .release = m->release,
 		.acs_requested = acs_requested_early(m),
 		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
 		.ivhd_type = m->iommu == RESV_IOMMU_AMD && m->ivrs ? ivhd_type_used(m->ivrs) : 0,
@@ -2145,7 +2159,7 @@ RESV_EXPORT int resv_machine_pci_acs(const struct resv_machine *m, const char *d
 {
 	const struct pci_dev *d = pci_find_name(&m->topo, device);
 	struct group_input in = {
-		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel, .release = m->release,
 		.acs_requested = acs_requested_early(m),
 		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
 	};

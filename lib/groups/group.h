@@ -19,6 +19,7 @@ struct group_input {
 	/* Per topo->devs index: 1 when the IOMMU driver gives it a group. */
 	const uint8_t *behind;
 	const char *cmdline;		/* the kernel command line, or NULL */
+	const char *release;		/* uname -r of the kernel, "" or NULL: unknown */
 	unsigned int kernel;		/* major << 16 | minor << 8; 0: the newest */
 	/*
 	 * Did the IOMMU driver call pci_request_acs() before the PCI functions
