@@ -14,6 +14,7 @@
 #include "aml.h"
 #include "madt.h"
 #include "describe.h"
+#include "group.h"
 #include "predict.h"
 #include "value.h"
 
@@ -537,7 +538,8 @@ RESV_EXPORT int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, u
 	if (rc < 0)
 		return rc;
 	fill_devices(m);
-	return 0;
+	return pci_report_config(pci_find(&m->topo, segment, bus, dev, fn), m->diags,
+				 "PCI config space");
 }
 
 /* A sysfs memmap attribute: "0x..." and a newline. */
@@ -1990,4 +1992,101 @@ RESV_EXPORT int resv_machine_msi_verdict(const struct resv_machine *m, const cha
 				  "(iommufd.allow_unsafe_interrupts=1 for iommufd)",
 		};
 	return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* IOMMU groups predicted from config space (lib/groups/)                    */
+
+/* Does the driver give @dev a group: what resv_machine_predict() does not answer 1 for? */
+static int machine_behind(const struct resv_machine *m, const struct pci_dev *dev,
+			  struct resv_list *scratch)
+{
+	struct list_mark mark;
+	int rc;
+
+	switch (m->iommu) {
+	case RESV_IOMMU_INTEL:
+		return dmar_unit_for(m, dev) != NULL;
+	case RESV_IOMMU_AMD: {
+		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
+
+		/* The IOMMU's own function (the IVHD's device ID) is in no group:
+		 * the driver keeps it (amd/init.c iommu_init_pci); the bench saw
+		 * it on 5.10, 6.1, 6.12 and 7.2 (examples/qemu-amd-ivmd). */
+		return b && b->devid != devid;
+	}
+	default:
+		mark = list_mark(scratch);
+		rc = resv_machine_predict(m, dev->name, 0, scratch);
+		list_rollback(scratch, &mark);
+		return rc < 0 ? rc : rc == 0;
+	}
+}
+
+static int group_input_fill(const struct resv_machine *m, struct group_input *in, uint8_t **behind)
+{
+	struct resv_list *scratch = NULL;
+	int rc;
+
+	*in = (struct group_input){
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
+		/* Intel (detect_intel_iommu), AMD (amd_iommu_detect) and IORT
+		 * (iort_init_platform_devices) call pci_request_acs() before the
+		 * bus scan; virtio-iommu only from viommu_probe, after it. */
+		.acs_requested = m->iommu != RESV_IOMMU_VIRTIO,
+		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
+		.ivhd_type = m->iommu == RESV_IOMMU_AMD && m->ivrs ? ivhd_type_used(m->ivrs) : 0,
+	};
+	*behind = calloc(m->topo.n ? m->topo.n : 1, 1);
+	if (!*behind)
+		return -ENOMEM;
+	in->behind = *behind;
+	if (resv_machine_iommu_off(m))
+		return 0;
+	if (m->iommu != RESV_IOMMU_INTEL && m->iommu != RESV_IOMMU_AMD &&
+	    resv_list_new(&scratch) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		rc = machine_behind(m, &m->topo.devs[i], scratch);
+		if (rc < 0) {
+			resv_list_free(scratch);
+			return rc;
+		}
+		(*behind)[i] = (uint8_t)rc;
+	}
+	resv_list_free(scratch);
+	return 0;
+}
+
+RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
+					    struct resv_group_prediction **out)
+{
+	struct group_input in;
+	uint8_t *behind = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!m->topo.n || m->iommu == RESV_IOMMU_NONE)
+		return -ENODATA;
+	rc = group_input_fill(m, &in, &behind);
+	if (rc == 0)
+		rc = groups_predict(&in, out);
+	free(behind);
+	return rc;
+}
+
+RESV_EXPORT int resv_machine_pci_acs(const struct resv_machine *m, const char *device,
+				     struct resv_acs *out)
+{
+	const struct pci_dev *d = pci_find_name(&m->topo, device);
+	struct group_input in = {
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
+		.acs_requested = m->iommu != RESV_IOMMU_VIRTIO,
+		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
+	};
+
+	if (!d)
+		return -ENOENT;
+	return groups_device_acs(&in, d, out);
 }

@@ -8,6 +8,7 @@
 #define RESV_QUIRKS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pci.h"
@@ -23,11 +24,33 @@
 /* drivers/iommu/iommu.c REQ_ACS_FLAGS */
 #define REQ_ACS_FLAGS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
 
+/* A kernel version as struct quirk_ctx.kernel holds it. */
+#define QUIRK_KV(major, minor)	((unsigned int)(major) << 16 | (unsigned int)(minor) << 8)
+
+/* pcie_acs_override= as the out-of-tree patch parses it (quirks_override.c). */
+#define ACS_OVERRIDE_IDS	16	/* NUM_ACS_IDS; the patch fills at most 15 */
+struct acs_override {
+	bool downstream;		/* "downstream": root and downstream ports */
+	bool multifunction;		/* "multifunction": multifunction endpoints */
+	uint8_t nids;
+	struct {
+		uint16_t vendor, device;
+	} ids[ACS_OVERRIDE_IDS];	/* "id:VVVV:DDDD" */
+};
+
 /* What the quirk code may look at besides the device's own config space. */
 struct quirk_ctx {
 	unsigned int kernel;		/* major << 16 | minor << 8; 0: the newest */
 	bool ivrs;			/* an ACPI IVRS table is present (pci_quirk_amd_sb_acs) */
 	const struct pci_topology *topo;	/* for quirks that look at other functions */
+	/*
+	 * pci_acs_enable was never set (no IOMMU driver called pci_request_acs()),
+	 * so pci_enable_acs() and its quirk enable steps did not run. Zero, the
+	 * usual case when groups exist at all, means they ran.
+	 */
+	bool no_acs_enable;
+	/* pcie_acs_override= of a patched kernel, or NULL (mainline, or not given) */
+	const struct acs_override *override;
 };
 
 /* The outcome of pci_dev_specific_acs_enabled() for one device. */
@@ -72,7 +95,47 @@ struct dma_alias_quirk {
 	bool xlate_root;		/* PCI_DEV_FLAGS_BRIDGE_XLATE_ROOT: aliasing stops at this bridge */
 	bool pcie_bridge_alias;		/* PCI_DEV_FLAG_PCIE_BRIDGE_ALIAS: alias as a PCIe-to-PCI bridge */
 	bool no_dma_alias_up;		/* reserved for quirks that end the walk otherwise */
+	/*
+	 * Added by the table's implementation: every alias devfn as a 256-bit
+	 * set (dma_alias_mask; devfn[] holds only the first 8, and
+	 * quirk_pex_vca_alias / quirk_plx_ntb_dma_alias add up to 256), and
+	 * whether a matching quirk's aliases come from what config space does
+	 * not show (quirk_switchtec_ntb_dma_alias reads the NTB's BAR).
+	 */
+	uint32_t devfn_mask[8];
+	bool unknown;
 };
+
+/* Is @devfn in @q's alias set? */
+static inline bool dma_alias_quirk_has(const struct dma_alias_quirk *q, uint8_t devfn)
+{
+	return q->devfn_mask[devfn >> 5] >> (devfn & 31) & 1;
+}
+
+/*
+ * Fill the raw config words the quirks read (struct pci_dev cfg_f0,
+ * acs_spt_ctrl) from @d's config space (@len bytes); call after acs_pos and
+ * cfg_len are set.
+ */
+void quirks_read_config(struct pci_dev *d, const uint8_t *cfg, size_t len);
+
+/*
+ * Parse pcie_acs_override=@value (the text after '=', up to a blank) of
+ * length @len into @out the way the out-of-tree patch's
+ * pcie_acs_override_setup() does. @warn (may be NULL) receives one static
+ * sentence per option the patch would warn about and skip; the count is
+ * returned in *@nwarn.
+ */
+void acs_override_parse(const char *value, size_t len, struct acs_override *out,
+			const char **warn, size_t warn_size, size_t *nwarn);
+
+/*
+ * Find the last pcie_acs_override= in a kernel command line (the kernel
+ * calls early_param handlers for every occurrence, so options add up; see
+ * quirks_override.c) and parse each; true if any was found.
+ */
+bool acs_override_from_cmdline(const char *cmdline, struct acs_override *out,
+			       const char **warn, size_t warn_size, size_t *nwarn);
 
 /*
  * The DMA alias quirks that apply to @dev in kernel ctx->kernel, merged into

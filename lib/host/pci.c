@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pci.h"
+#include "quirks.h"
 
 static bool parse_name(const char *s, struct pci_dev *d)
 {
@@ -66,26 +67,133 @@ void pci_topology_reindex(struct pci_topology *t)
 		qsort(t->child_buses, t->nchild, sizeof(*t->child_buses), cmp_u32);
 }
 
+static uint16_t rd16(const uint8_t *c, size_t at)
+{
+	return (uint16_t)(c[at] | c[at + 1] << 8);
+}
+
+static uint32_t rd32(const uint8_t *c, size_t at)
+{
+	return (uint32_t)c[at] | (uint32_t)c[at + 1] << 8 | (uint32_t)c[at + 2] << 16 |
+	       (uint32_t)c[at + 3] << 24;
+}
+
 /*
- * The PCI Express capability's port type: the list starts at 0x34 when
- * status bit 4 is set (PCI 3.0 §6.7), each entry an ID, a next pointer;
- * at most 48 entries fit in 192 bytes, so the walk stops there.
+ * The PCI Express capability, found as the kernel's pci_find_capability()
+ * does (drivers/pci/pci.c __pci_find_next_cap_ttl): the list starts at 0x34
+ * (0x14 for CardBus) when status bit 4 is set (PCI 3.0 §6.7); a pointer
+ * below 0x40 or an ID of 0xff ends it, at most 48 entries (PCI_FIND_CAP_TTL).
+ * Fills pcie_type, pcie_flags, pcie_devcap, pcie_devcap2.
  */
-static int8_t pcie_type(const uint8_t *c, size_t len)
+static void parse_pcie_cap(struct pci_dev *d, const uint8_t *c, size_t len)
 {
 	size_t at;
 
-	if (len < 256)
-		return PCI_TYPE_UNKNOWN;
-	if (!(c[0x06] & 0x10))
-		return PCI_TYPE_CONVENTIONAL;
-	at = c[0x34] & 0xfc;
-	for (int i = 0; i < 48 && at >= 0x40 && at <= 0xfc; i++) {
-		if (c[at] == 0x10)	/* PCI_CAP_ID_EXP */
-			return (int8_t)(c[at + 2] >> 4);
-		at = c[at + 1] & 0xfc;
+	if (len < 256) {
+		d->pcie_type = PCI_TYPE_UNKNOWN;
+		return;
 	}
-	return PCI_TYPE_CONVENTIONAL;
+	d->pcie_type = PCI_TYPE_CONVENTIONAL;
+	if (!(c[0x06] & 0x10) || d->header_type > 2)
+		return;
+	at = c[d->header_type == 2 ? 0x14 : 0x34];
+	for (int ttl = 48; ttl > 0 && at >= 0x40; ttl--) {
+		at &= 0xfc;
+		if (c[at] == 0xff)
+			break;
+		if (c[at] == 0x10) {	/* PCI_CAP_ID_EXP */
+			d->pcie_flags = rd16(c, at + 2);
+			d->pcie_type = (int8_t)((d->pcie_flags >> 4) & 0xf);
+			d->pcie_devcap = rd32(c, at + 4);
+			if (at + 0x28 <= 256)
+				d->pcie_devcap2 = rd32(c, at + 0x24);
+			return;
+		}
+		at = c[at + 1];
+	}
+}
+
+/*
+ * The ACS extended capability (PCIe 6.0 §7.7.8), found as the kernel's
+ * pci_find_next_ext_capability() does: from 0x100, a header of 0 means no
+ * capabilities, a next pointer below 0x100 ends the list, at most 480
+ * entries ((4096 - 256) / 8). A list that comes back to an entry seen before
+ * would only repeat itself until that count runs out, so the walk stops
+ * there, as the kernel's answer would. Without the extended space the
+ * answer is unknown for a PCIe function; a conventional one has none
+ * (pci_cfg_space_size gives it 256 bytes).
+ */
+static void parse_acs(struct pci_dev *d, const uint8_t *c, size_t len)
+{
+	uint32_t seen[4096 / 4 / 32] = { 0 };
+	size_t at = 0x100;
+	uint32_t header;
+
+	d->acs = 0;
+	if (len <= 256) {
+		if (d->pcie_type != PCI_TYPE_CONVENTIONAL)
+			d->acs = -1;
+		return;
+	}
+	if (d->pcie_type == PCI_TYPE_CONVENTIONAL)
+		return;
+	if (len < 0x104) {
+		d->acs = -1;
+		d->cfg_bad = "the extended capability header at 0x100 is cut off";
+		d->cfg_bad_at = 0x100;
+		return;
+	}
+	header = rd32(c, at);
+	if (header == 0)
+		return;
+	for (int ttl = (4096 - 256) / 8; ttl > 0; ttl--) {
+		size_t next;
+
+		if (seen[at / 4 / 32] & 1u << (at / 4 % 32)) {
+			d->cfg_bad = "the extended capability list loops";
+			d->cfg_bad_at = (uint16_t)at;
+			return;
+		}
+		seen[at / 4 / 32] |= 1u << (at / 4 % 32);
+		if ((header & 0xffff) == PCI_EXT_CAP_ID_ACS) {
+			if (at + 8 > len) {
+				d->acs = -1;
+				d->cfg_bad = "the ACS capability is cut off by the end of the input";
+				d->cfg_bad_at = (uint16_t)at;
+				return;
+			}
+			d->acs = 1;
+			d->acs_pos = (uint16_t)at;
+			d->acs_cap = rd16(c, at + 4);
+			d->acs_ctrl = rd16(c, at + 6);
+			return;
+		}
+		next = (header >> 20) & 0xffc;	/* PCI_EXT_CAP_NEXT */
+		if (next == 0)
+			return;
+		if (next < 0x100) {
+			d->cfg_bad = "an extended capability's next pointer is below 0x100 (the list ends there)";
+			d->cfg_bad_at = (uint16_t)at;
+			return;
+		}
+		if (next + 4 > len) {
+			d->acs = -1;
+			d->cfg_bad = "an extended capability's next pointer is past the end of the input";
+			d->cfg_bad_at = (uint16_t)at;
+			return;
+		}
+		at = next;
+		header = rd32(c, at);
+	}
+}
+
+int pci_report_config(const struct pci_dev *d, struct resv_diags *diags, const char *where)
+{
+	if (!d->cfg_bad || !diags)
+		return 0;
+	return diags_add(diags, "PCI_CONFIG_CAP_LIST", RESV_SEV_WARNING, where, d->cfg_bad_at, -1,
+			 "%s: %s (at 0x%03x)%s", d->name, d->cfg_bad, d->cfg_bad_at,
+			 d->acs < 0 ? "; its ACS is unknown" : "");
 }
 
 int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
@@ -129,7 +237,22 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 	d.device = (uint16_t)(c[2] | c[3] << 8);
 	d.class = (uint32_t)c[9] | (uint32_t)c[10] << 8 | (uint32_t)c[11] << 16;
 	d.header_type = c[0x0e] & 0x7f;
-	d.pcie_type = pcie_type(c, len);
+	/*
+	 * pdev->multifunction: the header bit (probe.c pci_setup_device), and
+	 * pci_scan_slot() sets it on every function after the first one it
+	 * finds in a slot, whatever that function's own bit says (QEMU sets it
+	 * on function 0 only).
+	 */
+	d.multifunction = (c[0x0e] & 0x80) || fn != 0;
+	d.revision = c[0x08];
+	d.cfg_len = (uint16_t)(len < 4096 ? len : 4096);
+	if (d.header_type == 0) {
+		d.subsys_vendor = rd16(c, 0x2c);
+		d.subsys_device = rd16(c, 0x2e);
+	}
+	parse_pcie_cap(&d, c, len);
+	parse_acs(&d, c, len);
+	quirks_read_config(&d, c, len);
 	d.bridge = d.header_type == 1;
 	if (d.bridge) {
 		d.secondary = c[0x19];
@@ -196,6 +319,14 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 				goto out;
 			if (rc == -EEXIST)
 				continue;	/* given before, e.g. from an lspci dump */
+			if (rc == 0) {
+				sysroot_display(sr, rel, where, sizeof(where));
+				rc = pci_report_config(pci_find(t, d.segment, d.bus, d.dev, d.fn),
+						       diags, where);
+				if (rc < 0)
+					goto out;
+				continue;
+			}
 		}
 		if (rc < 0) {
 			const char *why = rc == -EINVAL ? "shorter than the 64-byte header" :

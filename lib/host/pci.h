@@ -23,7 +23,7 @@ struct pci_dev {
 	 */
 	int8_t pcie_type;
 	/* What IOMMU grouping reads (lib/groups/): */
-	bool multifunction;	/* header type bit 7 (config 0x0e) */
+	bool multifunction;	/* pdev->multifunction: header type bit 7 (config 0x0e), or fn > 0 */
 	uint16_t cfg_len;	/* bytes of config space the input held: 64, 256 or 4096 */
 	uint16_t pcie_flags;	/* PCIe Capabilities register (cap + 2); 0 if none/unknown */
 	uint32_t pcie_devcap;	/* Device Capabilities (cap + 4) */
@@ -34,15 +34,32 @@ struct pci_dev {
 	uint16_t acs_ctrl;	/* ACS Control register as read */
 	uint8_t revision;	/* config 0x08 */
 	uint16_t subsys_vendor, subsys_device;	/* config 0x2c, 0x2e (type 0 headers) */
+	/* A defect of the extended capability list (a loop, a pointer below
+	 * 0x100 or past the input), static text, or NULL; at cfg_bad_at. */
+	const char *cfg_bad;
+	uint16_t cfg_bad_at;
+	/*
+	 * Raw config words only the ACS quirks read (lib/groups/quirks.c),
+	 * filled by quirks_read_config() after acs_pos is known:
+	 */
+	bool cfg_f0_valid;	/* cfg_len >= 256 */
+	uint32_t cfg_f0;	/* dword at 0xf0: Intel LPC (D31:F0) RCBA register */
+	bool acs_spt_valid;	/* the ACS capability holds the dword at acs_pos + 8 */
+	uint32_t acs_spt_ctrl;	/* dword at acs_pos + 8: Intel Sunrise/Union Point ACS control */
 };
 
 #define PCI_TYPE_UNKNOWN	(-1)	/* config space of 64 bytes: cannot tell */
 #define PCI_TYPE_CONVENTIONAL	(-2)	/* a capability list without PCIe */
+#define PCI_EXP_TYPE_ENDPOINT	0
+#define PCI_EXP_TYPE_LEG_END	1
 #define PCI_EXP_TYPE_ROOT_PORT	4
 #define PCI_EXP_TYPE_UPSTREAM	5
 #define PCI_EXP_TYPE_DOWNSTREAM	6
 #define PCI_EXP_TYPE_PCI_BRIDGE	7	/* PCIe-to-PCI/PCI-X bridge */
 #define PCI_EXP_TYPE_PCIE_BRIDGE 8	/* PCI/PCI-X-to-PCIe bridge */
+#define PCI_EXP_TYPE_RC_END	9	/* root complex integrated endpoint */
+#define PCI_EXP_TYPE_RC_EC	10	/* root complex event collector */
+#define PCI_EXT_CAP_ID_ACS	0x000d
 
 /* A requester ID a device's DMA may carry, and the bridge that gives it. */
 struct pci_alias {
@@ -62,7 +79,11 @@ struct pci_topology {
 };
 
 /*
- * Add one function from its config space (@len >= 64), in order.
+ * Add one function from its config space (@len >= 64), in order. What the
+ * input holds decides what is known: 64 bytes give no capability list
+ * (pcie_type PCI_TYPE_UNKNOWN), 256 no extended capabilities (acs -1 for a
+ * PCIe function), 4096 everything. A defect of the extended capability list
+ * is kept in cfg_bad for the caller to report (pci_report_config()).
  * Return: 0; -EINVAL (short config, dev > 31, fn > 7); -EEXIST; -ENOMEM.
  */
 int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint8_t dev,
@@ -82,6 +103,9 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
 		      struct resv_diags *diags);
 void pci_topology_free(struct pci_topology *t);
+
+/* Report @d's cfg_bad, if any, as PCI_CONFIG_CAP_LIST (@where: the input). */
+int pci_report_config(const struct pci_dev *d, struct resv_diags *diags, const char *where);
 
 /* Rebuild the bus index after t->devs was cut back to fewer functions (no allocation). */
 void pci_topology_reindex(struct pci_topology *t);

@@ -18,6 +18,6 @@ version=$(sed -n "s/^\tversion: '\(.*\)',/\1/p" "$src/meson.build" | head -n1)
 printf '#define RESV_VERSION "%s"\n' "$version" > "$out/config.h"
 flags=(-static -O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wno-format-truncation)
 "$cc" "${flags[@]}" -I "$src/include" -I "$src/lib" -I "$src/lib/firmware" -I "$src/lib/host" \
-	-I "$src/lib/engine" -I "$src/lib/guest" -I "$out" \
+	-I "$src/lib/engine" -I "$src/lib/guest" -I "$src/lib/groups" -I "$out" \
 	-o "$out/resv-snap" "$src"/lib/*.c "$src"/lib/*/*.c "$src/tests/kernel/guest/resv-snap.c"
 "$cc" "${flags[@]}" -o "$out/vfio-probe" "$src/tests/kernel/guest/vfio-probe.c"
