@@ -34,6 +34,7 @@ struct opts {
 	unsigned int kernel;	/* --kernel-version, major << 16 | minor << 8; 0 newest */
 	const char *assume[8];	/* --assume KEY=VALUE, in order */
 	uint64_t page_size;	/* --page-size; 0: the library's 4 KiB */
+	const char *kernel_cmdline;	/* --kernel-cmdline; NULL: the root's proc/cmdline */
 	int nassume;
 	char **args;		/* positional arguments */
 	int nargs;
@@ -70,6 +71,7 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 void table_end_group(struct table *t);
 void list_columns(FILE *f, unsigned int allowed);
 void json_source(struct json *j, const struct resv_source *s);
+void json_devices(struct json *j, const struct resv_device *v, size_t n);
 const char *region_origin(const struct resv_list *l, const struct resv_region *r,
 			  const char **device);
 void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r);

@@ -774,7 +774,7 @@ int cmd_check(int argc, char **argv)
 		}
 	}
 	rc = parse_options(&o, nrest, rest, "check",
-			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size", usage_check);
+			   "J,sysroot,table,lspci,no-floppy-wa,kernel-version,assume,page-size,kernel-cmdline", usage_check);
 	if (rc) {
 		status = rc < 0 ? EXIT_OK : rc;
 		goto out;

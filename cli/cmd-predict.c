@@ -56,18 +56,36 @@ static void usage_explain(FILE *f)
 	usage_common_options(f);
 }
 
-/* A group to predict: the sysfs one (devices, id) or a single device. */
+/* A group to predict: the sysfs one (devices, id), a predicted one, or a single device. */
 struct pgroup {
 	struct resv_group g;		/* g.regions: the prediction, raw */
 	const struct resv_group *actual;	/* sysfs, or NULL */
 	struct resv_list *pred;
+	const char *name;		/* a predicted group: its lowest BDF (g.id < 0) */
+	struct resv_device *owned;	/* g.devices when built here */
 };
 
 static void free_pgroups(struct pgroup *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
+	for (size_t i = 0; v && i < n; i++) {
 		resv_list_free(v[i].pred);
+		free(v[i].owned);
+	}
 	free(v);
+}
+
+static int cmp_device_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct resv_device *)elem)->name);
+}
+
+/* The machine's device @name (its devices are sorted by name), or NULL. */
+static const struct resv_device *machine_device(const struct resv_machine *m, const char *name)
+{
+	size_t n = resv_machine_device_count(m);
+
+	return n ? bsearch(name, resv_machine_device(m, 0), n, sizeof(struct resv_device),
+			   cmp_device_name) : NULL;
 }
 
 /*
@@ -112,9 +130,53 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 	return 0;
 }
 
-/* The groups to predict: sysfs groups (all or those named), or one a device. */
+/* The groups pci_device_group() would form, each with its members' regions. */
+static int predicted_pgroups(const struct resv_machine *m, const struct opts *o,
+			     const struct resv_group_prediction *p, struct pgroup *v, size_t *n)
+{
+	const char *const *undecided;
+	size_t nundecided = resv_group_prediction_undecided(p, &undecided);
+	bool exact = resv_group_prediction_exact(p);
+
+	fprintf(stderr, PROG ": note: no IOMMU groups in %s/sys/kernel/iommu_groups: groups are "
+		"predicted from config space (the kernel's pci_device_group() replayed) and named "
+		"by their lowest BDF", o->sysroot ? o->sysroot : "");
+	if (!exact) {
+		fprintf(stderr, "; the input does not show every port's ACS, so the finest possible "
+			"groups are shown (the coarsest: JSON groups_coarsest); decided by");
+		for (size_t i = 0; i < nundecided; i++)
+			fprintf(stderr, " %s", undecided[i]);
+	}
+	fputc('\n', stderr);
+	for (size_t k = 0; k < resv_group_prediction_count(p, RESV_BOUND_FINEST); k++) {
+		const struct resv_pgroup *g = resv_group_prediction_group(p, RESV_BOUND_FINEST, k);
+		struct pgroup *pg = &v[*n];
+		struct resv_device *devs = calloc(g->n ? g->n : 1, sizeof(*devs));
+
+		if (!devs)
+			return -ENOMEM;
+		for (size_t i = 0; i < g->n; i++) {
+			const struct resv_device *d = machine_device(m, g->devices[i]);
+
+			devs[i] = d ? *d : (struct resv_device){ .name = g->devices[i] };
+		}
+		/* no number (printed "-", JSON null); distinct, so the table starts a new group */
+		*pg = (struct pgroup){ .g = { .id = -2 - (long)k, .ndevices = g->n, .devices = devs },
+				       .name = g->name, .owned = devs };
+		*n += 1;
+		if (predict_group(m, o, pg) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The groups to predict: sysfs groups (all or those named); else the
+ * predicted groups (*@gp); else each device alone.
+ */
 static int select_pgroups(const struct resv_machine *m, const struct opts *o,
-			  const struct resv_system *sys, struct pgroup **out, size_t *n)
+			  const struct resv_system *sys, struct pgroup **out, size_t *n,
+			  struct resv_group_prediction **gp)
 {
 	size_t ngroups = resv_system_group_count(sys), count = 0;
 	size_t cap = ngroups ? ngroups : resv_machine_device_count(m);
@@ -139,6 +201,14 @@ static int select_pgroups(const struct resv_machine *m, const struct opts *o,
 				return -ENOMEM;
 		}
 		return 0;
+	}
+	{
+		int rc = resv_machine_predict_groups(m, gp);
+
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc == 0)
+			return predicted_pgroups(m, o, *gp, v, n);
 	}
 	fprintf(stderr, PROG ": note: no IOMMU groups in %s/sys/kernel/iommu_groups: each device "
 		"behind the IOMMU is shown as its own group, numbered in PCI order (the kernel "
@@ -260,6 +330,240 @@ static void print_unread(const struct resv_system *sys, long id, bool predicted_
 	}
 }
 
+/* ------------------------------------------------------------------------ */
+/* Membership: which devices share a group                                   */
+
+/* "membership": where the groups came from and how sure they are. */
+static void json_membership(struct json *j, const char *source,
+			    const struct resv_group_prediction *p)
+{
+	const char *const *undecided = NULL;
+	size_t n = p ? resv_group_prediction_undecided(p, &undecided) : 0;
+
+	json_key(j, "membership");
+	json_open(j, NULL, '{');
+	json_key(j, "source");
+	json_str(j, source);
+	json_key(j, "exact");
+	json_bool(j, p ? resv_group_prediction_exact(p) : true);
+	json_key(j, "undecided");
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < n; i++)
+		json_str(j, undecided[i]);
+	json_close(j, ']');
+}
+
+/* "groups_coarsest": the other bound, when the prediction is not exact. */
+static int json_coarsest(struct json *j, const struct resv_machine *m,
+			 const struct resv_group_prediction *p)
+{
+	if (!p || resv_group_prediction_exact(p))
+		return 0;
+	json_key(j, "groups_coarsest");
+	json_open(j, NULL, '[');
+	for (size_t k = 0; k < resv_group_prediction_count(p, RESV_BOUND_COARSEST); k++) {
+		const struct resv_pgroup *g = resv_group_prediction_group(p, RESV_BOUND_COARSEST, k);
+		struct resv_device *devs = calloc(g->n ? g->n : 1, sizeof(*devs));
+
+		if (!devs)
+			return -ENOMEM;
+		for (size_t i = 0; i < g->n; i++) {
+			const struct resv_device *d = machine_device(m, g->devices[i]);
+
+			devs[i] = d ? *d : (struct resv_device){ .name = g->devices[i] };
+		}
+		json_open(j, NULL, '{');
+		json_key(j, "name");
+		json_str(j, g->name);
+		json_key(j, "group");
+		json_raw(j, "null");
+		json_key(j, "devices");
+		json_devices(j, devs, g->n);
+		json_close(j, '}');
+		free(devs);
+	}
+	json_close(j, ']');
+	return 0;
+}
+
+static long sysfs_group_of(const struct resv_system *sys, const char *device)
+{
+	for (size_t s = 0; s < resv_system_group_count(sys); s++) {
+		const struct resv_group *g = resv_system_group(sys, s);
+
+		for (size_t d = 0; d < g->ndevices; d++)
+			if (strcmp(g->devices[d].name, device) == 0)
+				return g->id;
+	}
+	return -1;
+}
+
+/* Is each sysfs group inside one predicted group of bound @b, and back? */
+static bool sysfs_within(const struct resv_system *sys, const struct resv_group_prediction *p,
+			 enum resv_bound b, bool predicted_finer)
+{
+	if (predicted_finer) {
+		for (size_t i = 0; i < resv_group_prediction_count(p, b); i++) {
+			const struct resv_pgroup *pg = resv_group_prediction_group(p, b, i);
+			long id = sysfs_group_of(sys, pg->devices[0]);
+
+			for (size_t k = 0; k < pg->n; k++)
+				if (id < 0 || sysfs_group_of(sys, pg->devices[k]) != id)
+					return false;
+		}
+		return true;
+	}
+	for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+		const struct resv_group *g = resv_system_group(sys, i);
+		const struct resv_pgroup *first = NULL;
+
+		for (size_t k = 0; k < g->ndevices; k++) {
+			const struct resv_pgroup *h;
+
+			if (!g->devices[k].pci)
+				continue;
+			h = resv_group_prediction_find(p, b, g->devices[k].name);
+			if (!h || (first && h != first))
+				return false;
+			first = h;
+		}
+	}
+	return true;
+}
+
+static void print_pgroup_set(const struct resv_pgroup *g)
+{
+	printf(" {");
+	for (size_t k = 0; k < g->n; k++)
+		printf("%s%s", k ? " " : "", esc(g->devices[k]));
+	printf("}");
+}
+
+/*
+ * --compare: the sysfs groups' members against the prediction's (the finest
+ * bound; when that is not exact, lying between the bounds also agrees).
+ * Text on stdout, or the "membership" object of @j. Return: true if agreeing.
+ */
+static bool compare_membership(const struct resv_system *sys,
+			       const struct resv_group_prediction *p, struct json *j)
+{
+	bool exact = resv_group_prediction_exact(p), equal = true, within;
+	size_t ndiff = 0;
+
+	if (j) {
+		json_membership(j, "sysfs", p);
+		json_key(j, "differences");
+		json_open(j, NULL, '[');
+	}
+	for (size_t i = 0; i < resv_system_group_count(sys); i++) {
+		const struct resv_group *g = resv_system_group(sys, i);
+		const struct resv_pgroup *first = NULL, *seen[64];
+		size_t npci = 0, nseen = 0;
+		bool same = true;
+
+		for (size_t k = 0; k < g->ndevices; k++) {
+			const struct resv_pgroup *h;
+			bool known = false;
+
+			if (!g->devices[k].pci)
+				continue;
+			npci++;
+			h = resv_group_prediction_find(p, RESV_BOUND_FINEST, g->devices[k].name);
+			same = same && h && (!first || h == first);
+			first = first ? first : h;
+			for (size_t s2 = 0; s2 < nseen; s2++)
+				known = known || seen[s2] == h;
+			if (h && !known && nseen < ARRAY_LEN(seen))
+				seen[nseen++] = h;
+		}
+		if (same && (!first || first->n == npci))
+			continue;
+		equal = false;
+		ndiff++;
+		if (j) {
+			json_open(j, NULL, '{');
+			json_key(j, "sysfs_group");
+			json_u64(j, (uint64_t)g->id);
+			json_key(j, "devices");
+			json_open(j, NULL, '[');
+			for (size_t k = 0; k < g->ndevices; k++)
+				json_str(j, g->devices[k].name);
+			json_close(j, ']');
+			json_key(j, "predicted");
+			json_open(j, NULL, '[');
+			for (size_t s2 = 0; s2 < nseen; s2++) {
+				json_open(j, NULL, '[');
+				for (size_t k = 0; k < seen[s2]->n; k++)
+					json_str(j, seen[s2]->devices[k]);
+				json_close(j, ']');
+			}
+			json_close(j, ']');
+			json_close(j, '}');
+		} else {
+			printf("membership: sysfs group %ld {", g->id);
+			for (size_t k = 0; k < g->ndevices; k++)
+				printf("%s%s", k ? " " : "", esc(g->devices[k].name));
+			printf("}; predicted");
+			for (size_t s2 = 0; s2 < nseen; s2++)
+				print_pgroup_set(seen[s2]);
+			if (!nseen)
+				printf(" no group");
+			printf("\n");
+		}
+	}
+	/* predicted members the kernel gave no group */
+	for (size_t i = 0; i < resv_group_prediction_count(p, RESV_BOUND_FINEST); i++) {
+		const struct resv_pgroup *pg = resv_group_prediction_group(p, RESV_BOUND_FINEST, i);
+
+		for (size_t k = 0; k < pg->n; k++) {
+			if (sysfs_group_of(sys, pg->devices[k]) >= 0)
+				continue;
+			equal = false;
+			ndiff++;
+			if (j) {
+				json_open(j, NULL, '{');
+				json_key(j, "sysfs_group");
+				json_raw(j, "null");
+				json_key(j, "devices");
+				json_open(j, NULL, '[');
+				json_str(j, pg->devices[k]);
+				json_close(j, ']');
+				json_key(j, "predicted");
+				json_open(j, NULL, '[');
+				json_open(j, NULL, '[');
+				for (size_t d = 0; d < pg->n; d++)
+					json_str(j, pg->devices[d]);
+				json_close(j, ']');
+				json_close(j, ']');
+				json_close(j, '}');
+			} else {
+				printf("membership: %s is in no sysfs group; predicted",
+				       esc(pg->devices[k]));
+				print_pgroup_set(pg);
+				printf("\n");
+			}
+		}
+	}
+	within = !equal && !exact && sysfs_within(sys, p, RESV_BOUND_FINEST, true) &&
+		 sysfs_within(sys, p, RESV_BOUND_COARSEST, false);
+	if (j) {
+		json_close(j, ']');
+		json_key(j, "identical");
+		json_bool(j, equal);
+		json_key(j, "within_bounds");
+		json_bool(j, equal || within);
+		json_close(j, '}');
+	} else if (equal) {
+		printf("membership: identical (%zu groups)\n", resv_system_group_count(sys));
+	} else if (within) {
+		printf("membership: the kernel's groups lie between the predicted bounds (the "
+		       "input does not show every port's ACS)\n");
+	} else {
+		printf("membership: %zu difference%s\n", ndiff, ndiff == 1 ? "" : "s");
+	}
+	return equal || within;
+}
+
 /* --compare: byte-exact, group by group. Return: exit status. */
 static struct agroup agroup_of(const struct pgroup *pg)
 {
@@ -267,8 +571,9 @@ static struct agroup agroup_of(const struct pgroup *pg)
 }
 
 static int compare(struct resv_machine *m, const struct opts *o, const struct resv_system *sys,
-		   struct pgroup *v, size_t n)
+		   struct pgroup *v, size_t n, const struct resv_group_prediction *gp)
 {
+	bool members_agree = true;
 	size_t same = 0;
 	struct json j;
 
@@ -362,10 +667,14 @@ nomem:
 		ag[i] = agroup_of(&v[i]);
 	if (o->json) {
 		json_close(&j, ']');
+		if (gp)
+			members_agree = compare_membership(sys, gp, &j);
 		rc = ag ? report_assumptions(m, o, ag, n, &j) : -ENOMEM;
 		json_close(&j, '}');
 	} else {
 		printf("%zu of %zu groups identical\n", same, n);
+		if (gp)
+			members_agree = compare_membership(sys, gp, NULL);
 		rc = ag ? report_assumptions(m, o, ag, n, NULL) : -ENOMEM;
 	}
 	free(ag);
@@ -373,7 +682,7 @@ nomem:
 		warnx_("out of memory");
 		return EXIT_FAIL;
 	}
-	return same == n ? EXIT_OK : EXIT_FAIL;
+	return same == n && members_agree ? EXIT_OK : EXIT_FAIL;
 }
 
 /*
@@ -462,13 +771,25 @@ struct report {
 	const struct opts *o;
 	const struct agroup *v;
 	size_t n;
+	const struct resv_group_prediction *gp;	/* the groups were predicted */
 };
 
 static int report_json(struct json *j, void *arg)
 {
 	struct report *r = arg;
 
+	json_membership(j, r->gp ? "predicted" : "sysfs", r->gp);
+	json_close(j, '}');
+	if (json_coarsest(j, r->m, r->gp) < 0)
+		return -ENOMEM;
 	return report_assumptions(r->m, r->o, r->v, r->n, j);
+}
+
+/* A predicted group's JSON object gets its name. */
+static void json_group_name(struct json *j, const void *arg)
+{
+	json_key(j, "name");
+	json_str(j, arg);
 }
 
 static int run_predict(int argc, char **argv)
@@ -480,6 +801,7 @@ static int run_predict(int argc, char **argv)
 	struct pgroup *v = NULL;
 	struct table *t = NULL;
 	struct agroup *ag = NULL;
+	struct resv_group_prediction *gp = NULL;
 	struct report rep;
 	struct opts o;
 	size_t n = 0;
@@ -488,7 +810,7 @@ static int run_predict(int argc, char **argv)
 
 	rc = parse_options(&o, argc, argv, "predict",
 			   "Jornb,sysroot,table,lspci,no-floppy-wa,compare,view,aperture,strict,"
-			   "format,list-columns,assume,kernel-version,page-size", usage_predict);
+			   "format,list-columns,assume,kernel-version,page-size,kernel-cmdline", usage_predict);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	if (o.list_columns) {
@@ -515,7 +837,9 @@ static int run_predict(int argc, char **argv)
 		       o.sysroot ? o.sysroot : "");
 		goto out;
 	}
-	if (select_pgroups(m, &o, sys, &v, &n) < 0)
+	if (select_pgroups(m, &o, sys, &v, &n, &gp) < 0)
+		goto nomem;
+	if (o.compare && resv_machine_predict_groups(m, &gp) == -ENOMEM)
 		goto nomem;
 	for (int a = 0; a < o.nargs && resv_system_group_count(sys); a++) {
 		char *end;
@@ -527,7 +851,7 @@ static int run_predict(int argc, char **argv)
 		}
 	}
 	if (o.compare) {
-		status = compare(m, &o, sys, v, n);
+		status = compare(m, &o, sys, v, n, gp);
 		goto out;
 	}
 	if (o.format == FORMAT_TABLE) {
@@ -549,10 +873,12 @@ static int run_predict(int argc, char **argv)
 			goto nomem;
 		if (o.format == FORMAT_SYSFS && n > 1 && v[i].actual)
 			printf("# group %ld\n", v[i].g.id);
+		else if (o.format == FORMAT_SYSFS && n > 1 && v[i].name)
+			printf("# group %s\n", esc(v[i].name));
 		else if (o.format == FORMAT_SYSFS && n > 1)
 			printf("# device %s\n", esc(v[i].g.devices[0].name));
 		if (t)
-			table_begin_group(t, &v[i].g, NULL, NULL);
+			table_begin_group(t, &v[i].g, v[i].name ? json_group_name : NULL, v[i].name);
 		rc = output_view(&o, t, &v[i].g, view, usable);
 		if (t)
 			table_end_group(t);
@@ -566,7 +892,7 @@ static int run_predict(int argc, char **argv)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
 		ag[i] = agroup_of(&v[i]);
-	rep = (struct report){ m, &o, ag, n };
+	rep = (struct report){ m, &o, ag, n, gp };
 	if (t && table_print_with(t, report_json, &rep) < 0)
 		goto nomem;
 	if (!o.json && report_assumptions(m, &o, ag, n, NULL) < 0)
@@ -579,6 +905,7 @@ out:
 	free(ag);
 	table_free(t);
 	free_pgroups(v, n);
+	resv_group_prediction_free(gp);
 	resv_system_free(sys);
 	resv_machine_free(m);
 	return status;
@@ -1087,7 +1414,7 @@ int cmd_explain(int argc, char **argv)
 	int rc;
 
 	rc = parse_options(&o, argc, argv, "explain",
-			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size",
+			   "Jornb,sysroot,table,lspci,no-floppy-wa,kernel-version,list-columns,assume,page-size,kernel-cmdline",
 			   usage_explain);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;

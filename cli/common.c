@@ -58,13 +58,15 @@ void usage_machine_options(FILE *f)
 	      "                          (PCI host bridge _DSM 5; IORT RMRs), viommu-resv=\n"
 	      "                          qemu-x86|qemu-virt-gicv2m|qemu-virt-its|none\n"
 	      "     --page-size <size>   the kernel's page size, 4K (default), 16K or 64K: IORT\n"
-	      "                          RMRs not 64 KiB aligned are widened to its pages\n", f);
+	      "                          RMRs not 64 KiB aligned are widened to its pages\n"
+	      "     --kernel-cmdline <s> the kernel command line (default: the root's\n"
+	      "                          proc/cmdline): pci=, pcie_acs_override=, intremap=\n", f);
 }
 
 enum {
 	OPT_SYSROOT = 0x100, OPT_VIEW, OPT_APERTURE, OPT_STRICT, OPT_FORMAT,
 	OPT_LIST_COLUMNS, OPT_TABLE, OPT_LSPCI, OPT_COMPARE, OPT_NO_FLOPPY_WA,
-	OPT_KERNEL_VERSION, OPT_ASSUME, OPT_PAGE_SIZE,
+	OPT_KERNEL_VERSION, OPT_ASSUME, OPT_PAGE_SIZE, OPT_KERNEL_CMDLINE,
 };
 
 static const struct option long_options[] = {
@@ -86,6 +88,7 @@ static const struct option long_options[] = {
 	{ "kernel-version", required_argument, NULL, OPT_KERNEL_VERSION },
 	{ "assume", required_argument, NULL, OPT_ASSUME },
 	{ "page-size", required_argument, NULL, OPT_PAGE_SIZE },
+	{ "kernel-cmdline", required_argument, NULL, OPT_KERNEL_CMDLINE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -207,6 +210,9 @@ int parse_options(struct opts *o, int argc, char **argv, const char *cmd,
 				return EXIT_FAIL;
 			}
 			o->assume[o->nassume++] = optarg;
+			break;
+		case OPT_KERNEL_CMDLINE:
+			o->kernel_cmdline = optarg;
 			break;
 		case OPT_PAGE_SIZE:
 			o->page_size = strcmp(optarg, "4K") == 0 || strcmp(optarg, "4096") == 0 ? 4096 :
@@ -572,6 +578,8 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 	resv_machine_set_kernel(m, o->kernel);
 	if (o->page_size)
 		resv_machine_set_page_size(m, o->page_size);
+	if (o->kernel_cmdline)
+		resv_machine_set_cmdline(m, o->kernel_cmdline);
 	if (apply_assumptions(m, o))
 		goto fail;
 	if (resv_machine_table_count(m) == 0) {

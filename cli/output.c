@@ -173,6 +173,8 @@ static char *cell_text(const struct table *t, enum column c,
 	case COL_GROUP:
 		if (!g)
 			return NULL;
+		if (g->id < 0)	/* a predicted group has no number */
+			return strdup("-");
 		snprintf(buf, sizeof(buf), "%ld", g->id);
 		return strdup(buf);
 	case COL_GTYPE:
@@ -235,6 +237,35 @@ static char *cell_text(const struct table *t, enum column c,
 	return s;
 }
 
+/* An array of device objects: name, pci, and class/vendor/device when read. */
+void json_devices(struct json *j, const struct resv_device *v, size_t n)
+{
+	json_open(j, NULL, '[');
+	for (size_t i = 0; i < n; i++) {
+		const struct resv_device *d = &v[i];
+		char buf[16];
+
+		json_open(j, NULL, '{');
+		json_key(j, "name");
+		json_str(j, d->name);
+		json_key(j, "pci");
+		json_bool(j, d->pci);
+		if (d->pci) {
+			snprintf(buf, sizeof(buf), "0x%06x", d->class);
+			json_key(j, "class");
+			json_str(j, buf);
+			snprintf(buf, sizeof(buf), "0x%04x", d->vendor);
+			json_key(j, "vendor");
+			json_str(j, buf);
+			snprintf(buf, sizeof(buf), "0x%04x", d->device);
+			json_key(j, "device");
+			json_str(j, buf);
+		}
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
 static void json_cell(struct table *t, enum column c, const struct resv_group *g,
 		      const struct resv_list *list, const struct resv_region *r,
 		      const struct resv_range *range)
@@ -245,7 +276,7 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 	json_key(j, ci->key);
 	switch (c) {
 	case COL_GROUP:
-		if (g)
+		if (g && g->id >= 0)
 			json_u64(j, (uint64_t)g->id);
 		else
 			json_raw(j, "null");
@@ -278,30 +309,7 @@ static void json_cell(struct table *t, enum column c, const struct resv_group *g
 			json_raw(j, "null");
 		return;
 	case COL_DEVICES:
-		json_open(j, NULL, '[');
-		for (size_t i = 0; g && i < g->ndevices; i++) {
-			const struct resv_device *d = &g->devices[i];
-			char buf[16];
-
-			json_open(j, NULL, '{');
-			json_key(j, "name");
-			json_str(j, d->name);
-			json_key(j, "pci");
-			json_bool(j, d->pci);
-			if (d->pci) {
-				snprintf(buf, sizeof(buf), "0x%06x", d->class);
-				json_key(j, "class");
-				json_str(j, buf);
-				snprintf(buf, sizeof(buf), "0x%04x", d->vendor);
-				json_key(j, "vendor");
-				json_str(j, buf);
-				snprintf(buf, sizeof(buf), "0x%04x", d->device);
-				json_key(j, "device");
-				json_str(j, buf);
-			}
-			json_close(j, '}');
-		}
-		json_close(j, ']');
+		json_devices(j, g ? g->devices : NULL, g ? g->ndevices : 0);
 		return;
 	case COL_SOURCE:
 	case COL_DEVICE:

@@ -122,8 +122,7 @@ void acs_cmdline_parse(const char *cmdline, struct acs_cmdline *out)
 /* ---------------------------------------------------------------------- */
 /* pci_dev_str_match                                                        */
 
-static const struct pci_dev *upstream_bridge(const struct pci_topology *t,
-					     const struct pci_dev *d)
+const struct pci_dev *acs_upstream_bridge(const struct pci_topology *t, const struct pci_dev *d)
 {
 	if (pci_is_root_bus(t, d->segment, d->bus))
 		return NULL;
@@ -159,7 +158,7 @@ static int match_path(const struct pci_topology *t, const struct pci_dev *d, con
 			return -EINVAL;
 		if (!devfn_is(d, slot, func))
 			return 0;
-		d = upstream_bridge(t, d);
+		d = acs_upstream_bridge(t, d);
 		if (!d)
 			return 0;
 		*p = 0;
@@ -315,13 +314,10 @@ static bool downstream_port(int8_t type)
  * upstream port, an upstream port below an upstream port as a downstream
  * one.
  */
-int8_t acs_pcie_type(const struct pci_topology *t, const struct pci_dev *d)
+int8_t acs_pcie_type(const struct pci_dev *d, const struct pci_dev *parent)
 {
-	const struct pci_dev *parent;
-
 	if (d->pcie_type != PCI_EXP_TYPE_DOWNSTREAM && d->pcie_type != PCI_EXP_TYPE_UPSTREAM)
 		return d->pcie_type;
-	parent = upstream_bridge(t, d);
 	if (!parent)
 		return d->pcie_type;
 	if (d->pcie_type == PCI_EXP_TYPE_DOWNSTREAM && downstream_port(parent->pcie_type))
@@ -358,12 +354,11 @@ static struct acs_verdict flags_enabled(const struct pci_dev *d, uint16_t ctrl, 
  * ports need the flags; endpoints, upstream ports, legacy and RC integrated
  * endpoints need them only when multifunction; anything else is isolated.
  */
-struct acs_verdict acs_enabled(const struct pci_topology *t, const struct pci_dev *d,
-			       uint16_t ctrl, uint16_t flags, const struct quirk_ctx *ctx)
+struct acs_verdict acs_enabled(const struct pci_dev *d, int8_t type, uint16_t ctrl, uint16_t flags,
+			       const struct quirk_ctx *ctx)
 {
 	struct acs_quirk_answer q = acs_quirk_enabled(d, flags, ctx);
 	struct acs_verdict v;
-	int8_t type;
 
 	switch (q.result) {
 	case ACS_QUIRK_NOT:
@@ -376,7 +371,6 @@ struct acs_verdict acs_enabled(const struct pci_topology *t, const struct pci_de
 	default:
 		break;
 	}
-	type = acs_pcie_type(t, d);
 	switch (type) {
 	case PCI_TYPE_UNKNOWN:
 		return (struct acs_verdict){ -1, flags, NULL,

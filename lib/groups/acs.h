@@ -47,8 +47,14 @@ void acs_replay(const struct pci_topology *t, const struct pci_dev *d,
 		const struct acs_cmdline *cl, const struct quirk_ctx *ctx, bool requested,
 		struct acs_replay *out);
 
-/* The PCIe type the kernel uses (probe.c set_pcie_port_type corrects swapped port types). */
-int8_t acs_pcie_type(const struct pci_topology *t, const struct pci_dev *d);
+/*
+ * The PCIe type the kernel uses (probe.c set_pcie_port_type corrects
+ * swapped port types); @parent is the bridge above @d, or NULL.
+ */
+int8_t acs_pcie_type(const struct pci_dev *d, const struct pci_dev *parent);
+
+/* The bridge above @d (pci_upstream_bridge), or NULL on a root bus; O(n). */
+const struct pci_dev *acs_upstream_bridge(const struct pci_topology *t, const struct pci_dev *d);
 
 /* pci_acs_enabled(@d, @flags) with ACS Control @ctrl: 1, 0 or -1 (the input cannot tell). */
 struct acs_verdict {
@@ -58,8 +64,9 @@ struct acs_verdict {
 	const char *why;	/* static: which rule decided */
 };
 
-struct acs_verdict acs_enabled(const struct pci_topology *t, const struct pci_dev *d,
-			       uint16_t ctrl, uint16_t flags, const struct quirk_ctx *ctx);
+/* @type: acs_pcie_type(@d, its parent). */
+struct acs_verdict acs_enabled(const struct pci_dev *d, int8_t type, uint16_t ctrl, uint16_t flags,
+			       const struct quirk_ctx *ctx);
 
 /* "SV RR" for the bits of @flags (SV TB RR CR UF EC DT), into @buf. */
 const char *acs_bits_text(uint16_t flags, char *buf, size_t size);

@@ -17,6 +17,8 @@
 
 #define NONE (-1)
 
+bool groups_replay_only;
+
 /* What the replay knows about one function, fixed for every run. */
 struct gdev {
 	int32_t parent;		/* the bridge whose secondary bus it sits on, or NONE */
@@ -28,6 +30,7 @@ struct gdev {
 	bool ivrs_alias;	/* its alias devfns come (also) from an IVRS alias entry */
 	bool emitted;
 	int32_t alias;		/* index into masks, or NONE */
+	int32_t child;		/* the first function on its secondary bus, or NONE */
 	uint16_t missing, ctrl;
 	const char *acs_quirk, *acs_why, *alias_quirk;
 };
@@ -505,6 +508,8 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		}
 		i = end;
 	}
+	for (size_t i = 0; i < e->n; i++)
+		e->g[i].child = NONE;
 	/* Each bus's parent bridge (pci_bus_bridge's choice: the first in order). */
 	for (size_t i = 0; i < e->n; i++) {
 		const struct pci_dev *d = &t->devs[i];
@@ -521,6 +526,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 				continue;
 			for (uint32_t k = first; k < e->g[first].bus_end; k++)
 				e->g[k].parent = (int32_t)i;
+			e->g[i].child = (int32_t)first;
 		}
 	}
 	/* ACS, types and aliases. */
@@ -533,7 +539,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		uint32_t mask[8] = { 0 };
 		bool any = false;
 
-		g->type = acs_pcie_type(t, d);
+		g->type = acs_pcie_type(d, g->parent == NONE ? NULL : &t->devs[g->parent]);
 		if (d->acs == 1) {
 			struct acs_replay r;
 
@@ -541,7 +547,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 			ctrl = r.ctrl;
 		}
 		g->ctrl = ctrl;
-		v = acs_enabled(t, d, ctrl, REQ_ACS_FLAGS, &ctx);
+		v = acs_enabled(d, g->type, ctrl, REQ_ACS_FLAGS, &ctx);
 		g->acs = v.enabled;
 		g->missing = v.missing;
 		g->acs_quirk = v.quirk;
@@ -786,6 +792,72 @@ out:
 	return rc;
 }
 
+/*
+ * Does taking @u's unknown ACS the other way change either bound, judged
+ * from the two bounds alone (@fine, @coarse: canonical groups; @ok_*: the
+ * ACS path of each function; @split: mark_split of the finest)? Only when
+ * @u gets a group itself and no DMA alias on its bus is involved:
+ * - a single-function bridge whose secondary bus's functions all get a
+ *   group: in the finest bound everything below would join it, which
+ *   changes something when the path above isolates and something below is
+ *   not in its group; in the coarsest the functions on its secondary bus
+ *   would stop below it, which they do when the path above isolates;
+ * - a function that is no bridge: in the finest bound it would join a
+ *   function of its slot that lacks ACS and sits in another group; in the
+ *   coarsest it would leave the slot's functions without ACS it is grouped
+ *   with, when the path above isolates.
+ * Return: 1, 0, or -1 when only replaying can tell.
+ */
+static int quick_verdict(const struct engine *e, int32_t u, const int32_t *fine,
+			 const int32_t *coarse, const int8_t *ok_fine, const int8_t *ok_coarse,
+			 const uint8_t *split)
+{
+	const struct pci_dev *d = &e->t->devs[u];
+	const struct gdev *g = &e->g[u];
+	bool above_coarse = g->parent == NONE || ok_coarse[g->parent];
+
+	if (!e->in->behind[u] || g->bus_aliases)
+		return -1;
+	if (d->bridge && d->secondary > d->bus) {
+		if (d->multifunction || g->child == NONE)
+			return -1;
+		for (uint32_t k = (uint32_t)g->child; k < e->g[g->child].bus_end; k++)
+			if (!e->in->behind[k] || e->g[k].bus_aliases)
+				return -1;
+		return (ok_fine[u] && split[u]) || above_coarse;
+	}
+	for (uint32_t k = g->bus_first; k < g->bus_end; k++) {
+		if ((int32_t)k == u || e->t->devs[k].dev != d->dev || !e->in->behind[k])
+			continue;
+		if (e->g[k].acs == 0 && fine[k] != fine[u])
+			return 1;
+		if (e->g[k].acs <= 0 && above_coarse && coarse[k] == coarse[u])
+			return 1;
+	}
+	return 0;
+}
+
+/* path_ok for every function in the current run, into @ok. */
+static void all_path_ok(struct engine *e, int8_t *ok)
+{
+	for (size_t i = 0; i < e->n; i++)
+		ok[i] = path_ok(e, (int32_t)i);
+}
+
+/* split[a]: some function below bridge @a is not in @a's group (@canon of the run). */
+static void mark_split(const struct engine *e, const int32_t *canon, uint8_t *split)
+{
+	memset(split, 0, e->n);
+	for (size_t d = 0; d < e->n; d++) {
+		if (canon[d] == NONE)
+			continue;
+		for (int32_t a = e->g[d].parent, step = 0; a != NONE && step < 256;
+		     a = e->g[a].parent, step++)
+			if (canon[a] != canon[d])
+				split[a] = 1;
+	}
+}
+
 static bool may_matter(const struct engine *e, int32_t i)
 {
 	const struct pci_dev *d = &e->t->devs[i];
@@ -834,25 +906,47 @@ int groups_predict(const struct group_input *in, struct resv_group_prediction **
 	p->exact = memcmp(fine, coarse, e.n * sizeof(*fine)) == 0;
 	if (!p->exact) {
 		/* Which unknowns change the answer on their own (from either bound)? */
+		int8_t *ok_fine = malloc(e.n ? e.n : 1), *ok_coarse = malloc(e.n ? e.n : 1);
+		uint8_t *split = malloc(e.n ? e.n : 1);
+
 		p->undecided = calloc(e.n ? e.n : 1, sizeof(*p->undecided));
-		if (!p->undecided)
+		if (!p->undecided || !ok_fine || !ok_coarse || !split) {
+			free(ok_fine);
+			free(ok_coarse);
+			free(split);
 			goto out;
+		}
+		all_path_ok(&e, ok_coarse);	/* the last replay was the coarsest */
+		replay(&e, RESV_BOUND_FINEST, NONE, NULL);
+		all_path_ok(&e, ok_fine);
+		mark_split(&e, fine, split);
 		for (size_t i = 0; i < e.n; i++) {
+			int32_t u = (int32_t)i;
 			bool differs;
 
-			if (!may_matter(&e, (int32_t)i))
+			if (!may_matter(&e, u))
 				continue;
-			replay(&e, RESV_BOUND_FINEST, (int32_t)i, NULL);
-			canonical(&e, cur, first);
-			differs = memcmp(fine, cur, e.n * sizeof(*cur)) != 0;
-			if (!differs) {
-				replay(&e, RESV_BOUND_COARSEST, (int32_t)i, NULL);
+			int q = groups_replay_only ? -1 :
+				quick_verdict(&e, u, fine, coarse, ok_fine, ok_coarse, split);
+
+			if (q >= 0) {
+				differs = q;
+			} else {
+				replay(&e, RESV_BOUND_FINEST, u, NULL);
 				canonical(&e, cur, first);
-				differs = memcmp(coarse, cur, e.n * sizeof(*cur)) != 0;
+				differs = memcmp(fine, cur, e.n * sizeof(*cur)) != 0;
+				if (!differs) {
+					replay(&e, RESV_BOUND_COARSEST, u, NULL);
+					canonical(&e, cur, first);
+					differs = memcmp(coarse, cur, e.n * sizeof(*cur)) != 0;
+				}
 			}
 			if (differs)
 				p->undecided[p->nundecided++] = p->names[i];
 		}
+		free(ok_fine);
+		free(ok_coarse);
+		free(split);
 	}
 	rc = 0;
 out:
@@ -892,7 +986,8 @@ int groups_device_acs(const struct group_input *in, const struct pci_dev *d, str
 		ctrl = r.ctrl;
 	}
 	free(cl);
-	v = acs_enabled(in->topo, d, ctrl, REQ_ACS_FLAGS, &ctx);
+	v = acs_enabled(d, acs_pcie_type(d, acs_upstream_bridge(in->topo, d)), ctrl,
+			REQ_ACS_FLAGS, &ctx);
 	*out = (struct resv_acs){ .present = d->acs, .cap = d->acs_cap, .ctrl_read = d->acs_ctrl,
 				  .ctrl = ctrl, .isolated = v.enabled, .quirk = v.quirk,
 				  .reason = v.why };

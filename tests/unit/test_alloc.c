@@ -1455,6 +1455,121 @@ static void test_machine_predict(void **state)
 }
 
 /* ------------------------------------------------------------------------ */
+/* IOMMU groups predicted from config space                                  */
+
+/* A prediction's partition as text: "a b|c" per bound, and the undecided. */
+static char *partition_text(const struct resv_group_prediction *p)
+{
+	size_t cap = 1 << 16, at = 0;
+	char *t = __real_malloc(cap);
+	const char *const *u;
+	size_t nu = resv_group_prediction_undecided(p, &u);
+
+	assert_non_null(t);
+	t[0] = 0;
+	for (int b = 0; b < 2; b++) {
+		for (size_t i = 0; i < resv_group_prediction_count(p, b); i++) {
+			const struct resv_pgroup *g = resv_group_prediction_group(p, b, i);
+
+			for (size_t k = 0; k < g->n && at < cap - 64; k++)
+				at += (size_t)snprintf(t + at, cap - at, "%s%s", k ? " " : "|",
+						       g->devices[k]);
+			for (size_t k = 0; k < g->nlinks && at < cap - 600; k++)
+				at += (size_t)snprintf(t + at, cap - at, ";%s", g->links[k].detail);
+		}
+		at += (size_t)snprintf(t + at, cap - at, "#");
+	}
+	for (size_t i = 0; i < nu && at < cap - 64; i++)
+		at += (size_t)snprintf(t + at, cap - at, " %s", u[i]);
+	return t;
+}
+
+static void inject_groups(struct resv_machine *m, const char *what)
+{
+	struct inject inj = { what };
+	struct resv_group_prediction *ref, *p;
+	char *want;
+
+	assert_int_equal(resv_machine_predict_groups(m, &ref), 0);
+	want = partition_text(ref);
+	resv_group_prediction_free(ref);
+	while (inject_next(&inj)) {
+		int rc = resv_machine_predict_groups(m, &p);
+
+		if (inject_failed(&inj, rc)) {
+			assert_null(p);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		{
+			char *got = partition_text(p);
+
+			assert_string_equal(got, want);
+			free(got);
+		}
+		resv_group_prediction_free(p);
+	}
+	free(want);
+	print_message("%-60s %5lu\n", what, inj.count);
+}
+
+static void test_group_prediction(void **state)
+{
+	static const char *const roots[] = {
+		EXAMPLES "/qemu-intel-rmrr", EXAMPLES "/qemu-amd-ivmd", EXAMPLES "/qemu-arm-rmr",
+		EXAMPLES "/qemu-virtio-x86", EXAMPLES "/intel-server",
+	};
+	struct resv_machine *m;
+	char what[PATH_MAX];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
+		assert_int_equal(resv_machine_new(&m), 0);
+		assert_int_equal(resv_machine_load(m, roots[i], RESV_LOAD_ALL), 0);
+		snprintf(what, sizeof(what), "resv_machine_predict_groups, %s",
+			 roots[i] + strlen(SRCDIR) + 1);
+		inject_groups(m, what);
+		/* and with the command line's ACS knobs */
+		resv_machine_set_cmdline(m, "pci=disable_acs_redir=0000:00:04.0;pci:8086:10d3,"
+					    "config_acs=xx0xx@0000:00:05.0 pcie_acs_override=downstream");
+		snprintf(what, sizeof(what), "resv_machine_predict_groups, %s, pci=",
+			 roots[i] + strlen(SRCDIR) + 1);
+		inject_groups(m, what);
+		resv_machine_free(m);
+	}
+	/* qemu-intel-rmrr with 256 bytes of config space: bounds and deciding ports */
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_load(m, EXAMPLES "/qemu-intel-rmrr", RESV_LOAD_TABLES), 0);
+	{
+		static const char *const devs[] = {
+			"0000:00:00.0", "0000:00:03.0", "0000:00:04.0", "0000:00:05.0",
+			"0000:00:06.0", "0000:00:1f.0", "0000:00:1f.2", "0000:00:1f.3",
+			"0000:01:00.0", "0000:02:00.0", "0000:03:00.0", "0000:04:00.0",
+			"0000:05:00.0", "0000:06:01.0", "0000:07:00.0", "0000:07:00.1",
+		};
+		unsigned int bus, dev, fn;
+
+		for (size_t i = 0; i < ARRAY_SIZE(devs); i++) {
+			char path[PATH_MAX];
+			size_t len;
+			char *cfg;
+
+			snprintf(path, sizeof(path), EXAMPLES "/qemu-intel-rmrr/sys/bus/pci/devices/%s/config",
+				 devs[i]);
+			cfg = slurp(path, &len);
+			assert_non_null(cfg);
+			assert_int_equal(sscanf(devs[i] + 5, "%x:%x.%x", &bus, &dev, &fn), 3);
+			assert_int_equal(resv_machine_add_pci(m, 0, (uint8_t)bus, (uint8_t)dev,
+							      (uint8_t)fn, (uint8_t *)cfg,
+							      len < 256 ? len : 256), 0);
+			free(cfg);
+		}
+	}
+	inject_groups(m, "resv_machine_predict_groups, qemu-intel-rmrr, 256 bytes");
+	resv_machine_free(m);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Guests                                                                    */
 
 /* A group's regions: relaxable and direct RMRRs in low RAM, MSI, the HT hole. */
@@ -1699,6 +1814,7 @@ int main(void)
 		cmocka_unit_test_setup(test_machine_corpus, disarm),
 		cmocka_unit_test_setup(test_machine_load, disarm),
 		cmocka_unit_test_setup(test_machine_predict, disarm),
+		cmocka_unit_test_setup(test_group_prediction, disarm),
 		cmocka_unit_test_setup(test_guest_layouts, disarm),
 		cmocka_unit_test_setup(test_guest_check, disarm),
 	};
