@@ -442,7 +442,8 @@ def check_groups(cli, snap, assume, r):
         for d in devs:
             r.lines['groups'].append('    ' + ' <- '.join(
                 pci_facts(snap, b) for b in upstream_path(snap, d)))
-    r.note('groups', '  %d kernel groups with PCI devices, %d devices' % (len(kernel), len(grouped)))
+    r.note('groups', '  %d kernel groups with PCI devices, %d devices:' % (len(kernel), len(grouped)),
+           *('    ' + group_line(g) for g in sorted(kernel, key=min)))
 
 
 # What the guest kernel said about its IOMMU and firmware, for the reader of
