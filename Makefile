@@ -85,8 +85,9 @@ check-valgrind: build
 		--wrap='$(VALGRIND)' --timeout-multiplier 4 --print-errorlogs
 
 bench: build
-	ninja -C $(BUILD) bench/bench-region
+	ninja -C $(BUILD) bench/bench-region bench/bench-groups
 	$(BUILD)/bench/bench-region
+	$(BUILD)/bench/bench-groups
 
 clean:
 	rm -rf $(BUILD) $(DEV) $(FUZZ) build-kernel
@@ -113,7 +114,7 @@ check-kernel: build kernel-deps
 # that widen coverage to fuzz/corpus (then commit them).
 FUZZ := build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS ?= tables dmar ivrs iort viot acpidump sysfs regions engine
+FUZZ_TARGETS ?= tables dmar ivrs iort viot acpidump sysfs regions engine acs-override groups
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 
 fuzz-deps: deps

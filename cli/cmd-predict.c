@@ -96,6 +96,12 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 {
 	unsigned int flags = o->no_floppy_wa ? RESV_PREDICT_NO_FLOPPY_WA : 0;
 	int rc = resv_list_new(&pg->pred);
+	char label[48];
+
+	if (pg->name)	/* a predicted group: its lowest BDF */
+		snprintf(label, sizeof(label), "group %s", pg->name);
+	else
+		snprintf(label, sizeof(label), "group %ld", pg->g.id);
 
 	if (rc < 0)
 		return rc;
@@ -108,21 +114,21 @@ static int predict_group(const struct resv_machine *m, const struct opts *o, str
 		if (rc == -ENOMEM)
 			return rc;
 		if (rc == -ENOENT) {
-			warnx_("group %ld: %s is not in the PCI topology (no config space): its "
-			       "regions are unknown", pg->g.id, name);
+			warnx_("%s: %s is not in the PCI topology (no config space): its "
+			       "regions are unknown", label, name);
 			pg->g.complete = false;
 		} else if (rc == 1) {
 			char why[512];
 
 			/* The kernel gave it a group; the prediction gives it none. */
 			if (resv_machine_no_group_reason(m, name, why, sizeof(why)) == 1)
-				warnx_("group %ld: note: %s: predicted to get no group: %s", pg->g.id,
-				       name, why);
+				warnx_("%s: note: %s: predicted to get no group: %s", label, name,
+				       why);
 			else
-				warnx_("group %ld: note: %s: the firmware tables put it behind no IOMMU",
-				       pg->g.id, name);
+				warnx_("%s: note: %s: the firmware tables put it behind no IOMMU",
+				       label, name);
 		} else if (rc == -EOPNOTSUPP || rc == -ENODATA) {
-			warnx_("group %ld: %s: prediction for %s is not supported", pg->g.id, name,
+			warnx_("%s: %s: prediction for %s is not supported", label, name,
 			       resv_iommu_name(resv_machine_iommu(m)));
 			pg->g.complete = false;
 		}

@@ -984,7 +984,7 @@ size_t resv_group_prediction_undecided(const struct resv_group_prediction *p,
 
 /**
  * resv_machine_pci_acs() - @device's ACS as the prediction used it.
- * Return: 0; -ENOENT for an unknown device.
+ * Return: 0; -ENOENT for an unknown device; -ENOMEM.
  */
 int resv_machine_pci_acs(const struct resv_machine *m, const char *device, struct resv_acs *out);
 

@@ -46,6 +46,7 @@ struct resv_machine {
 	int8_t assumed[RESV_ASSUME_COUNT];	/* index into the values, -1: the default */
 	struct madt *madt;	/* the "APIC" table, for MSI isolation; NULL: not read */
 	char cmdline[4096];	/* the kernel command line; "" when unknown */
+	char release[65];	/* the root's proc/sys/kernel/osrelease; "" when unknown */
 };
 
 #define KERNEL(a, b) ((a) << 16 | (b) << 8)
@@ -696,6 +697,19 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 			m->cmdline[n] = 0;
 			free(buf);
 		}
+		/* which kernel ran: which pcie_acs_override= patch it carries */
+		rc = sysroot_read(&sr, "proc/sys/kernel/osrelease", &buf, &len);
+		if (rc == -ENOMEM)
+			goto out;
+		if (rc == 0) {
+			size_t n = strcspn(buf, "\n");
+
+			n = n < len ? n : len;
+			n = n < sizeof(m->release) ? n : sizeof(m->release) - 1;
+			memcpy(m->release, buf, n);
+			m->release[n] = 0;
+			free(buf);
+		}
 	}
 	/* The AML, only to know whether a PCI _DSM exists (preserve-config). */
 	for (int i = 0; i <= 64 && (what & RESV_LOAD_TABLES); i++) {
@@ -1289,6 +1303,18 @@ RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const
 
 	if (!dev)
 		return -ENOENT;
+	if (m->iommu == RESV_IOMMU_AMD && m->ivrs) {
+		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
+
+		if (!b || b->devid != devid)
+			return 0;
+		snprintf(buf, size, "it is the AMD IOMMU's own PCI function (the IVHD's device ID "
+			 "0x%04x): the driver keeps it for itself (amd/init.c iommu_init_pci) and it "
+			 "gets no IOMMU group; the kernel bench saw this on 5.10, 6.1, 6.12 and 7.2",
+			 devid);
+		return 1;
+	}
 	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
 		return 0;
 	rc = arm_refused(m, dev, &s, &winner, &sid);
@@ -1451,9 +1477,10 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 		break;
 	case RESV_IOMMU_AMD: {
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
+		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
 
-		if (!ivhd_for(m->ivrs, dev->segment, devid))
-			return 1;
+		if (!b || b->devid == devid)
+			return 1;	/* the IOMMU's own function: no group (amd_own_function) */
 		rc = predict_amd(out, m->ivrs, dev, amd_ht_range_ignore(m->ivrs), m->kernel);
 		break;
 	}
@@ -1997,6 +2024,22 @@ RESV_EXPORT int resv_machine_msi_verdict(const struct resv_machine *m, const cha
 /* ------------------------------------------------------------------------ */
 /* IOMMU groups predicted from config space (lib/groups/)                    */
 
+/*
+ * Did an IOMMU driver call pci_request_acs() before the PCI bus scan, so
+ * that pci_enable_acs() set the ACS bits at enumeration? Intel
+ * (detect_intel_iommu) and AMD (amd_iommu_detect) do early, Arm through
+ * the IORT (iort_init_platform_devices); a virtio-iommu described by the
+ * VIOT only from "ACPI: VIOT: Fix ACS setup" (acpi_viot_early_init, taken
+ * as v5.19; Debian's 6.12 and 7.2 have it), before that only from
+ * viommu_probe, after the scan.
+ */
+static bool acs_requested_early(const struct resv_machine *m)
+{
+	if (m->iommu != RESV_IOMMU_VIRTIO)
+		return true;
+	return !m->kernel || m->kernel >= KERNEL(5, 19);
+}
+
 /* Does the driver give @dev a group: what resv_machine_predict() does not answer 1 for? */
 static int machine_behind(const struct resv_machine *m, const struct pci_dev *dev,
 			  struct resv_list *scratch)
@@ -2011,9 +2054,7 @@ static int machine_behind(const struct resv_machine *m, const struct pci_dev *de
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
 		const struct ivrs_block *b = ivhd_for(m->ivrs, dev->segment, devid);
 
-		/* The IOMMU's own function (the IVHD's device ID) is in no group:
-		 * the driver keeps it (amd/init.c iommu_init_pci); the bench saw
-		 * it on 5.10, 6.1, 6.12 and 7.2 (examples/qemu-amd-ivmd). */
+		/* as resv_machine_predict(): not the IOMMU's own function */
 		return b && b->devid != devid;
 	}
 	default:
@@ -2030,11 +2071,8 @@ static int group_input_fill(const struct resv_machine *m, struct group_input *in
 	int rc;
 
 	*in = (struct group_input){
-		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
-		/* Intel (detect_intel_iommu), AMD (amd_iommu_detect) and IORT
-		 * (iort_init_platform_devices) call pci_request_acs() before the
-		 * bus scan; virtio-iommu only from viommu_probe, after it. */
-		.acs_requested = m->iommu != RESV_IOMMU_VIRTIO,
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel, .release = m->release,
+		.acs_requested = acs_requested_early(m),
 		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
 		.ivhd_type = m->iommu == RESV_IOMMU_AMD && m->ivrs ? ivhd_type_used(m->ivrs) : 0,
 	};
@@ -2059,9 +2097,40 @@ static int group_input_fill(const struct resv_machine *m, struct group_input *in
 	return 0;
 }
 
+/*
+ * The stream IDs of the functions behind an SMMUv1/v2 (IORT type 3), whose
+ * driver groups by stream map entry first; NULL in *@out when there is none.
+ */
+static int smmu_v2_streams(const struct resv_machine *m, struct group_streams **out)
+{
+	struct group_streams *v = NULL;
+
+	*out = NULL;
+	if (m->iommu != RESV_IOMMU_ARM || !m->iort)
+		return 0;
+	for (size_t i = 0; i < m->topo.n; i++) {
+		struct arm_streams s;
+
+		if (arm_streams(m->iort, &m->topo, &m->topo.devs[i], &s) != 0 ||
+		    s.smmu->type != IORT_SMMU)
+			continue;
+		if (!v) {
+			v = calloc(m->topo.n, sizeof(*v));
+			if (!v)
+				return -ENOMEM;
+		}
+		v[i].smmu = s.smmu;
+		v[i].n = (uint8_t)(s.n < 8 ? s.n : 8);
+		memcpy(v[i].sid, s.sid, v[i].n * sizeof(*s.sid));
+	}
+	*out = v;
+	return 0;
+}
+
 RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
 					    struct resv_group_prediction **out)
 {
+	struct group_streams *streams = NULL;
 	struct group_input in;
 	uint8_t *behind = NULL;
 	int rc;
@@ -2071,7 +2140,12 @@ RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
 		return -ENODATA;
 	rc = group_input_fill(m, &in, &behind);
 	if (rc == 0)
+		rc = smmu_v2_streams(m, &streams);
+	if (rc == 0) {
+		in.streams = streams;
 		rc = groups_predict(&in, out);
+	}
+	free(streams);
 	free(behind);
 	return rc;
 }
@@ -2081,8 +2155,8 @@ RESV_EXPORT int resv_machine_pci_acs(const struct resv_machine *m, const char *d
 {
 	const struct pci_dev *d = pci_find_name(&m->topo, device);
 	struct group_input in = {
-		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel,
-		.acs_requested = m->iommu != RESV_IOMMU_VIRTIO,
+		.topo = &m->topo, .cmdline = m->cmdline, .kernel = m->kernel, .release = m->release,
+		.acs_requested = acs_requested_early(m),
 		.ivrs = m->iommu == RESV_IOMMU_AMD ? m->ivrs : NULL,
 	};
 

@@ -251,45 +251,48 @@ static int list_names(const struct pci_topology *t, const struct pci_dev *d, con
 /* ---------------------------------------------------------------------- */
 /* pci_enable_acs                                                           */
 
-void acs_replay(const struct pci_topology *t, const struct pci_dev *d,
-		const struct acs_cmdline *cl, const struct quirk_ctx *ctx, bool requested,
-		struct acs_replay *out)
+void acs_replay(const struct pci_topology *t, struct pci_dev *d, const struct acs_cmdline *cl,
+		const struct quirk_ctx *ctx, bool requested, struct acs_replay *out)
 {
-	const char *quirk = acs_quirk_enable_ops(d, ctx);
 	uint16_t fw = d->acs_ctrl, ctrl = d->acs_ctrl, mask, flags;
 	/*
 	 * 47c8846a49ba "PCI: Extend ACS configurability" (v6.11) computed the
 	 * command line's result from the firmware's Control (fw_ctrl), dropping
 	 * what the kernel had just enabled, and kept the first entry's flag mask
 	 * for the entries after it; "PCI/ACS: Fix 'pci=config_acs=' parameter"
-	 * (Tushar Dave, Dec 2024; taken as v6.13) starts from the kernel's value
-	 * and reads each entry's flags.
+	 * (Tushar Dave; posted Jan 2025, in the PCI tree's acs branch Feb 2025,
+	 * so v6.15) starts from the kernel's value and reads each entry's
+	 * flags. Whether a stable 6.12.y took it is not known here.
 	 */
 	bool v611 = !kernel_before(ctx->kernel, KERNEL(6, 11));
-	bool fixed = !kernel_before(ctx->kernel, KERNEL(6, 13));
+	bool fixed = !kernel_before(ctx->kernel, KERNEL(6, 15));
+	/* pci_std_enable_acs: TB for external-facing or untrusted ports and
+	 * with pci=noats; external-facing is ACPI's, not known here. */
+	bool tb = cl->noats;
 
 	*out = (struct acs_replay){ .ctrl = d->acs_ctrl };
-	if (requested) {
-		if (quirk)
-			out->enable_quirk = quirk;	/* pci_dev_specific_enable_acs() */
-		else	/* pci_std_enable_acs(); TB only for external-facing ports, not known here */
-			ctrl |= d->acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF);
-	}
+	/* pci_dev_specific_enable_acs() first; the standard step only without it */
+	if (requested && acs_quirk_enable(d, ctx, tb))
+		out->enable_quirk = acs_quirk_enable_ops(d, ctx);
+	else if (requested && d->acs == 1)
+		ctrl |= d->acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF |
+				      (tb ? PCI_ACS_TB : 0));
 	if (cl->has_disable_acs_redir && *cl->disable_acs_redir &&
 	    list_names(t, d, cl->disable_acs_redir, false, false, NULL, NULL) == 1) {
 		out->redir_disabled = true;
 		/* pci_dev_specific_disable_acs_redir(): the quirk writes its own register */
-		if (!quirk) {
+		if (!acs_quirk_disable_redir(d, ctx) && d->acs == 1) {
 			mask = PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_EC;
 			ctrl = (uint16_t)(((v611 && !fixed) ? fw : ctrl) & ~mask);
 		}
 	}
-	if (v611 && cl->has_config_acs && *cl->config_acs) {
+	/* from v6.11 the command line needs the standard capability (if (!pos) return) */
+	if (v611 && d->acs == 1 && cl->has_config_acs && *cl->config_acs) {
 		int r = list_names(t, d, cl->config_acs, true, fixed, &mask, &flags);
 
 		if (r == 1) {
 			out->configured = true;
-			ctrl = (uint16_t)((((fixed) ? ctrl : fw) & ~mask) | (flags & mask));
+			ctrl = (uint16_t)(((fixed ? ctrl : fw) & ~mask) | (flags & mask));
 		} else if (r < 0) {
 			out->config_bad = true;
 		}

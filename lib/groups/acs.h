@@ -39,13 +39,14 @@ struct acs_replay {
 /*
  * pci_enable_acs() for @d (called from pci_acs_init when the device is
  * enumerated): with @requested (an IOMMU driver called pci_request_acs()
- * before enumeration), the quirk enabler or pci_std_enable_acs (Control |=
- * Capability & (SV | RR | CR | UF)); then disable_acs_redir= and
- * config_acs= as kernel ctx->kernel reads them. @d->acs must be 1.
+ * before enumeration), the quirk enabler (pci_dev_acs_ops[], which may
+ * write @d's nonstandard control word: acs_quirk_enable) or
+ * pci_std_enable_acs (Control |= Capability & (SV | RR | CR | UF)); then
+ * disable_acs_redir= and config_acs= as kernel ctx->kernel reads them. @d
+ * is the caller's copy: the quirks' writes land in it.
  */
-void acs_replay(const struct pci_topology *t, const struct pci_dev *d,
-		const struct acs_cmdline *cl, const struct quirk_ctx *ctx, bool requested,
-		struct acs_replay *out);
+void acs_replay(const struct pci_topology *t, struct pci_dev *d, const struct acs_cmdline *cl,
+		const struct quirk_ctx *ctx, bool requested, struct acs_replay *out);
 
 /*
  * The PCIe type the kernel uses (probe.c set_pcie_port_type corrects

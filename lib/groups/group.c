@@ -27,6 +27,7 @@ struct gdev {
 	int8_t acs;		/* pci_acs_enabled(REQ_ACS_FLAGS): 1, 0, -1 unknown */
 	bool bus_aliases;	/* some function on its bus has a DMA alias devfn */
 	bool xlate_root, pcie_bridge_alias;
+	bool bridge_no_alias;	/* PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS (v7.0) */
 	bool ivrs_alias;	/* its alias devfns come (also) from an IVRS alias entry */
 	bool emitted;
 	int32_t alias;		/* index into masks, or NONE */
@@ -47,6 +48,9 @@ struct engine {
 	int32_t *group;		/* group id per function, or NONE */
 	int8_t *path_ok;	/* pci_acs_path_enabled(dev, NULL, REQ_ACS_FLAGS), -1 not yet */
 	int bound;		/* RESV_BOUND_FINEST: unknown ACS isolates */
+	/* arm-smmu stream map entries taken so far: (smmu, sid) -> group, owner */
+	struct sme { const void *smmu; uint32_t sid; int32_t group, owner; } *smes;
+	size_t nsmes;
 	int32_t flip;		/* a function whose unknown ACS is taken the other way */
 };
 
@@ -56,6 +60,7 @@ struct join {
 	enum resv_join why;
 	const char *quirk;
 	uint16_t rid;		/* DMA alias: the requester ID */
+	uint32_t sid;		/* stream ID: the one shared */
 };
 
 struct bound {
@@ -77,13 +82,36 @@ struct resv_group_prediction {
 	size_t ndetails;
 };
 
+/*
+ * A third reference besides the two bounds, only for naming the deciding
+ * functions: unknown bridges isolate, unknown functions that are no bridge
+ * do not (so a multifunction endpoint below an unknown port is judged as if
+ * the port isolated).
+ */
+#define BOUND_MIXED 2
+
+static bool is_bridge(const struct pci_dev *d)
+{
+	return d->bridge && d->secondary > d->bus;
+}
+
+/* What @i's unknown ACS is taken as in the current run. */
+static int8_t unknown_as(const struct engine *e, int32_t i)
+{
+	if (e->bound == RESV_BOUND_FINEST)
+		return 1;
+	if (e->bound == RESV_BOUND_COARSEST)
+		return 0;
+	return is_bridge(&e->t->devs[i]);
+}
+
 static int8_t acs_of(const struct engine *e, int32_t i)
 {
 	int8_t v = e->g[i].acs;
 
 	if (i == e->flip)
-		return e->bound == RESV_BOUND_FINEST ? 0 : 1;
-	return v >= 0 ? v : e->bound == RESV_BOUND_FINEST;
+		return !unknown_as(e, i);
+	return v >= 0 ? v : unknown_as(e, i);
 }
 
 /* pci_acs_path_enabled(start, NULL, REQ_ACS_FLAGS): the device and every bridge above it. */
@@ -246,6 +274,8 @@ static int32_t device_group(struct engine *e, int32_t i, int32_t *ngroups, struc
 		case PCI_TYPE_UNKNOWN:	/* 64 bytes: taken as a port; its ACS is unknown */
 			continue;
 		case PCI_EXP_TYPE_PCI_BRIDGE:
+			if (gb->bridge_no_alias)
+				continue;	/* PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS (v7.0) */
 			rid = (uint16_t)(br->secondary << 8);
 			break;
 		case PCI_EXP_TYPE_PCIE_BRIDGE:
@@ -287,6 +317,54 @@ static int32_t device_group(struct engine *e, int32_t i, int32_t *ngroups, struc
 	return (*ngroups)++;
 }
 
+/*
+ * arm-smmu.c arm_smmu_device_group() (SMMUv1/v2; the same in v5.10 to
+ * v7.x): a master whose stream map entries already hold a group joins it
+ * (the last entry's decides; two different groups fail the probe: no
+ * group), else pci_device_group(); then its entries remember the group.
+ * Stream IDs are matched exactly (ACPI gives no SMR mask).
+ */
+static int32_t smmu_device_group(struct engine *e, int32_t i, int32_t *ngroups, struct join *j)
+{
+	const struct group_streams *st = &e->in->streams[i];
+	int32_t grp = NONE, owner = NONE;
+	uint32_t sid_of = 0;
+
+	for (uint8_t k = 0; k < st->n && k < 8; k++) {
+		int32_t g = NONE, o = NONE;
+
+		for (size_t s = 0; s < e->nsmes; s++)
+			if (e->smes[s].smmu == st->smmu && e->smes[s].sid == st->sid[k]) {
+				g = e->smes[s].group;
+				o = e->smes[s].owner;
+			}
+		if (grp != NONE && g != NONE && grp != g)
+			return NONE;	/* -EINVAL: the probe fails */
+		grp = g;
+		owner = o;
+		if (g != NONE)
+			sid_of = st->sid[k];
+	}
+	if (grp != NONE) {
+		*j = (struct join){ .dev = i, .with = owner, .via = NONE, .why = RESV_JOIN_STREAM_ID,
+				    .sid = sid_of };
+		return grp;
+	}
+	grp = device_group(e, i, ngroups, j);
+	for (uint8_t k = 0; k < st->n && k < 8; k++) {
+		bool have = false;
+
+		for (size_t s = 0; s < e->nsmes && !have; s++)
+			if (e->smes[s].smmu == st->smmu && e->smes[s].sid == st->sid[k]) {
+				e->smes[s].group = grp;
+				have = true;
+			}
+		if (!have && e->nsmes < e->n * 8)
+			e->smes[e->nsmes++] = (struct sme){ st->smmu, st->sid[k], grp, i };
+	}
+	return grp;
+}
+
 /* One run over every function in probe order; @joins (may be NULL) gets one entry per function. */
 static void replay(struct engine *e, int bound, int32_t flip, struct join *joins)
 {
@@ -294,6 +372,7 @@ static void replay(struct engine *e, int bound, int32_t flip, struct join *joins
 
 	e->bound = bound;
 	e->flip = flip;
+	e->nsmes = 0;
 	for (size_t i = 0; i < e->n; i++) {
 		e->group[i] = NONE;
 		e->path_ok[i] = -1;
@@ -304,7 +383,12 @@ static void replay(struct engine *e, int bound, int32_t flip, struct join *joins
 
 		if (!e->in->behind[i])
 			continue;
-		e->group[i] = device_group(e, i, &ngroups, &j);
+		if (e->in->streams && e->in->streams[i].smmu)
+			e->group[i] = smmu_device_group(e, i, &ngroups, &j);
+		else
+			e->group[i] = device_group(e, i, &ngroups, &j);
+		if (e->group[i] == NONE)
+			j = (struct join){ .dev = i, .with = NONE, .via = NONE };
 		if (joins)
 			joins[i] = j;
 	}
@@ -441,6 +525,7 @@ static void engine_free(struct engine *e)
 	free(e->order);
 	free(e->group);
 	free(e->path_ok);
+	free(e->smes);
 }
 
 static int engine_init(struct engine *e, const struct group_input *in)
@@ -459,14 +544,22 @@ static int engine_init(struct engine *e, const struct group_input *in)
 	if (!cl)
 		return -ENOMEM;
 	acs_cmdline_parse(in->cmdline, cl);
-	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn))
+	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn)) {
+		/* the patch's row sits where the kernel that carries it put it */
+		ov.place = acs_override_place_of(in->release && *in->release ? in->release : "");
 		ctx.override = &ov;
+	}
 	e->g = calloc(e->n ? e->n : 1, sizeof(*e->g));
 	e->order = malloc((e->n ? e->n : 1) * sizeof(*e->order));
 	e->group = malloc((e->n ? e->n : 1) * sizeof(*e->group));
 	e->path_ok = malloc(e->n ? e->n : 1);
 	child_key = malloc((e->n ? e->n : 1) * sizeof(*child_key));
 	child_dev = malloc((e->n ? e->n : 1) * sizeof(*child_dev));
+	if (in->streams) {
+		e->smes = malloc((e->n ? e->n : 1) * 8 * sizeof(*e->smes));
+		if (!e->smes)
+			goto out;
+	}
 	if (!e->g || !e->order || !e->group || !e->path_ok || !child_key || !child_dev)
 		goto out;
 	/* Bridges that lead down, by (segment, secondary): the first claim wins. */
@@ -539,15 +632,14 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		uint32_t mask[8] = { 0 };
 		bool any = false;
 
-		g->type = acs_pcie_type(d, g->parent == NONE ? NULL : &t->devs[g->parent]);
-		if (d->acs == 1) {
-			struct acs_replay r;
+		struct pci_dev copy = *d;	/* the quirks' enable steps write into it */
+		struct acs_replay r;
 
-			acs_replay(t, d, cl, &ctx, in->acs_requested, &r);
-			ctrl = r.ctrl;
-		}
+		g->type = acs_pcie_type(d, g->parent == NONE ? NULL : &t->devs[g->parent]);
+		acs_replay(t, &copy, cl, &ctx, in->acs_requested, &r);
+		ctrl = r.ctrl;
 		g->ctrl = ctrl;
-		v = acs_enabled(d, g->type, ctrl, REQ_ACS_FLAGS, &ctx);
+		v = acs_enabled(&copy, g->type, ctrl, REQ_ACS_FLAGS, &ctx);
 		g->acs = v.enabled;
 		g->missing = v.missing;
 		g->acs_quirk = v.quirk;
@@ -556,6 +648,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 		if (dma_alias_quirks(d, &ctx, &q)) {
 			g->xlate_root = q.xlate_root;
 			g->pcie_bridge_alias = q.pcie_bridge_alias;
+			g->bridge_no_alias = q.bridge_no_alias;
 			for (int w = 0; w < 8; w++) {
 				mask[w] = q.devfn_mask[w];
 				any = any || mask[w];
@@ -688,7 +781,9 @@ static char *detail_text(const struct engine *e, const struct join *j)
 				 t->devs[j->via == NONE ? j->with : j->via].name, v->acs_why);
 		break;
 	default:
-		snprintf(buf, sizeof(buf), "shares a stream ID with %s", with);
+		snprintf(buf, sizeof(buf), "its stream ID 0x%x is also %s's, whose group the "
+			 "SMMU's stream map entry holds (arm-smmu.c arm_smmu_device_group)", j->sid,
+			 with);
 		break;
 	}
 	return strdup(buf);
@@ -792,46 +887,57 @@ out:
 	return rc;
 }
 
+/* A reference run: canonical groups, ACS paths, mark_split. */
+struct ref {
+	int bound;
+	int32_t *canon;
+	int8_t *ok;
+	uint8_t *split;
+};
+
 /*
- * Does taking @u's unknown ACS the other way change either bound, judged
- * from the two bounds alone (@fine, @coarse: canonical groups; @ok_*: the
- * ACS path of each function; @split: mark_split of the finest)? Only when
- * @u gets a group itself and no DMA alias on its bus is involved:
+ * Does taking @u's unknown ACS the other way change reference run @r,
+ * judged from @r alone? Only when @u gets a group itself and no DMA alias
+ * on its bus is involved:
  * - a single-function bridge whose secondary bus's functions all get a
- *   group: in the finest bound everything below would join it, which
- *   changes something when the path above isolates and something below is
- *   not in its group; in the coarsest the functions on its secondary bus
- *   would stop below it, which they do when the path above isolates;
- * - a function that is no bridge: in the finest bound it would join a
- *   function of its slot that lacks ACS and sits in another group; in the
- *   coarsest it would leave the slot's functions without ACS it is grouped
+ *   group: where it isolates (finest, mixed), everything below would join
+ *   it, which changes something when the path above isolates and something
+ *   below is not in its group; where it does not (coarsest), the functions
+ *   on its secondary bus would stop below it, which they do when the path
+ *   above isolates;
+ * - a function that is no bridge: where it isolates, it would join a
+ *   function of its slot that lacks ACS and sits in another group; where it
+ *   does not, it would leave the slot's functions without ACS it is grouped
  *   with, when the path above isolates.
  * Return: 1, 0, or -1 when only replaying can tell.
  */
-static int quick_verdict(const struct engine *e, int32_t u, const int32_t *fine,
-			 const int32_t *coarse, const int8_t *ok_fine, const int8_t *ok_coarse,
-			 const uint8_t *split)
+static int quick_verdict(struct engine *e, int32_t u, const struct ref *r)
 {
 	const struct pci_dev *d = &e->t->devs[u];
 	const struct gdev *g = &e->g[u];
-	bool above_coarse = g->parent == NONE || ok_coarse[g->parent];
+	bool above = g->parent == NONE || r->ok[g->parent];
+	bool isolates;
 
 	if (!e->in->behind[u] || g->bus_aliases)
 		return -1;
-	if (d->bridge && d->secondary > d->bus) {
+	e->bound = r->bound;
+	e->flip = NONE;
+	isolates = unknown_as(e, u);
+	if (is_bridge(d)) {
 		if (d->multifunction || g->child == NONE)
 			return -1;
 		for (uint32_t k = (uint32_t)g->child; k < e->g[g->child].bus_end; k++)
 			if (!e->in->behind[k] || e->g[k].bus_aliases)
 				return -1;
-		return (ok_fine[u] && split[u]) || above_coarse;
+		return isolates ? r->ok[u] && r->split[u] : above;
 	}
 	for (uint32_t k = g->bus_first; k < g->bus_end; k++) {
-		if ((int32_t)k == u || e->t->devs[k].dev != d->dev || !e->in->behind[k])
+		if ((int32_t)k == u || e->t->devs[k].dev != d->dev || !e->in->behind[k] ||
+		    acs_of(e, (int32_t)k))
 			continue;
-		if (e->g[k].acs == 0 && fine[k] != fine[u])
+		if (isolates && r->canon[k] != r->canon[u])
 			return 1;
-		if (e->g[k].acs <= 0 && above_coarse && coarse[k] == coarse[u])
+		if (!isolates && above && r->canon[k] == r->canon[u])
 			return 1;
 	}
 	return 0;
@@ -905,48 +1011,59 @@ int groups_predict(const struct group_input *in, struct resv_group_prediction **
 		goto out;
 	p->exact = memcmp(fine, coarse, e.n * sizeof(*fine)) == 0;
 	if (!p->exact) {
-		/* Which unknowns change the answer on their own (from either bound)? */
-		int8_t *ok_fine = malloc(e.n ? e.n : 1), *ok_coarse = malloc(e.n ? e.n : 1);
-		uint8_t *split = malloc(e.n ? e.n : 1);
+		/*
+		 * Which unknowns change the answer on their own, from either bound
+		 * or from the mixed reference?
+		 */
+		struct ref refs[3] = {
+			{ .bound = RESV_BOUND_FINEST, .canon = fine },
+			{ .bound = RESV_BOUND_COARSEST, .canon = coarse },
+			{ .bound = BOUND_MIXED },
+		};
+		bool ok = true;
 
 		p->undecided = calloc(e.n ? e.n : 1, sizeof(*p->undecided));
-		if (!p->undecided || !ok_fine || !ok_coarse || !split) {
-			free(ok_fine);
-			free(ok_coarse);
-			free(split);
-			goto out;
+		refs[2].canon = malloc((e.n ? e.n : 1) * sizeof(*refs[2].canon));
+		for (int r = 0; r < 3; r++) {
+			refs[r].ok = malloc(e.n ? e.n : 1);
+			refs[r].split = malloc(e.n ? e.n : 1);
+			ok = ok && refs[r].ok && refs[r].split;
 		}
-		all_path_ok(&e, ok_coarse);	/* the last replay was the coarsest */
-		replay(&e, RESV_BOUND_FINEST, NONE, NULL);
-		all_path_ok(&e, ok_fine);
-		mark_split(&e, fine, split);
-		for (size_t i = 0; i < e.n; i++) {
+		ok = ok && p->undecided && refs[2].canon;
+		for (int r = 0; r < 3 && ok; r++) {
+			replay(&e, refs[r].bound, NONE, NULL);
+			if (r == 2)
+				canonical(&e, refs[2].canon, first);
+			all_path_ok(&e, refs[r].ok);
+			mark_split(&e, refs[r].canon, refs[r].split);
+		}
+		for (size_t i = 0; i < e.n && ok; i++) {
 			int32_t u = (int32_t)i;
-			bool differs;
+			bool differs = false;
 
 			if (!may_matter(&e, u))
 				continue;
-			int q = groups_replay_only ? -1 :
-				quick_verdict(&e, u, fine, coarse, ok_fine, ok_coarse, split);
+			for (int r = 0; r < 3 && !differs; r++) {
+				int q = groups_replay_only ? -1 : quick_verdict(&e, u, &refs[r]);
 
-			if (q >= 0) {
-				differs = q;
-			} else {
-				replay(&e, RESV_BOUND_FINEST, u, NULL);
-				canonical(&e, cur, first);
-				differs = memcmp(fine, cur, e.n * sizeof(*cur)) != 0;
-				if (!differs) {
-					replay(&e, RESV_BOUND_COARSEST, u, NULL);
-					canonical(&e, cur, first);
-					differs = memcmp(coarse, cur, e.n * sizeof(*cur)) != 0;
+				if (q >= 0) {
+					differs = q;
+					continue;
 				}
+				replay(&e, refs[r].bound, u, NULL);
+				canonical(&e, cur, first);
+				differs = memcmp(refs[r].canon, cur, e.n * sizeof(*cur)) != 0;
 			}
 			if (differs)
 				p->undecided[p->nundecided++] = p->names[i];
 		}
-		free(ok_fine);
-		free(ok_coarse);
-		free(split);
+		free(refs[2].canon);
+		for (int r = 0; r < 3; r++) {
+			free(refs[r].ok);
+			free(refs[r].split);
+		}
+		if (!ok)
+			goto out;
 	}
 	rc = 0;
 out:
@@ -977,16 +1094,18 @@ int groups_device_acs(const struct group_input *in, const struct pci_dev *d, str
 	if (!cl)
 		return -ENOMEM;
 	acs_cmdline_parse(in->cmdline, cl);
-	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn))
+	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn)) {
+		/* the patch's row sits where the kernel that carries it put it */
+		ov.place = acs_override_place_of(in->release && *in->release ? in->release : "");
 		ctx.override = &ov;
-	if (d->acs == 1) {
-		struct acs_replay r;
-
-		acs_replay(in->topo, d, cl, &ctx, in->acs_requested, &r);
-		ctrl = r.ctrl;
 	}
+	struct pci_dev copy = *d;	/* the quirks' enable steps write into it */
+	struct acs_replay r;
+
+	acs_replay(in->topo, &copy, cl, &ctx, in->acs_requested, &r);
+	ctrl = r.ctrl;
 	free(cl);
-	v = acs_enabled(d, acs_pcie_type(d, acs_upstream_bridge(in->topo, d)), ctrl,
+	v = acs_enabled(&copy, acs_pcie_type(d, acs_upstream_bridge(in->topo, d)), ctrl,
 			REQ_ACS_FLAGS, &ctx);
 	*out = (struct resv_acs){ .present = d->acs, .cap = d->acs_cap, .ctrl_read = d->acs_ctrl,
 				  .ctrl = ctrl, .isolated = v.enabled, .quirk = v.quirk,

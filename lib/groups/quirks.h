@@ -24,12 +24,31 @@
 /* drivers/iommu/iommu.c REQ_ACS_FLAGS */
 #define REQ_ACS_FLAGS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
 
-/* A kernel version as struct quirk_ctx.kernel holds it. */
+/*
+ * A kernel version as struct quirk_ctx.kernel holds it: the low byte is the
+ * stable release (sublevel, at most 255), 0 when not known. Rows carry the
+ * mainline version they arrived in and the stable series they were
+ * backported to; a version whose release is not known (Debian's uname -r
+ * says 5.10.0-32 for 5.10.223) is taken as the newest of its series, which
+ * has every backport.
+ */
 #define QUIRK_KV(major, minor)	((unsigned int)(major) << 16 | (unsigned int)(minor) << 8)
+#define QUIRK_KV3(major, minor, sub) \
+	(QUIRK_KV(major, minor) | ((unsigned int)(sub) > 255 ? 255u : (unsigned int)(sub)))
+#define QUIRK_NEVER	0xffffffffu	/* a row no mainline release has */
 
-/* pcie_acs_override= as the out-of-tree patch parses it (quirks_override.c). */
+/*
+ * pcie_acs_override= as the out-of-tree patch parses it (quirks_override.c).
+ * The patch's table row sits in a different place in each kernel that
+ * carries it, and the place decides which quirks answer first.
+ */
 #define ACS_OVERRIDE_IDS	16	/* NUM_ACS_IDS; the patch fills at most 15 */
+enum acs_override_place {
+	ACS_OVERRIDE_PVE,		/* Proxmox pve-kernel: after APM X-Gene, before Ampere */
+	ACS_OVERRIDE_END,		/* Zen/Liquorix and the 2013 original: the last row */
+};
 struct acs_override {
+	enum acs_override_place place;
 	bool downstream;		/* "downstream": root and downstream ports */
 	bool multifunction;		/* "multifunction": multifunction endpoints */
 	uint8_t nids;
@@ -40,7 +59,7 @@ struct acs_override {
 
 /* What the quirk code may look at besides the device's own config space. */
 struct quirk_ctx {
-	unsigned int kernel;		/* major << 16 | minor << 8; 0: the newest */
+	unsigned int kernel;		/* QUIRK_KV3(); 0: the newest mainline */
 	bool ivrs;			/* an ACPI IVRS table is present (pci_quirk_amd_sb_acs) */
 	const struct pci_topology *topo;	/* for quirks that look at other functions */
 	/*
@@ -59,7 +78,9 @@ enum acs_quirk_result {
 	ACS_QUIRK_NOT = 0,		/* a quirk matches and says the flags are not all enabled */
 	ACS_QUIRK_ENABLED = 1,		/* a quirk matches and says they are */
 	ACS_QUIRK_UNKNOWN = 2,		/* a quirk matches, but its answer rests on what config space
-					 * does not show (chipset MMIO, an enable step's success) */
+					 * does not show (chipset MMIO, an enable step's success),
+					 * or on what the input lacks (the PCIe type of a 64-byte
+					 * config, an ACS capability beyond 256 bytes, the LPC) */
 };
 
 struct acs_quirk_answer {
@@ -104,7 +125,42 @@ struct dma_alias_quirk {
 	 */
 	uint32_t devfn_mask[8];
 	bool unknown;
+	bool bridge_no_alias;		/* PCI_DEV_FLAGS_PCI_BRIDGE_NO_ALIAS (v7.0): a PCIe-to-PCI
+					 * bridge that adds no alias of its own */
 };
+
+/*
+ * pci_enable_acs() replayed for the quirks of pci_dev_acs_ops[]: applies
+ * what the enable_acs quirk writes to @dev's fields (Sunrise Point: the
+ * nonstandard control dword gets the capability's SV, RR, CR, UF, and TB
+ * when @tb) and returns true when a quirk handled @dev, so the standard
+ * enable (pci_std_enable_acs) is skipped. Intel PCH root ports: handled,
+ * nothing to write (their result is read from the LPC, see
+ * acs_quirk_enabled()).
+ */
+bool acs_quirk_enable(struct pci_dev *dev, const struct quirk_ctx *ctx, bool tb);
+
+/*
+ * pci_disable_acs_redir() for a device named by disable_acs_redir=:
+ * true when a pci_dev_acs_ops[] quirk handled it (Sunrise Point clears RR,
+ * CR and EC in its nonstandard control dword); false: the standard
+ * capability is used.
+ */
+bool acs_quirk_disable_redir(struct pci_dev *dev, const struct quirk_ctx *ctx);
+
+/*
+ * Which patch a kernel release carries, from its name: "-zen", "-lqx",
+ * "liquorix" give ACS_OVERRIDE_END (Zen/Liquorix); anything else, Proxmox's
+ * "-pve" included, ACS_OVERRIDE_PVE, the most common carrier of the option.
+ */
+enum acs_override_place acs_override_place_of(const char *release);
+
+/*
+ * A kernel release string ("6.12.117+deb13-amd64", "5.10.0-32-amd64",
+ * "7.0-rc3") as struct quirk_ctx.kernel; 0 when it does not start with
+ * MAJOR.MINOR.
+ */
+unsigned int quirk_kernel_version(const char *release);
 
 /* Is @devfn in @q's alias set? */
 static inline bool dma_alias_quirk_has(const struct dma_alias_quirk *q, uint8_t devfn)
@@ -120,19 +176,21 @@ static inline bool dma_alias_quirk_has(const struct dma_alias_quirk *q, uint8_t 
 void quirks_read_config(struct pci_dev *d, const uint8_t *cfg, size_t len);
 
 /*
- * Parse pcie_acs_override=@value (the text after '=', up to a blank) of
- * length @len into @out the way the out-of-tree patch's
- * pcie_acs_override_setup() does. @warn (may be NULL) receives one static
- * sentence per option the patch would warn about and skip; the count is
- * returned in *@nwarn.
+ * Parse pcie_acs_override=@value (the text after '=', @len bytes at most,
+ * NUL ends it too) the way the out-of-tree patch's
+ * pcie_acs_override_setup() does, adding to @out (zero it first; the
+ * caller sets @out->place). @warn (may be NULL) receives one static
+ * sentence per option the patch would warn about and skip, from index
+ * *@nwarn on, and *@nwarn is raised by their number (it may exceed
+ * @warn_size; @nwarn may be NULL). Every walk is bounded by @len.
  */
 void acs_override_parse(const char *value, size_t len, struct acs_override *out,
 			const char **warn, size_t warn_size, size_t *nwarn);
 
 /*
- * Find the last pcie_acs_override= in a kernel command line (the kernel
- * calls early_param handlers for every occurrence, so options add up; see
- * quirks_override.c) and parse each; true if any was found.
+ * Every pcie_acs_override= of a kernel command line, parsed into @out
+ * (zeroed first; the options of several occurrences add up, as the kernel
+ * calls the early_param handler for each) up to "--"; true if any was found.
  */
 bool acs_override_from_cmdline(const char *cmdline, struct acs_override *out,
 			       const char **warn, size_t warn_size, size_t *nwarn);

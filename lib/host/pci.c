@@ -241,9 +241,10 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
 	 * pdev->multifunction: the header bit (probe.c pci_setup_device), and
 	 * pci_scan_slot() sets it on every function after the first one it
 	 * finds in a slot, whatever that function's own bit says (QEMU sets it
-	 * on function 0 only).
+	 * on function 0 only). An SR-IOV VF, whose Vendor ID reads 0xffff
+	 * (SR-IOV 1.1 §3.4.1.1), is made by iov.c, not scanned: only its bit.
 	 */
-	d.multifunction = (c[0x0e] & 0x80) || fn != 0;
+	d.multifunction = (c[0x0e] & 0x80) || (fn != 0 && d.vendor != 0xffff);
 	d.revision = c[0x08];
 	d.cfg_len = (uint16_t)(len < 4096 ? len : 4096);
 	if (d.header_type == 0) {

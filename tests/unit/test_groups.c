@@ -31,11 +31,11 @@ struct fn {
 	bool loop;		/* the extended capability list points back to itself */
 };
 
-static void add(struct resv_machine *m, const struct fn *f)
+static void make_cfg(uint8_t *c, const struct fn *f)
 {
-	uint8_t c[4096] = { 0 };
 	bool bridge = f->sec != 0;
 
+	memset(c, 0, 4096);
 	c[0] = 0x86, c[1] = 0x80, c[2] = 0x34, c[3] = 0x12;
 	c[0x0b] = bridge ? 0x06 : 0x02;
 	c[0x0a] = bridge ? 0x04 : 0x00;
@@ -65,6 +65,13 @@ static void add(struct resv_machine *m, const struct fn *f)
 		c[0x102] = 0x01;
 		c[0x103] = 0x10;	/* next 0x100 */
 	}
+}
+
+static void add(struct resv_machine *m, const struct fn *f)
+{
+	uint8_t c[4096];
+
+	make_cfg(c, f);
 	assert_int_equal(resv_machine_add_pci(m, 0, f->bus, f->dev, f->fn, c,
 					      f->len ? f->len : 4096), 0);
 }
@@ -167,14 +174,22 @@ static const struct gcase cases[] = {
 	  "pci=config_acs=xx0xx@0000:00:01.0", KV(6, 10),
 	  { RP(0, 1, 1, 0x1d, 0), EP(1, 0, 0, false, -1, 0) },
 	  "00:01.0|01:00.0", NULL, NULL },
-	{ "config_acs= on 6.11-6.12: the second entry is not read",
+	{ "config_acs= on 6.11-6.14: the second entry is not read",
 	  "pci=\"config_acs=11111@0000:00:03.0;xx0xx@0000:00:01.0\"", KV(6, 12),
 	  { RP(0, 1, 1, 0x1d, 0), EP(1, 0, 0, false, -1, 0) },
 	  "00:01.0|01:00.0", NULL, NULL },
-	{ "config_acs= fixed (6.13+): every entry is read",
-	  "pci=\"config_acs=11111@0000:00:03.0;xx0xx@0000:00:01.0\"", KV(6, 13),
+	{ "config_acs= fixed (6.15+): every entry is read",
+	  "pci=\"config_acs=11111@0000:00:03.0;xx0xx@0000:00:01.0\"", KV(6, 15),
 	  { RP(0, 1, 1, 0x1d, 0), EP(1, 0, 0, false, -1, 0) },
 	  "00:01.0 01:00.0", NULL, NULL },
+	{ "config_acs= on 6.11-6.14 starts from the firmware's Control, losing what the kernel enabled",
+	  "pci=config_acs=xxxx1@0000:00:01.0", KV(6, 12),
+	  { RP(0, 1, 1, 0x00, 0), EP(1, 0, 0, false, -1, 0) },
+	  "00:01.0 01:00.0", NULL, NULL },
+	{ "config_acs= from 6.15 starts from the kernel's Control",
+	  "pci=config_acs=xxxx1@0000:00:01.0", KV(6, 15),
+	  { RP(0, 1, 1, 0x00, 0), EP(1, 0, 0, false, -1, 0) },
+	  "00:01.0|01:00.0", NULL, NULL },
 	{ "an extended capability list that loops ends the walk: no ACS",
 	  NULL, 0, { { 0, 1, 0, 4, false, -1, 1, 1, 0, true }, EP(1, 0, 0, false, -1, 0) },
 	  "00:01.0 01:00.0", NULL, NULL },
@@ -389,6 +404,47 @@ static void test_undecided_shortcut(void **state)
 	free(dmar);
 }
 
+/*
+ * arm-smmu.c arm_smmu_device_group (SMMUv1/v2): a master sharing a stream
+ * map entry joins the group it holds; entries holding two different groups
+ * fail the probe (no group).
+ */
+static void test_smmu_v2_streams(void **state)
+{
+	static const struct fn fns[] = {
+		EP(0, 3, 0, false, -1, 0), EP(0, 4, 0, false, -1, 0), EP(0, 5, 0, false, -1, 0),
+		EP(0, 6, 0, false, -1, 0), EP(0, 7, 0, false, -1, 0),
+	};
+	/* 03.0 and 04.0 share 0x10; 06.0 has 0x30; 07.0 has 0x10 and 0x30: two groups */
+	static const uint32_t sids[][2] = { { 0x10 }, { 0x10 }, { 0x20 }, { 0x30 }, { 0x30, 0x10 } };
+	static const uint8_t nsids[] = { 1, 1, 1, 1, 2 };
+	struct pci_topology t = { 0 };
+	struct group_streams st[5] = { 0 };
+	uint8_t behind[5] = { 1, 1, 1, 1, 1 };
+	struct group_input in = { .topo = &t, .behind = behind, .acs_requested = true,
+				  .streams = st };
+	struct resv_group_prediction *p;
+	const struct resv_pgroup *g;
+	uint8_t c[4096];
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		make_cfg(c, &fns[i]);
+		assert_int_equal(pci_topology_add(&t, 0, 0, fns[i].dev, 0, c, 4096), 0);
+		st[i].smmu = &t;
+		st[i].n = nsids[i];
+		memcpy(st[i].sid, sids[i], sizeof(sids[i]));
+	}
+	assert_int_equal(groups_predict(&in, &p), 0);
+	check(p, RESV_BOUND_FINEST, "00:03.0 00:04.0|00:05.0|00:06.0");
+	g = resv_group_prediction_find(p, RESV_BOUND_FINEST, "0000:00:04.0");
+	assert_int_equal(g->links[0].why, RESV_JOIN_STREAM_ID);
+	assert_string_equal(g->links[0].with, "0000:00:03.0");
+	assert_null(resv_group_prediction_find(p, RESV_BOUND_FINEST, "0000:00:07.0"));
+	resv_group_prediction_free(p);
+	pci_topology_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -396,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_ivrs_alias),
 		cmocka_unit_test(test_cap_loop_diag),
 		cmocka_unit_test(test_undecided_shortcut),
+		cmocka_unit_test(test_smmu_v2_streams),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
