@@ -95,7 +95,9 @@ class Snapshot:
         for n, i in self.dev.items():
             by_bus.setdefault(i["bus"], []).append(n)
         for n, i in self.dev.items():
-            want = "pci0000:00"
+            # No bridge leads to its bus: a root bus, under its own host
+            # bridge (pci0000:00, or another such as a pxb-pcie's).
+            want = "pci%s:%s" % (n[:4], n[5:7])
             for b, bi in self.dev.items():
                 if bi["hdr"] == 1 and bi["sec"] == i["bus"]:
                     want = b

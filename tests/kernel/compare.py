@@ -19,6 +19,12 @@ report.txt beside them:
   vfio     VFIO accepted the group (SET_CONTAINER and SET_IOMMU type1v2)
            exactly when `iommu-resv explain BDF -J` calls each of its
            endpoints assignable for the snapshot's kernel
+  groups   on a copy of the snapshot without its groups
+           (sys/kernel/iommu_groups and every device's iommu_group link
+           removed), `iommu-resv predict -J` predicts exactly the kernel's
+           member sets; only PCI devices the kernel put in a group count
+           (on Arm and virtio-iommu a device without a driver has none);
+           n/a when the kernel made no PCI group
 
 RESULT_DIR is OUT_ROOT/CONFIG/KERNEL; --all OUT_ROOT takes every one there.
 --matrix prints the configurations x kernels matrix instead of the reports
@@ -31,10 +37,13 @@ import argparse
 import json
 import os
 import re
+import shutil
+import struct
 import subprocess
 import sys
+import tempfile
 
-CHECKS = ['sysfs', 'predict', 'iova', 'iommufd', 'vfio']
+CHECKS = ['sysfs', 'predict', 'iova', 'iommufd', 'vfio', 'groups']
 
 
 def run(cli, args):
@@ -182,7 +191,7 @@ def compare(cli, rdir):
     release = read(os.path.join(snap, 'proc/sys/kernel/osrelease')).strip()
     gdir = os.path.join(snap, 'sys/kernel/iommu_groups')
     groups = sorted(int(n) for n in os.listdir(gdir) if n.isdigit()) if os.path.isdir(gdir) else []
-    header.append('groups   %d in the snapshot' % len(groups))
+    header.append('snapshot %d IOMMU groups' % len(groups))
 
     # (a) the kernel's files, read and printed back by us
     for n in groups:
@@ -284,7 +293,157 @@ def compare(cli, rdir):
     if not any_verdict and r.status['vfio'] == 'PASS':
         r.status['vfio'] = 'n/a'
         r.note('vfio', '  no endpoint group to judge')
+
+    # (e) the groups themselves, predicted without the kernel's
+    check_groups(cli, snap, assume, r)
     return r, header
+
+
+# --- groups: membership predicted from config space against the kernel's ---
+
+PCI_BDF = re.compile(r'^[0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.[0-7]$')
+PCIE_TYPES = {0: 'endpoint', 1: 'legacy endpoint', 4: 'root port', 5: 'upstream port',
+              6: 'downstream port', 7: 'PCIe-to-PCI bridge', 8: 'PCI-to-PCIe bridge',
+              9: 'RCiEP', 10: 'RC event collector'}
+
+
+def kernel_members(snap):
+    """The kernel's groups as sets of PCI BDFs; other devices are left out,
+    and so are groups without a PCI device."""
+    gdir = os.path.join(snap, 'sys/kernel/iommu_groups')
+    out = []
+    if not os.path.isdir(gdir):
+        return out
+    for n in os.listdir(gdir):
+        ddir = os.path.join(gdir, n, 'devices')
+        if n.isdigit() and os.path.isdir(ddir):
+            devs = frozenset(d for d in os.listdir(ddir) if PCI_BDF.match(d))
+            if devs:
+                out.append(devs)
+    return out
+
+
+def copy_without_groups(snap, tmp):
+    """A copy of the snapshot as an offline machine would give it: no
+    sys/kernel/iommu_groups, no device's iommu_group link."""
+    copy = os.path.join(tmp, 'snap')
+    shutil.copytree(snap, copy, symlinks=True)
+    shutil.rmtree(os.path.join(copy, 'sys/kernel/iommu_groups'), ignore_errors=True)
+    for root, dirs, files in os.walk(os.path.join(copy, 'sys')):
+        for name in dirs + files:
+            if name == 'iommu_group':
+                os.unlink(os.path.join(root, name))
+    return copy
+
+
+def pci_facts(snap, bdf):
+    """What grouping reads of one function, from its config file: 'BDF
+    VVVV:DDDD kind[, multifunction][, ACS cap 0x.. ctl 0x..| no ACS]'."""
+    try:
+        with open(os.path.join(snap, 'sys/bus/pci/devices', bdf, 'config'), 'rb') as f:
+            c = f.read(4096)
+    except OSError:
+        return '%s (no config file)' % bdf
+    if len(c) < 64:
+        return '%s (config %d bytes)' % (bdf, len(c))
+    words = ['%s %04x:%04x' % ((bdf,) + struct.unpack_from('<HH', c, 0))]
+    kind = 'conventional bridge' if c[0x0e] & 0x7f == 1 else 'conventional'
+    is_pcie = False
+    if c[6] & 0x10:
+        pos, seen = c[0x34] & 0xfc, 0
+        while pos and pos + 4 <= len(c) and seen < 48:
+            if c[pos] == 0x10:
+                t = (struct.unpack_from('<H', c, pos + 2)[0] >> 4) & 0xf
+                kind, is_pcie = PCIE_TYPES.get(t, 'PCIe type %d' % t), True
+                break
+            pos, seen = c[pos + 1] & 0xfc, seen + 1
+    words.append(kind)
+    if c[0x0e] & 0x80:
+        words.append('multifunction')
+    if is_pcie:
+        if len(c) <= 256:
+            words.append('ACS unknown (config %d bytes)' % len(c))
+        else:
+            acs, pos, seen = None, 0x100, 0
+            while pos and pos + 8 <= len(c) and seen < 512:
+                h = struct.unpack_from('<I', c, pos)[0]
+                if h in (0, 0xffffffff):
+                    break
+                if h & 0xffff == 0x000d:
+                    acs = struct.unpack_from('<HH', c, pos + 4)
+                    break
+                pos, seen = (h >> 20) & 0xffc, seen + 1
+            words.append('ACS cap 0x%04x ctl 0x%04x' % acs if acs else 'no ACS')
+    return ', '.join([words[0] + ' ' + words[1]] + words[2:])
+
+
+def upstream_path(snap, bdf):
+    """The function and the bridges above it, from its sysfs path."""
+    real = os.path.realpath(os.path.join(snap, 'sys/bus/pci/devices', bdf))
+    path = [p for p in real.split(os.sep) if PCI_BDF.match(p)]
+    return list(reversed(path)) or [bdf]
+
+
+def group_line(g):
+    return ' '.join(sorted(g))
+
+
+def check_groups(cli, snap, assume, r):
+    """The groups check: predicted member sets equal the kernel's."""
+    kernel = kernel_members(snap)
+    if not kernel:
+        r.status['groups'] = 'n/a'
+        r.note('groups', '  the kernel put no PCI device in a group')
+        return
+    grouped = frozenset().union(*kernel)
+    with tempfile.TemporaryDirectory(prefix='compare-groups-') as tmp:
+        copy = copy_without_groups(snap, tmp)
+        rc, out, err = run(cli, ['predict', '--sysroot', copy, '-J'] + assume)
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        r.fail('groups', '  predict -J without sysfs groups: exit %d, no JSON' % rc,
+               *('    ' + l for l in err.strip().splitlines()[-3:]))
+        return
+    membership = doc.get('membership')
+    if not isinstance(membership, dict):
+        r.fail('groups', '  predict -J gives no "membership": groups are not predicted'
+               ' (each device is shown alone)')
+    else:
+        if membership.get('source') != 'predicted':
+            r.fail('groups', '  membership source %r, not "predicted"' % membership.get('source'))
+        if membership.get('exact') is not True:
+            r.fail('groups', '  membership not exact (undecided: %s) although every'
+                   ' config file is whole' % ' '.join(membership.get('undecided') or []))
+    predicted, seen = [], {}
+    for g in doc.get('groups') or []:
+        names = frozenset(d.get('name', '') for d in g.get('devices') or []
+                          if PCI_BDF.match(d.get('name', '')))
+        for n in names:
+            seen[n] = seen.get(n, 0) + 1
+        if names & grouped:
+            predicted.append(names & grouped)
+    twice = sorted(n for n, k in seen.items() if k > 1)
+    if twice:
+        r.fail('groups', '  predicted in more than one group: %s' % ' '.join(twice))
+    missing = grouped - frozenset().union(*predicted) if predicted else grouped
+    if missing:
+        r.fail('groups', '  in a kernel group but in no predicted group: %s' %
+               ' '.join(sorted(missing)))
+    kset, pset = set(kernel), set(predicted)
+    if kset != pset:
+        order = lambda gs: sorted(gs, key=lambda g: min(g))
+        r.fail('groups', '  member sets (- kernel, + predicted; PCI devices the kernel grouped):',
+               *diff_lines(''.join(group_line(g) + '\n' for g in order(kset)),
+                           ''.join(group_line(g) + '\n' for g in order(pset)),
+                           'kernel iommu_groups', 'iommu-resv predict -J'))
+        devs = sorted(frozenset().union(*(kset ^ pset)))
+        r.lines['groups'].append('  what decides them (each device, then the bridges above it):')
+        for d in devs:
+            r.lines['groups'].append('    ' + ' <- '.join(
+                pci_facts(snap, b) for b in upstream_path(snap, d)))
+    r.note('groups', '  %d kernel groups with PCI devices, %d devices:' % (len(kernel), len(grouped)),
+           *('    ' + group_line(g) for g in sorted(kernel, key=min)))
 
 
 # What the guest kernel said about its IOMMU and firmware, for the reader of

@@ -4,11 +4,18 @@
 
 test-compare.py CLI SRCROOT
 
-A result directory is made from examples/intel-server (the snapshot) and a
-vfio-probe.txt written to agree with iommu-resv, so compare.py must pass it;
+A result directory is made from examples/qemu-intel-rmrr (a snapshot a real
+Linux 6.12 wrote, so its groups too are the kernel's) and a vfio-probe.txt
+written to agree with iommu-resv, so compare.py must pass it;
 then each kind of disagreement is put in, one at a time, and compare.py must
 name that check as FAIL, with the differing line, and exit 1. This tests the
 comparison, not the library: the "kernel" side here is made up.
+
+The groups check is tested on its own (check_groups) with a stand-in CLI
+that answers `predict -J` with member sets written here, against the real
+groups of examples/qemu-intel-rmrr: equal sets pass, a split, a merge, a
+missing device, an inexact or absent membership fail; devices the kernel
+did not group are not counted.
 """
 import json
 import os
@@ -20,8 +27,10 @@ import tempfile
 cli, src = sys.argv[1], sys.argv[2]
 compare = os.path.join(src, 'tests/kernel/compare.py')
 sys.path.insert(0, os.path.dirname(compare))
-from compare import verdict_applies  # noqa: E402
-example = os.path.join(src, 'examples/intel-server')
+from compare import verdict_applies, check_groups, kernel_members, Result  # noqa: E402
+example = os.path.join(src, 'examples/qemu-intel-rmrr')
+with open(os.path.join(example, 'proc/sys/kernel/osrelease')) as f:
+    RELEASE = f.read().strip()
 failures = 0
 
 
@@ -37,14 +46,12 @@ def check(cond, what):
 
 
 def make_result(root):
-    rdir = os.path.join(root, 'example', '6.1')
+    rdir = os.path.join(root, 'example', '6.12')
     snap = os.path.join(rdir, 'snap')
-    shutil.copytree(example, snap, symlinks=True)
-    os.makedirs(os.path.join(snap, 'proc/sys/kernel'), exist_ok=True)
-    with open(os.path.join(snap, 'proc/sys/kernel/osrelease'), 'w') as f:
-        f.write('6.1.0-50-amd64\n')
+    shutil.copytree(example, snap, symlinks=True,
+                    ignore=lambda d, names: ['bench', 'README.md'] if d == example else [])
     with open(os.path.join(rdir, 'boot.txt'), 'w') as f:
-        f.write('status ok\nseconds 1.0\nconfig example\nkernel 6.1 6.1.0-50-amd64\n')
+        f.write('status ok\nseconds 1.0\nconfig example\nkernel 6.12 %s\n' % RELEASE)
     gdir = os.path.join(snap, 'sys/kernel/iommu_groups')
     lines, accepted, refused = [], [], []
     for n in sorted(int(g) for g in os.listdir(gdir)):
@@ -62,7 +69,7 @@ def make_result(root):
         for d in ends:
             rc, out = run(['explain', d, '--sysroot', snap, '-J'])
             v = [x for x in json.loads(out)['verdicts']
-                 if verdict_applies(x['kernel'], '6.1.0-50-amd64')]
+                 if verdict_applies(x['kernel'], RELEASE)]
             ok &= bool(v and v[0]['assignable'])
         lines.append('group %d open ok' % n)
         if not ok:
@@ -103,7 +110,7 @@ with tempfile.TemporaryDirectory() as tmp:
 
     rc, rep = compare_rc(rdir)
     check(rc == 0, 'an agreeing result passes (exit %d)' % rc)
-    for c in ('sysfs', 'predict', 'iova', 'vfio'):
+    for c in ('sysfs', 'predict', 'iova', 'vfio', 'groups'):
         check(status(rep, c) == 'PASS', '%s PASS' % c)
     check(status(rep, 'iommufd') == 'n/a', 'iommufd n/a without /dev/iommu')
 
@@ -142,6 +149,97 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run([sys.executable, compare, '--cli', cli, '--matrix', rdir],
                        capture_output=True, text=True)
     check('BOOT:panic' in p.stdout, 'the matrix shows BOOT:panic')
+
+
+# --- the groups check, with a stand-in CLI ---
+
+FAKE_CLI = """#!/usr/bin/env python3
+import json, os, sys
+a = sys.argv[1:]
+root = a[a.index('--sysroot') + 1]
+# What the check must hand over: the snapshot without its groups.
+leak = os.path.exists(os.path.join(root, 'sys/kernel/iommu_groups')) or any(
+    'iommu_group' in names for _, dirs, names in os.walk(os.path.join(root, 'sys'))
+    for names in [names + dirs])
+doc = json.load(open(os.environ['FAKE_PREDICT']))
+if leak:
+    doc['membership'] = {'source': 'sysfs', 'exact': True, 'undecided': []}
+print(json.dumps(doc))
+"""
+
+
+def fake_doc(groups, exact=True, membership=True):
+    doc = {'groups': [{'name': min(g), 'group': None,
+                       'devices': [{'name': d, 'pci': True} for d in sorted(g)]}
+                      for g in groups]}
+    if membership:
+        doc['membership'] = {'source': 'predicted', 'exact': exact,
+                             'undecided': [] if exact else [min(groups[0])]}
+    return doc
+
+
+def judge(tmp, snap, doc):
+    with open(os.path.join(tmp, 'predict.json'), 'w') as f:
+        json.dump(doc, f)
+    os.environ['FAKE_PREDICT'] = os.path.join(tmp, 'predict.json')
+    r = Result()
+    check_groups(os.path.join(tmp, 'fake-cli'), snap, [], r)
+    return r.status['groups'], '\n'.join(r.lines['groups'])
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    fake = os.path.join(tmp, 'fake-cli')
+    with open(fake, 'w') as f:
+        f.write(FAKE_CLI)
+    os.chmod(fake, 0o755)
+    snap = os.path.join(tmp, 'snap')
+    shutil.copytree(os.path.join(src, 'examples/qemu-intel-rmrr'), snap, symlinks=True)
+    kernel = sorted((sorted(g) for g in kernel_members(snap)), key=min)
+    multi = [g for g in kernel if len(g) > 1]
+    check(len(multi) >= 2, 'qemu-intel-rmrr has groups of several devices')
+
+    st, text = judge(tmp, snap, fake_doc(kernel))
+    check(st == 'PASS', 'the kernel\'s own member sets pass groups (%s)' % st)
+    # A device the kernel put in no group, predicted somewhere: not counted.
+    st, text = judge(tmp, snap, fake_doc(kernel + [['0000:0f:1f.7']]))
+    check(st == 'PASS', 'a predicted device the kernel did not group is not counted')
+    st, text = judge(tmp, snap, fake_doc([multi[0] + ['0000:0f:1f.7']] +
+                                         [g for g in kernel if g != multi[0]]))
+    check(st == 'PASS', '... nor when it is in a kernel group\'s predicted set')
+
+    split = [g for g in kernel if g != multi[0]] + [[d] for d in multi[0]]
+    st, text = judge(tmp, snap, fake_doc(split))
+    check(st == 'FAIL' and ('-' + ' '.join(multi[0])) in text,
+          'a split group fails groups with the kernel\'s line')
+    check(('+' + multi[0][0] + '\n') in text + '\n', 'and shows the predicted pieces')
+    check('ACS' in text or 'conventional' in text,
+          'and names what decides them (ACS, bridge kinds)')
+
+    merged = [g for g in kernel if g not in multi[:2]] + [multi[0] + multi[1]]
+    st, text = judge(tmp, snap, fake_doc(merged))
+    check(st == 'FAIL' and ('+' + ' '.join(sorted(multi[0] + multi[1]))) in text,
+          'two groups predicted as one fail groups')
+
+    st, text = judge(tmp, snap, fake_doc(kernel[1:]))
+    check(st == 'FAIL' and kernel[0][0] in text and 'no predicted group' in text,
+          'a device missing from the prediction fails groups')
+
+    twice = kernel + [[kernel[0][0]]]
+    st, text = judge(tmp, snap, fake_doc(twice))
+    check(st == 'FAIL' and 'more than one group' in text, 'a device predicted twice fails')
+
+    st, text = judge(tmp, snap, fake_doc(kernel, exact=False))
+    check(st == 'FAIL' and 'not exact' in text, 'an inexact membership fails groups')
+    st, text = judge(tmp, snap, fake_doc(kernel, membership=False))
+    check(st == 'FAIL' and 'no "membership"' in text, 'a prediction without membership fails')
+
+    # The snapshot itself keeps its groups; only the copy loses them.
+    check(os.path.isdir(os.path.join(snap, 'sys/kernel/iommu_groups')),
+          'the snapshot is left as it was')
+
+    shutil.rmtree(os.path.join(snap, 'sys/kernel/iommu_groups'))
+    st, text = judge(tmp, snap, fake_doc(kernel))
+    check(st == 'n/a', 'no kernel groups: groups n/a')
 
 print('%d failed' % failures)
 sys.exit(1 if failures else 0)
