@@ -976,23 +976,36 @@ static const struct viot_node *viot_iommu_for(const struct resv_machine *m,
  * stays deferred. The version between where this changed is not known
  * here: taken as 7.0. Only for the QEMU machines of viommu-resv.
  */
+/*
+ * QEMU's virtio-iommu knows a device behind a PCI bridge only by the
+ * bridge's DMA alias (hw/pci/pci.c pci_device_iommu_address_space), while
+ * the kernel's PROBE request names the device's own endpoint ID first
+ * (drivers/acpi/viot.c fills the fwspec through pci_for_each_dma_alias, own
+ * ID first; virtio-iommu.c viommu_probe_endpoint): the PROBE fails. Only
+ * QEMU's device is known to do this (the viommu-resv assumption says it is
+ * QEMU's).
+ */
+static bool virtio_alias_refused(const struct resv_machine *m, const struct pci_dev *dev)
+{
+	struct pci_alias aliases[PCI_MAX_ALIASES];
+	uint32_t epid;
+	size_t n;
+
+	if (m->iommu != RESV_IOMMU_VIRTIO || assumed(m, RESV_ASSUME_VIOMMU_RESV, NULL) > 2 ||
+	    !viot_iommu_for(m, dev, &epid))
+		return false;
+	n = pci_dma_aliases(&m->topo, dev, aliases);
+	return n > 1 && aliases[n - 1].rid != aliases[0].rid;
+}
+
+/* From 7.x one failed PROBE fails the IOMMU's whole registration. */
 static bool virtio_probe_aborts(const struct resv_machine *m)
 {
-	if (m->iommu != RESV_IOMMU_VIRTIO || (m->kernel && m->kernel < KERNEL(7, 0)) ||
-	    assumed(m, RESV_ASSUME_VIOMMU_RESV, NULL) > 2)
+	if (m->iommu != RESV_IOMMU_VIRTIO || (m->kernel && m->kernel < KERNEL(7, 0)))
 		return false;
-	for (size_t i = 0; i < m->topo.n; i++) {
-		const struct pci_dev *dev = &m->topo.devs[i];
-		struct pci_alias aliases[PCI_MAX_ALIASES];
-		uint32_t epid;
-		size_t n;
-
-		if (!viot_iommu_for(m, dev, &epid))
-			continue;
-		n = pci_dma_aliases(&m->topo, dev, aliases);
-		if (n > 1 && aliases[n - 1].rid != aliases[0].rid)
+	for (size_t i = 0; i < m->topo.n; i++)
+		if (virtio_alias_refused(m, &m->topo.devs[i]))
 			return true;
-	}
 	return false;
 }
 
@@ -1372,6 +1385,14 @@ RESV_EXPORT int resv_machine_no_group_reason(const struct resv_machine *m, const
 			 devid);
 		return 1;
 	}
+	if (virtio_alias_refused(m, dev)) {
+		snprintf(buf, size, "QEMU's virtio-iommu knows it only by the DMA alias of the PCI "
+			 "bridge above it, so the PROBE request the kernel sends for its own ID "
+			 "fails (virtio-iommu.c viommu_probe_endpoint) and it gets no IOMMU group "
+			 "(seen on 6.12; from 7.x no device gets one); another virtio-iommu may "
+			 "answer (--assume viommu-resv=none)");
+		return 1;
+	}
 	if (!m->iort || arm_streams(m->iort, &m->topo, dev, &s) != 0)
 		return 0;
 	rc = arm_refused(m, dev, &s, &winner, &sid);
@@ -1462,7 +1483,7 @@ static int predict_virtio_device(const struct resv_machine *m, const struct pci_
 	uint32_t epid = 0;
 
 	iommu = viot_iommu_for(m, dev, &epid);
-	if (!iommu)
+	if (!iommu || virtio_alias_refused(m, dev))	/* before 7.x: this device alone */
 		return 1;
 	return predict_virtio(out, iommu, epid, dev,
 			      (enum viommu_resv)assumed(m, RESV_ASSUME_VIOMMU_RESV, NULL));

@@ -850,10 +850,26 @@ static void test_virtio_alias_probe(void **state)
 	free(text);
 	resv_machine_set_kernel(m, 0x060c00);
 	assert_null(resv_machine_iommu_off(m));
+	/* 6.12: the device behind the bridge alone gets no group, and says why; the others do. */
+	text = predicted(m, "0000:06:01.0", &rc);
+	assert_int_equal(rc, 1);
+	free(text);
+	char why[512];
+
+	assert_int_equal(resv_machine_no_group_reason(m, "0000:06:01.0", why, sizeof(why)), 1);
+	assert_non_null(strstr(why, "viommu_probe_endpoint"));
+	text = predicted(m, "0000:00:02.0", &rc);
+	assert_int_equal(rc, 0);
+	free(text);
 	/* Not a QEMU virtio-iommu: its PROBE is not known to fail. */
 	resv_machine_set_kernel(m, 0x070200);
 	assert_int_equal(resv_machine_assume(m, "viommu-resv", "none"), 0);
 	assert_null(resv_machine_iommu_off(m));
+	resv_machine_set_kernel(m, 0x060c00);
+	text = predicted(m, "0000:06:01.0", &rc);
+	assert_int_equal(rc, 0);
+	free(text);
+	assert_int_equal(resv_machine_no_group_reason(m, "0000:06:01.0", why, sizeof(why)), 0);
 	resv_machine_free(m);
 }
 
