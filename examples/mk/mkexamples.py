@@ -8,9 +8,11 @@ amd-desktop it deletes and rewrites the `sys/` tree (the README.md files
 are hand-written and left alone). What it writes:
 
 - the PCI devices (sys/devices/pci0000:00/..., nested under their bridges),
-  with class/vendor/device, a 256-byte config space (header fields only:
-  IDs, revision, class, header type, bus numbers of bridges; no capability
-  list) and the iommu_group / iommu links;
+  with class/vendor/device, a config space as root reads it (header
+  fields, a capability list with the PCI Express capability of the
+  function's type, and for PCI Express functions and host bridges the 4096
+  bytes with the extended capabilities, ACS where the hardware has it; see
+  "Config space" below) and the iommu_group / iommu links;
 - sys/bus/pci/devices/* and sys/kernel/iommu_groups/N/{type,devices/,
   reserved_regions};
 - the firmware table: the real corpus bytes for intel-laptop (DMAR) and
@@ -185,14 +187,29 @@ INTEL_LAPTOP = {
         ("DMA", ["00:04.0"]),
         ("DMA", ["00:08.0"]),
         ("DMA", ["00:12.0"]),
-        ("DMA", ["00:14.0", "00:14.2", "00:14.3"]),
+        ("DMA", ["00:14.0", "00:14.2"]),
         ("DMA", ["00:15.0", "00:15.1"]),
         ("DMA", ["00:16.0", "00:16.3"]),
         ("DMA", ["00:1d.0"]),
         ("DMA", ["00:1d.4"]),
         ("DMA", ["00:1f.0", "00:1f.3", "00:1f.4", "00:1f.5", "00:1f.6"]),
         ("DMA", ["03:00.0"]),
+        # The CNVi Wi-Fi is an Intel RCiEP: pci_quirk_rciep_acs isolates it
+        # from 14.0/14.2 (numbered last so that the older numbers stay).
+        ("DMA", ["00:14.3"]),
     ],
+    # Config space per function (see config_space): conventional PCH
+    # functions (no PCI Express capability, as on real Comet Lake-U: xHCI,
+    # SRAM, serial IO, MEI, LPC, HDA, SMBus, SPI, I219 MAC), the RCiEPs
+    # (iGPU, CNVi), the PCH root ports with a standard ACS capability (Cannon
+    # Point and later; not in either Intel PCH quirk's ID list) and the NVMe.
+    "caps": {
+        "00:00.0": "none", "00:02.0": "rciep", "00:04.0": "conv", "00:08.0": "conv",
+        "00:12.0": "conv", "00:14.0": "conv", "00:14.2": "conv", "00:14.3": "rciep",
+        "00:15.0": "conv", "00:15.1": "conv", "00:16.0": "conv", "00:16.3": "conv",
+        "00:1d.0": "rp+acs", "00:1d.4": "rp+acs", "00:1f.0": "none", "00:1f.3": "conv",
+        "00:1f.4": "none", "00:1f.5": "none", "00:1f.6": "conv", "03:00.0": "ep",
+    },
     "regions": {
         # RMRR #0 @0x68 scope 00:14.0 (xHCI, class 0x0c03 -> relaxable)
         "00:14.0": [(0x6E6CF000, 0x6E6EEFFF, RELAXABLE)],
@@ -309,7 +326,7 @@ INTEL_SERVER = {
         ("DMA-FQ", ["00:01.0"]),
         ("DMA-FQ", ["00:02.0"]),
         ("DMA-FQ", ["00:03.0"]),
-        ("DMA-FQ", ["00:05.0", "00:05.2", "00:05.4"]),
+        ("DMA-FQ", ["00:05.0"]),
         ("DMA-FQ", ["00:16.0"]),
         ("DMA-FQ", ["00:1a.0"]),
         ("DMA-FQ", ["00:1c.7"]),
@@ -324,7 +341,25 @@ INTEL_SERVER = {
         ("DMA-FQ", ["06:00.1"]),
         ("DMA-FQ", ["07:00.0"]),
         ("DMA-FQ", ["01:00.0", "01:00.1", "01:00.2", "01:00.4"]),
+        # The IIO functions 00:05.x are Intel RCiEPs, each isolated by
+        # pci_quirk_rciep_acs (numbered last so that the older numbers stay).
+        ("DMA-FQ", ["00:05.2"]),
+        ("DMA-FQ", ["00:05.4"]),
     ],
+    # Sandy Bridge-EP IIO: the DMI2 port 00:00.0 (a root port in a type 0
+    # header), root ports with ACS, RCiEPs at 00:05.x; Patsburg PCH:
+    # conventional MEI/EHCI/LPC/SATA, the root port 00:1c.7 without ACS
+    # (pci_quirk_intel_pch_acs, through the LPC's RCBA); PCIe endpoints,
+    # a PLX switch with ACS on its downstream ports.
+    "caps": {
+        "00:00.0": "rp", "00:01.0": "rp+acs", "00:02.0": "rp+acs", "00:03.0": "rp+acs",
+        "00:05.0": "rciep", "00:05.2": "rciep", "00:05.4": "rciep", "00:16.0": "conv",
+        "00:1a.0": "conv", "00:1c.7": "rp", "00:1d.0": "conv", "00:1f.0": "lpc-rcba",
+        "00:1f.2": "conv", "01:00.0": "ep", "01:00.1": "ep", "01:00.2": "ep",
+        "01:00.4": "ep", "02:00.0": "ep", "03:00.0": "ep", "03:00.1": "ep",
+        "03:00.2": "ep", "03:00.3": "ep", "04:00.0": "up", "05:01.0": "dp+acs",
+        "05:02.0": "dp+acs", "06:00.0": "ep", "06:00.1": "ep", "07:00.0": "ep",
+    },
     "regions": _server_regions(),
     "units": {
         "dmar0": {"address": "fbffe000", "cap": "d2078c106f0466",
@@ -395,6 +430,17 @@ AMD_DESKTOP = {
         ("identity", ["04:00.0"]),
         ("DMA-FQ", ["04:00.%d" % f for f in range(1, 8)]),
     ],
+    # Root-complex dummy host bridges and data fabric without capabilities
+    # (4096 bytes: host bridges), GPP bridges (root ports) with ACS,
+    # conventional FCH SMBus/LPC, PCIe endpoints; the GPU has an ACS
+    # capability (RR, CR), its sibling functions have none.
+    "caps": dict([("00:01.0", "none"), ("00:02.0", "none"), ("00:02.1", "rp+acs"),
+                  ("00:02.2", "rp+acs"), ("00:02.4", "rp+acs"), ("00:08.0", "none"),
+                  ("00:08.1", "rp+acs"), ("00:14.0", "none"), ("00:14.3", "none"),
+                  ("01:00.0", "ep"), ("02:00.0", "ep"), ("03:00.0", "ep"),
+                  ("04:00.0", "ep+acs")]
+                 + [("00:18.%d" % f, "none") for f in range(8)]
+                 + [("04:00.%d" % f, "ep") for f in range(1, 8)]),
     "regions": {
         # IVMD type 0x21 @0xd0, devid 0x0100 = 01:00.0, exclusion flag only
         # (v5.6+: read/write unity map, type direct); 0xc9f42000 + 0x26000 - 1
@@ -450,9 +496,35 @@ def bdf_devfn(bdf):
     return int(bdf[3:5], 16), int(bdf[6], 16)
 
 
-def config_space(dev, multifunction, primary):
+# ---------------------------------------------------------------------------
+# Config space
+#
+# What `cat config` as root gives after boot (drivers/pci/pci-sysfs.c
+# pci_read_config: pdev->cfg_size bytes). probe.c pci_cfg_space_size() makes
+# that 4096 for PCI Express functions and host bridges (class 0x0600) and
+# 256 for conventional functions. Capability kinds ("caps" per machine):
+#   none      no capability list (status bit 4 clear)
+#   conv      conventional: Power Management and MSI, no PCI Express capability
+#   lpc-rcba  conventional Intel LPC with RCBA (0xf0) = 0xfed1c000 | enable:
+#             pci_quirk_enable_intel_pch_acs() needs it to isolate PCH root ports
+#   ep, rciep, rp, up, dp[+acs]
+#             PCI Express capability (v2) of that device/port type (PCIe 6.0
+#             §7.5.3.2: endpoint 0, root port 4, upstream 5, downstream 6,
+#             RCiEP 9), then AER at 0x100 and, with "+acs", ACS at 0x140.
+# ACS Control is what pci_std_enable_acs() left (drivers/pci/pci.c, v5.10+:
+# Control |= Capability & (SV | RR | CR | UF)); a snapshot is taken after boot.
+
+PCIE_TYPES = {"ep": 0, "rp": 4, "up": 5, "dp": 6, "pcibr": 7, "rciep": 9}
+ACS_SV, ACS_TB, ACS_RR, ACS_CR, ACS_UF = 0x01, 0x02, 0x04, 0x08, 0x10
+RCBA = 0xFED1C000
+
+
+def config_space(dev, multifunction, primary, caps):
     bdf, ven, did, cls, rev, kind, extra = dev
-    cfg = bytearray(256)
+    base, acs = caps.split("+")[0], caps.endswith("+acs")
+    express = base in PCIE_TYPES
+    size = 4096 if express or (cls >> 8) == 0x0600 else 256
+    cfg = bytearray(size)
     struct.pack_into("<HH", cfg, 0, ven, did)
     struct.pack_into("<H", cfg, 4, 0x0007 if kind == "br" else 0x0006)
     cfg[8] = rev
@@ -463,6 +535,29 @@ def config_space(dev, multifunction, primary):
     if kind == "br":
         cfg[0x18] = primary
         cfg[0x19], cfg[0x1A] = extra
+    if base == "lpc-rcba":
+        struct.pack_into("<I", cfg, 0xF0, RCBA | 1)
+    if base in ("none", "lpc-rcba"):
+        return bytes(cfg)
+    cfg[6] |= 0x10                                  # Status: capability list
+    cfg[0x34] = 0x40
+    # 0x40 Power Management (ID 1) -> 0x50 MSI (ID 5, 64-bit) [-> 0x60 PCIe]
+    struct.pack_into("<BBH", cfg, 0x40, 0x01, 0x50, 0x0003)
+    struct.pack_into("<BBH", cfg, 0x50, 0x05, 0x60 if express else 0, 0x0080)
+    if not express:
+        return bytes(cfg)
+    ptype = PCIE_TYPES[base]
+    flags = 0x0002 | ptype << 4 | (0x0100 if ptype in (4, 6) else 0)   # v2, slot
+    struct.pack_into("<BBH", cfg, 0x60, 0x10, 0x00, flags)
+    # 0x100 AER (ID 1, v1) [-> 0x140 ACS (ID 0xd, v1)]
+    struct.pack_into("<I", cfg, 0x100, 0x0001 | 1 << 16 | (0x140 if acs else 0) << 20)
+    if acs:
+        if ptype in (4, 6):
+            cap = ACS_SV | ACS_TB | ACS_RR | ACS_CR | ACS_UF
+        else:                                       # multifunction endpoint
+            cap = ACS_RR | ACS_CR
+        ctrl = cap & (ACS_SV | ACS_RR | ACS_CR | ACS_UF)
+        struct.pack_into("<IHH", cfg, 0x140, 0x000D | 1 << 16, cap, ctrl)
     return bytes(cfg)
 
 
@@ -523,6 +618,7 @@ def build(m, exroot, corpus):
             assert bdf not in group_of, bdf
             group_of[bdf] = n
     assert set(group_of) == {d[0] for d in m["devices"]}
+    assert set(m["caps"]) == {d[0] for d in m["devices"]}
 
     # sys/devices/virtual/iommu and sys/class/iommu
     for unit, attrs in m["units"].items():
@@ -540,7 +636,7 @@ def build(m, exroot, corpus):
         write(os.path.join(ddir, "vendor"), "0x%04x\n" % d[1])
         write(os.path.join(ddir, "device"), "0x%04x\n" % d[2])
         write(os.path.join(ddir, "config"),
-              config_space(d, len(slots[bdf[:5]]) > 1, primary))
+              config_space(d, len(slots[bdf[:5]]) > 1, primary, m["caps"][bdf]))
         gdir = os.path.join(sysdir, "kernel/iommu_groups", str(group_of[bdf]))
         link(os.path.join(ddir, "iommu_group"), gdir)
         link(os.path.join(ddir, "iommu"),

@@ -3,11 +3,11 @@
  * The examples' IOMMU groups predicted from their tables and config space
  * alone must be the groups their kernels made (sys/kernel/iommu_groups).
  * The qemu-* snapshots were written by real kernels (4096 bytes of config
- * space as root), so the prediction must be exact and equal. The other
- * examples are models whose invented config spaces have no capability
- * list at all (every function reads as conventional PCI), so their
- * hand-made groups are not the kernel's answer for those bytes; they are
- * left out.
+ * space as root); the modelled examples (examples/mk/mkexamples.py) have
+ * config spaces shaped like their hardware's (PCI Express capability of
+ * each function's type, ACS where the ports have it, the PCH LPC's RCBA),
+ * and groups the kernel's algorithm gives for them. Both must be predicted
+ * exactly and equal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,7 +136,7 @@ static void check_example(const char *name, bool exact)
 	resv_system_free(sys);
 }
 
-/* Real kernels' snapshots (4096 bytes of config space for PCIe functions): exact. */
+/* Config space of 4096 bytes for PCIe functions: exact. */
 static void check_exact(const char *name)
 {
 	check_example(name, true);
@@ -166,6 +166,24 @@ static void test_qemu_virtio_x86(void **state)
 	check_exact("qemu-virtio-x86");
 }
 
+static void test_intel_laptop(void **state)
+{
+	(void)state;
+	check_exact("intel-laptop");
+}
+
+static void test_intel_server(void **state)
+{
+	(void)state;
+	check_exact("intel-server");
+}
+
+static void test_amd_desktop(void **state)
+{
+	(void)state;
+	check_exact("amd-desktop");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +191,9 @@ int main(void)
 		cmocka_unit_test(test_qemu_arm_rmr),
 		cmocka_unit_test(test_qemu_intel_rmrr),
 		cmocka_unit_test(test_qemu_virtio_x86),
+		cmocka_unit_test(test_intel_laptop),
+		cmocka_unit_test(test_intel_server),
+		cmocka_unit_test(test_amd_desktop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Write the `lspci -xxx` dumps of the example snapshots.
+"""Write the `lspci -xxxx` dumps of the example snapshots.
 
     python3 tests/data/lspci/mkdumps.py [OUTDIR]
 
 Python 3 standard library only. For each of intel-laptop, intel-server and
 amd-desktop it reads examples/NAME/sys/bus/pci/devices/*/config and writes
-NAME.lspci, shaped as `lspci -D -xxx` prints it (pciutils lspci.c
-show_device() then show_hex_dump()):
+NAME.lspci, shaped as `lspci -D -xxxx` prints it as root (pciutils lspci.c
+show_device() then show_hex_dump(): the whole config file, 4096 bytes for
+PCI Express functions and host bridges, 256 for the others):
 
     0000:00:1f.0 ISA bridge: Intel Corporation Device 0284
     00: 86 80 84 02 ...            16 bytes a row, offset in hex
@@ -14,7 +15,7 @@ show_device() then show_hex_dump()):
     (blank line)
 
 It also writes intel-laptop-nodomain.lspci, the same machine as plain
-`lspci -xxx` prints it ("00:1f.0 ISA bridge: ..."; lspci leaves the domain
+`lspci -xxxx` prints it ("00:1f.0 ISA bridge: ..."; lspci leaves the domain
 out when every device is in domain 0, lspci.c show_slot_name()), and
 malformed.lspci, a dump whose second row has a byte that is not two hex
 digits: libpci's dump reader (lib/dump.c dump_init) stops on it with
