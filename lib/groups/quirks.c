@@ -91,6 +91,14 @@ static const struct id_row id_rows[] = {
 };
 
 /*
+ * The oldest source the rows were dated against (v5.10.13): a row it already
+ * has is "v5.10 or older", and is taken as present in every older kernel
+ * modelled (v5.3 on). Nearly all of them are much older (the Intel PCH and
+ * multifunction rows date from v3.x); the table cannot date them further.
+ */
+#define QUIRK_BASELINE	QUIRK_KV(5, 10)
+
+/*
  * Does a row with @since and @stable exist in kernel @kernel? Mainline from
  * @since on; a stable series listed in @stable from its release on, or
  * whatever its release when that is not known.
@@ -101,7 +109,7 @@ static bool in_kernel(unsigned int since, const unsigned int *stable, unsigned i
 
 	if (!kernel)
 		return since != QUIRK_NEVER;
-	if (since != QUIRK_NEVER && series >= since)
+	if (since != QUIRK_NEVER && (series >= since || since <= QUIRK_BASELINE))
 		return true;
 	for (size_t i = 0; i < QUIRK_STABLE_MAX && stable[i]; i++)
 		if ((stable[i] & ~0xffu) == series && (!sub || sub >= (stable[i] & 0xffu)))

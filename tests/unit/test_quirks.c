@@ -127,6 +127,9 @@ static void test_rows_by_version(void **state)
 		{ "BCM5750x not in v5.19", 0x14e4, 0x1750, EP, true, KV(5, 19), NONE, NULL },
 		{ "AMD-era row in every version", 0x8086, 0x10fb, EP, true, KV(5, 10), YES,
 		  "pci_quirk_mf_endpoint_acs" },
+		/* A row the oldest dated source (v5.10.13) has is taken as older than 5.10. */
+		{ "a v5.10-or-older row in v5.4", 0x8086, 0x10fb, EP, true, KV(5, 4), YES,
+		  "pci_quirk_mf_endpoint_acs" },
 	};
 
 	(void)state;
