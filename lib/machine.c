@@ -146,18 +146,22 @@ static int scope_cache_build(struct resv_machine *m)
 	return 0;
 }
 
-/* The scope cache of @m, built if need be; NULL without a DMAR or memory. */
+/* The scope cache of @m when it is built, else NULL: resolve directly. */
 static const struct scope_cache *scope_cache(const struct resv_machine *m)
 {
-	/* A cache, filled by const queries: m is never defined const
-	 * (resv_machine_new allocates it). */
-	struct resv_machine *w = unconst(m);
+	return m->dmar && m->scopes.ready ? &m->scopes : NULL;
+}
 
-	if (!m->dmar)
-		return NULL;
-	if (!m->scopes.ready && scope_cache_build(w) < 0)
-		return NULL;
-	return &m->scopes;
+/*
+ * Build the cache, by the operations that can report running out of
+ * memory (an allocation that fails is never swallowed: test_alloc.c); the
+ * others use it when it is there. A cache, filled by const operations: m
+ * is never defined const (resv_machine_new allocates it).
+ * Return: 0 (also without a DMAR) or -ENOMEM.
+ */
+static int scope_cache_need(const struct resv_machine *m)
+{
+	return m->dmar && !m->scopes.ready ? scope_cache_build(unconst(m)) : 0;
 }
 
 /* dmar_scope_target() of @sc, a scope of @e (an entry of m->dmar), from the cache. */
@@ -1727,6 +1731,9 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 
 	if (!dev)
 		return -ENOENT;
+	rc = scope_cache_need(m);
+	if (rc < 0)
+		return rc;
 	if (resv_machine_iommu_off(m))
 		return 1;	/* the driver does not start: no device is behind it */
 	switch (m->iommu) {
@@ -2029,9 +2036,9 @@ static int lint_viot(struct resv_machine *m)
 RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 {
 	size_t first = resv_diags_count(m->diags);
-	int rc = 0;
+	int rc = scope_cache_need(m);
 
-	if (m->dmar && m->topo.n)
+	if (rc == 0 && m->dmar && m->topo.n)
 		rc = lint_scopes(m);
 	if (rc >= 0 && m->dmar && m->nmemmap)
 		rc = lint_rmrr_memmap(m);
