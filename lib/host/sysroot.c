@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,96 @@
 #define SYSFS_MAX_FILE (1u << 20)
 /* include/linux/namei.h MAXSYMLINKS: the kernel gives up after as many. */
 #define SYSROOT_MAX_LINKS 40
+
+/*
+ * What a walk learnt, kept for the next (issue 13: a host of 16,000
+ * functions took ~300 system calls per function, every path walked again
+ * from the root, and from the root again after each ".." of a link). Both
+ * tables are direct-mapped by a hash of the path (relative, no links), of
+ * fixed size, allocated with the sysroot: bounded, and nothing to allocate
+ * while walking.
+ *
+ * - dirs: directories the walk reached, held open (O_PATH). A walk goes on
+ *   from the longest one it meets instead of looking each component up
+ *   again. Each was reached by a confined walk, component by component with
+ *   O_NOFOLLOW; holding it open trusts it no more than the walk itself
+ *   trusts the directory descriptor it holds between two components.
+ * - links: the text of links already read. The text is only ever spliced
+ *   into the path still to walk, which is checked as before, so a stale
+ *   text can name a wrong object inside the root, never one outside it.
+ */
+#define CACHE_DIRS 64
+#define CACHE_LINKS 256
+#define CACHE_PATH 192		/* longer paths are not cached */
+
+struct sysroot_cache {
+	struct cached_dir {
+		int fd;		/* -1: empty */
+		char path[CACHE_PATH];
+	} dirs[CACHE_DIRS];
+	struct cached_link {
+		char path[CACHE_PATH];	/* "": empty */
+		char text[CACHE_PATH];
+	} links[CACHE_LINKS];
+};
+
+static size_t path_hash(const char *p)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*p)
+		h = (h ^ (uint8_t)*p++) * 16777619u;
+	return h;
+}
+
+/* The held directory @path, or -1. */
+static int cached_dir(const struct sysroot *sys, const char *path)
+{
+	struct cached_dir *d;
+
+	if (!sys->cache)
+		return -1;
+	d = &sys->cache->dirs[path_hash(path) % CACHE_DIRS];
+	return d->fd >= 0 && strcmp(d->path, path) == 0 ? d->fd : -1;
+}
+
+/* Hold @fd as @path. Return: true when the cache owns @fd now. */
+static bool cache_dir(const struct sysroot *sys, const char *path, int fd)
+{
+	struct cached_dir *d;
+	size_t n = strlen(path);
+
+	if (!sys->cache || n >= CACHE_PATH)
+		return false;
+	d = &sys->cache->dirs[path_hash(path) % CACHE_DIRS];
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = fd;
+	memcpy(d->path, path, n + 1);
+	return true;
+}
+
+static const char *cached_link(const struct sysroot *sys, const char *path)
+{
+	struct cached_link *l;
+
+	if (!sys->cache)
+		return NULL;
+	l = &sys->cache->links[path_hash(path) % CACHE_LINKS];
+	return l->path[0] && strcmp(l->path, path) == 0 ? l->text : NULL;
+}
+
+static void cache_link(const struct sysroot *sys, const char *path, const char *text)
+{
+	struct cached_link *l;
+	size_t n = strlen(path), t = strlen(text);
+
+	if (!sys->cache || n >= CACHE_PATH || t >= CACHE_PATH)
+		return;
+	l = &sys->cache->links[path_hash(path) % CACHE_LINKS];
+	memcpy(l->path, path, n + 1);
+	memcpy(l->text, text, t + 1);
+}
 
 int sysroot_open(struct sysroot *sys, const char *path)
 {
@@ -46,10 +137,15 @@ int sysroot_open(struct sysroot *sys, const char *path)
 	sys->root = strdup(root);
 	/* Messages show paths as the user wrote the root ("" for "/"). */
 	sys->display = strdup(strcmp(root, "/") == 0 ? "" : path);
-	if (!sys->root || !sys->display) {
+	sys->cache = malloc(sizeof(*sys->cache));
+	if (!sys->root || !sys->display || !sys->cache) {
 		sysroot_close(sys);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < CACHE_DIRS; i++)
+		sys->cache->dirs[i].fd = -1;
+	for (size_t i = 0; i < CACHE_LINKS; i++)
+		sys->cache->links[i].path[0] = '\0';
 	for (size_t n = strlen(sys->display); n > 1 && sys->display[n - 1] == '/';)
 		sys->display[--n] = '\0';
 	return 0;
@@ -59,6 +155,11 @@ void sysroot_close(struct sysroot *sys)
 {
 	if (sys->fd >= 0)
 		close(sys->fd);
+	if (sys->cache)
+		for (size_t i = 0; i < CACHE_DIRS; i++)
+			if (sys->cache->dirs[i].fd >= 0)
+				close(sys->cache->dirs[i].fd);
+	free(sys->cache);
 	free(sys->root);
 	free(sys->display);
 	*sys = (struct sysroot){ .fd = -1 };
@@ -138,6 +239,13 @@ static int open_final(int dir, const char *name, int fd, const struct stat *st,
 	return rfd;
 }
 
+/* Let go of the walk's directory: close it unless the cache or the sysroot holds it. */
+static void release(int fd, bool held)
+{
+	if (!held)
+		close(fd);
+}
+
 int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want want,
 		 struct sysroot_walk *w)
 {
@@ -146,6 +254,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	size_t plen = 0, link_end = 0;	/* todo[0, link_end) came from links */
 	unsigned int links = 0;
 	bool stale = false;	/* cur is not the directory of w->path */
+	bool held = true;	/* cur belongs to the cache or is sys->fd: not ours to close */
 	int cur, rc;
 
 	if (!w)
@@ -154,9 +263,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	w->in_link = false;
 	if ((size_t)snprintf(todo, sizeof(todo), "%s", rel) >= sizeof(todo))
 		return -ENAMETOOLONG;
-	cur = fcntl(sys->fd, F_DUPFD_CLOEXEC, 3);
-	if (cur < 0)
-		return -errno;
+	cur = sys->fd;
 	p = todo;
 	for (;;) {
 		struct stat st;
@@ -213,39 +320,63 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 
 			snprintf(parent, sizeof(parent), "%.*s", (int)(plen - clen - (plen > clen)),
 				 w->path);
-			close(cur);
-			cur = reopen_path(sys, parent);
-			if (cur < 0)
-				return cur;
+			release(cur, held);
+			cur = parent[0] ? cached_dir(sys, parent) : sys->fd;
+			held = cur >= 0;
+			if (!held) {
+				cur = reopen_path(sys, parent);
+				if (cur < 0)
+					return cur;
+				held = cache_dir(sys, parent, cur);
+			}
 			stale = false;
 		}
-		fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			rc = -errno;
-			goto fail;
+		const char *text = cached_link(sys, w->path);
+		int dir = !text && !last ? cached_dir(sys, w->path) : -1;
+
+		if (dir >= 0) {	/* walked before: go on from there */
+			release(cur, held);
+			cur = dir;
+			held = true;
+			continue;
 		}
-		if (fstat(fd, &st) < 0) {
-			rc = -errno;
-			close(fd);
-			goto fail;
+		fd = -1;
+		if (!text) {
+			fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0) {
+				rc = -errno;
+				goto fail;
+			}
+			if (fstat(fd, &st) < 0) {
+				rc = -errno;
+				close(fd);
+				goto fail;
+			}
 		}
-		if (S_ISLNK(st.st_mode)) {
+		if (text || S_ISLNK(st.st_mode)) {
 			ssize_t n;
 			size_t rest = strlen(p);
 
 			if (++links > SYSROOT_MAX_LINKS) {
-				close(fd);
+				if (fd >= 0)
+					close(fd);
 				rc = -ELOOP;
 				w->in_link = true;
 				goto fail;
 			}
-			n = readlinkat(fd, "", w->link_target, sizeof(w->link_target));
-			close(fd);
-			if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
-				rc = n < 0 ? -errno : -ENAMETOOLONG;
-				goto fail;
+			if (text) {
+				n = (ssize_t)strlen(text);
+				memcpy(w->link_target, text, (size_t)n + 1);
+			} else {
+				n = readlinkat(fd, "", w->link_target, sizeof(w->link_target));
+				close(fd);
+				if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
+					rc = n < 0 ? -errno : -ENAMETOOLONG;
+					goto fail;
+				}
+				w->link_target[n] = '\0';
+				cache_link(sys, w->path, w->link_target);
 			}
-			w->link_target[n] = '\0';
 			snprintf(w->link_at, sizeof(w->link_at), "%s", w->path);
 			w->in_link = true;
 			if (n == 0) {	/* the kernel's answer to an empty link */
@@ -296,7 +427,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				goto fail;
 			}
 			rc = open_final(cur, c, fd, &st, want);
-			close(cur);
+			release(cur, held);
 			if (rc < 0)
 				return rc;
 			w->in_link = false;
@@ -307,8 +438,9 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			rc = -ENOTDIR;
 			goto fail;
 		}
-		close(cur);
+		release(cur, held);
 		cur = fd;
+		held = cache_dir(sys, w->path, fd);
 	}
 	/* The path ended on a directory: the root, or after "..", "." or "/". */
 	w->in_link = false;
@@ -317,13 +449,18 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 		goto fail;
 	}
 	if (stale) {
-		close(cur);
+		release(cur, held);
+		held = false;
 		cur = reopen_path(sys, w->path);
 		if (cur < 0)
 			return cur;
 	}
-	if (want == SYSROOT_ANY)
-		return cur;
+	if (want == SYSROOT_ANY) {
+		if (!held)
+			return cur;
+		rc = fcntl(cur, F_DUPFD_CLOEXEC, 3);	/* the caller's to close */
+		return rc < 0 ? -errno : rc;
+	}
 	if (want == SYSROOT_FILE) {
 		rc = -EINVAL;
 		goto fail;
@@ -332,7 +469,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	if (rc < 0)
 		rc = -errno;
 fail:
-	close(cur);
+	release(cur, held);
 	return rc;
 }
 

@@ -11,6 +11,9 @@ struct sysroot {
 	char *root;	/* resolved, no trailing '/' unless "/" */
 	char *display;	/* as given, for messages; "" for "/" */
 	int fd;		/* the root directory (O_PATH), -1 when closed */
+	/* Directories already walked, held open, and links already read
+	 * (sysroot.c): a path is walked from there, not from the root. */
+	struct sysroot_cache *cache;
 };
 
 /* Return: 0; -ENOENT if @path does not exist; -ENOTDIR; -ENOMEM; -EMFILE. */
