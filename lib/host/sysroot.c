@@ -46,15 +46,19 @@
  *   into the path still to walk, which is checked as before, so a stale
  *   text can name a wrong object inside the root, never one outside it.
  */
-#define CACHE_DIRS 64
+#define CACHE_SETS 16		/* held directories: 16 sets of 4, least recently used goes */
+#define CACHE_WAYS 4
+#define CACHE_DIRS (CACHE_SETS * CACHE_WAYS)
 #define CACHE_LINKS 256
 #define CACHE_PATH 192		/* longer paths are not cached */
 
 struct sysroot_cache {
 	struct cached_dir {
 		int fd;		/* -1: empty */
+		unsigned long used;
 		char path[CACHE_PATH];
 	} dirs[CACHE_DIRS];
+	unsigned long clock;
 	struct cached_link {
 		char path[CACHE_PATH];	/* "": empty */
 		char text[CACHE_PATH];
@@ -73,23 +77,32 @@ static size_t path_hash(const char *p)
 /* The held directory @path, or -1. */
 static int cached_dir(const struct sysroot *sys, const char *path)
 {
-	struct cached_dir *d;
+	struct cached_dir *set;
 
 	if (!sys->cache)
 		return -1;
-	d = &sys->cache->dirs[path_hash(path) % CACHE_DIRS];
-	return d->fd >= 0 && strcmp(d->path, path) == 0 ? d->fd : -1;
+	set = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
+	for (size_t i = 0; i < CACHE_WAYS; i++)
+		if (set[i].fd >= 0 && strcmp(set[i].path, path) == 0) {
+			set[i].used = ++sys->cache->clock;
+			return set[i].fd;
+		}
+	return -1;
 }
 
 /* Hold @fd as @path. Return: true when the cache owns @fd now. */
 static bool cache_dir(const struct sysroot *sys, const char *path, int fd)
 {
-	struct cached_dir *d;
+	struct cached_dir *set, *d;
 	size_t n = strlen(path);
 
 	if (!sys->cache || n >= CACHE_PATH)
 		return false;
-	d = &sys->cache->dirs[path_hash(path) % CACHE_DIRS];
+	set = d = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
+	for (size_t i = 1; i < CACHE_WAYS && d->fd >= 0; i++)
+		if (set[i].fd < 0 || set[i].used < d->used)
+			d = &set[i];
+	d->used = ++sys->cache->clock;
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = fd;
@@ -142,6 +155,7 @@ int sysroot_open(struct sysroot *sys, const char *path)
 		sysroot_close(sys);
 		return -ENOMEM;
 	}
+	sys->cache->clock = 0;
 	for (size_t i = 0; i < CACHE_DIRS; i++)
 		sys->cache->dirs[i].fd = -1;
 	for (size_t i = 0; i < CACHE_LINKS; i++)
@@ -207,31 +221,29 @@ static int reopen_path(const struct sysroot *sys, const char *path)
 	return fd;
 }
 
-/* The object @fd (O_PATH, @st) named @name in @dir, opened as wanted. */
-static int open_final(int dir, const char *name, int fd, const struct stat *st,
-		      enum sysroot_want want)
+/*
+ * The object named @name in @dir, which fstatat() without following saw as
+ * @st, opened as wanted: only a regular file is opened for reading (so a
+ * FIFO cannot block us, nor a device node be opened), and the object opened
+ * must be the one seen, not something put there since.
+ */
+static int open_final(int dir, const char *name, const struct stat *st, enum sysroot_want want)
 {
 	struct stat st2;
 	int rfd;
 
-	if (want == SYSROOT_ANY)
-		return fd;
-	if (want == SYSROOT_DIR && !S_ISDIR(st->st_mode)) {
-		close(fd);
+	if (want == SYSROOT_DIR && !S_ISDIR(st->st_mode))
 		return -ENOTDIR;
-	}
-	if (want == SYSROOT_FILE && !S_ISREG(st->st_mode)) {
-		close(fd);
+	if (want == SYSROOT_FILE && !S_ISREG(st->st_mode))
 		return -EINVAL;
-	}
-	if (want == SYSROOT_DIR)
-		rfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (want == SYSROOT_ANY)
+		rfd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	else if (want == SYSROOT_DIR)
+		rfd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	else
 		rfd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	close(fd);
 	if (rfd < 0)
-		return -errno;
-	/* Still the object we looked at, not something put there since. */
+		return errno == ELOOP || errno == ENOTDIR ? -ESTALE : -errno;
 	if (fstat(rfd, &st2) < 0 || st2.st_dev != st->st_dev || st2.st_ino != st->st_ino) {
 		close(rfd);
 		return -ESTALE;
@@ -340,26 +352,16 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			held = true;
 			continue;
 		}
-		fd = -1;
-		if (!text) {
-			fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0) {
-				rc = -errno;
-				goto fail;
-			}
-			if (fstat(fd, &st) < 0) {
-				rc = -errno;
-				close(fd);
-				goto fail;
-			}
+		/* What is there, not following it; opened below as what it was. */
+		if (!text && fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = -errno;
+			goto fail;
 		}
 		if (text || S_ISLNK(st.st_mode)) {
 			ssize_t n;
 			size_t rest = strlen(p);
 
 			if (++links > SYSROOT_MAX_LINKS) {
-				if (fd >= 0)
-					close(fd);
 				rc = -ELOOP;
 				w->in_link = true;
 				goto fail;
@@ -368,10 +370,10 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				n = (ssize_t)strlen(text);
 				memcpy(w->link_target, text, (size_t)n + 1);
 			} else {
-				n = readlinkat(fd, "", w->link_target, sizeof(w->link_target));
-				close(fd);
+				n = readlinkat(cur, c, w->link_target, sizeof(w->link_target));
 				if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
-					rc = n < 0 ? -errno : -ENAMETOOLONG;
+					/* EINVAL: no longer a link */
+					rc = n < 0 ? (errno == EINVAL ? -ESTALE : -errno) : -ENAMETOOLONG;
 					goto fail;
 				}
 				w->link_target[n] = '\0';
@@ -422,11 +424,10 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 		}
 		if (last) {
 			if (!path_beneath(w->path, w->beneath)) {
-				close(fd);
 				rc = -EXDEV;
 				goto fail;
 			}
-			rc = open_final(cur, c, fd, &st, want);
+			rc = open_final(cur, c, &st, want);
 			release(cur, held);
 			if (rc < 0)
 				return rc;
@@ -434,8 +435,13 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			return rc;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			close(fd);
 			rc = -ENOTDIR;
+			goto fail;
+		}
+		/* O_DIRECTORY | O_NOFOLLOW: a directory, never a link put there since. */
+		fd = openat(cur, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			rc = errno == ELOOP || errno == ENOTDIR ? -ESTALE : -errno;
 			goto fail;
 		}
 		release(cur, held);
