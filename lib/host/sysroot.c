@@ -427,6 +427,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				rc = -EXDEV;
 				goto fail;
 			}
+			w->size = st.st_size;
 			rc = open_final(cur, c, &st, want);
 			release(cur, held);
 			if (rc < 0)
@@ -505,10 +506,13 @@ void sysroot_display(const struct sysroot *sys, const char *rel, char *out, size
 int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot_walk *w,
 		      char **buf, size_t *len)
 {
+	struct sysroot_walk local = { 0 };
 	size_t n = 0, cap = 4096;
 	char *b;
 	int fd, rc;
 
+	if (!w)
+		w = &local;
 	fd = sysroot_walk(sys, rel, SYSROOT_FILE, w);
 	if (fd < 0)
 		return fd;
@@ -544,6 +548,10 @@ int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/* A snapshot's file, read to the size it has: no read just to see
+		 * the end (sysfs's attributes say 4096 and go on to read 0). */
+		if (n == (size_t)w->size && n < cap)
+			break;
 	}
 	close(fd);
 	b[n] = '\0';

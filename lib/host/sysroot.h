@@ -4,6 +4,7 @@
 #define RESV_SYSROOT_H
 
 #include <limits.h>
+#include <sys/types.h>
 
 #include "internal.h"
 
@@ -42,6 +43,8 @@ struct sysroot_walk {
 	char link_at[PATH_MAX];
 	char link_target[PATH_MAX];
 	bool in_link;
+	/* Out: the size of the object reached, as it was looked at. */
+	off_t size;
 };
 
 enum sysroot_want { SYSROOT_ANY, SYSROOT_FILE, SYSROOT_DIR };
