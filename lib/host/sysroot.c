@@ -42,14 +42,14 @@
  *   again. Each was reached by a confined walk, component by component with
  *   O_NOFOLLOW; holding it open trusts it no more than the walk itself
  *   trusts the directory descriptor it holds between two components.
- * - links: the text of links already read. The text is only ever spliced
+ * - links: the text of links already read (zeroed pages: empty until used). The text is only ever spliced
  *   into the path still to walk, which is checked as before, so a stale
  *   text can name a wrong object inside the root, never one outside it.
  */
 #define CACHE_SETS 16		/* held directories: 16 sets of 4, least recently used goes */
 #define CACHE_WAYS 4
 #define CACHE_DIRS (CACHE_SETS * CACHE_WAYS)
-#define CACHE_LINKS 256
+#define CACHE_LINKS 4096	/* every device's links of a big host, twice over */
 #define CACHE_PATH 192		/* longer paths are not cached */
 
 struct sysroot_cache {
@@ -150,16 +150,13 @@ int sysroot_open(struct sysroot *sys, const char *path)
 	sys->root = strdup(root);
 	/* Messages show paths as the user wrote the root ("" for "/"). */
 	sys->display = strdup(strcmp(root, "/") == 0 ? "" : path);
-	sys->cache = malloc(sizeof(*sys->cache));
+	sys->cache = calloc(1, sizeof(*sys->cache));
 	if (!sys->root || !sys->display || !sys->cache) {
 		sysroot_close(sys);
 		return -ENOMEM;
 	}
-	sys->cache->clock = 0;
 	for (size_t i = 0; i < CACHE_DIRS; i++)
 		sys->cache->dirs[i].fd = -1;
-	for (size_t i = 0; i < CACHE_LINKS; i++)
-		sys->cache->links[i].path[0] = '\0';
 	for (size_t n = strlen(sys->display); n > 1 && sys->display[n - 1] == '/';)
 		sys->display[--n] = '\0';
 	return 0;
