@@ -1673,8 +1673,7 @@ static int intel_predict(const struct resv_machine *m, const struct pci_dev *dev
 			 bool floppy_wa, struct resv_list *out)
 {
 	const struct scope_cache *c = scope_cache(m);
-	struct rmrr_hit some[16], *hits = some;
-	size_t idx, lo = 0, hi, nb = 0, n = 0, i, j;
+	size_t idx, lo = 0, hi, i, j;
 	int rc;
 
 	if (!c)
@@ -1691,17 +1690,8 @@ static int intel_predict(const struct resv_machine *m, const struct pci_dev *dev
 	}
 	for (hi = lo; hi < c->nrefs && c->refs[hi].dev == idx; hi++)
 		;
-	for (j = 0; j < c->nbridges; j++) {
-		const struct pci_dev *t = c->target[c->bridges[j]];
-
-		nb += t != dev && pci_is_downstream(t, dev);
-	}
-	if (hi - lo + nb > ARRAY_SIZE(some)) {
-		hits = malloc((hi - lo + nb) * sizeof(*hits));
-		if (!hits)
-			return -ENOMEM;
-	}
 	for (i = lo, j = 0; i < hi || j < c->nbridges;) {
+		struct rmrr_hit h;
 		size_t k;
 
 		if (j < c->nbridges && (c->target[c->bridges[j]] == dev ||
@@ -1713,13 +1703,13 @@ static int intel_predict(const struct resv_machine *m, const struct pci_dev *dev
 			k = c->refs[i++].flat;
 		else
 			k = c->bridges[j++];
-		hits[n++] = (struct rmrr_hit){ &m->dmar->entries[c->entry[k]], c->target[k],
-					       (enum dmar_match)c->how[k] };
+		h = (struct rmrr_hit){ &m->dmar->entries[c->entry[k]], c->target[k],
+				       (enum dmar_match)c->how[k] };
+		rc = predict_intel_rmrr(out, dev, &h);
+		if (rc < 0)
+			return rc;
 	}
-	rc = predict_intel_hits(out, dev, floppy_wa, hits, n);
-	if (hits != some)
-		free(hits);
-	return rc;
+	return predict_intel_rest(out, dev, floppy_wa);
 }
 
 RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *device,

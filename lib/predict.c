@@ -21,9 +21,10 @@ static bool rmrr_relaxable(const struct pci_dev *dev)
 	return dev->class >> 8 == 0x0c03 || dev->class >> 16 == 0x03;
 }
 
-static int add_rmrr(struct resv_list *out, const struct pci_dev *dev, enum resv_type type,
-		    const struct rmrr_hit *h)
+int predict_intel_rmrr(struct resv_list *out, const struct pci_dev *dev,
+		       const struct rmrr_hit *h)
 {
+	enum resv_type type = rmrr_relaxable(dev) ? RESV_TYPE_DIRECT_RELAXABLE : RESV_TYPE_DIRECT;
 	const struct dmar_entry *e = h->entry;
 	char origin[192];
 
@@ -48,17 +49,10 @@ static int add_rmrr(struct resv_list *out, const struct pci_dev *dev, enum resv_
 			     origin, dev->name);
 }
 
-int predict_intel_hits(struct resv_list *out, const struct pci_dev *dev, bool floppy_wa,
-		       const struct rmrr_hit *hits, size_t nhits)
+int predict_intel_rest(struct resv_list *out, const struct pci_dev *dev, bool floppy_wa)
 {
-	enum resv_type type = rmrr_relaxable(dev) ? RESV_TYPE_DIRECT_RELAXABLE : RESV_TYPE_DIRECT;
 	int rc;
 
-	for (size_t i = 0; i < nhits; i++) {
-		rc = add_rmrr(out, dev, type, &hits[i]);
-		if (rc < 0)
-			return rc;
-	}
 	if (floppy_wa && dev->class >> 8 == 0x0601) {
 		rc = resv_list_add(out, 0, 0xffffff, RESV_TYPE_DIRECT_RELAXABLE,
 				   RESV_PROT_READ | RESV_PROT_WRITE,
@@ -74,7 +68,6 @@ int predict_intel_hits(struct resv_list *out, const struct pci_dev *dev, bool fl
 int predict_intel(struct resv_list *out, const struct dmar *dmar,
 		  const struct pci_topology *t, const struct pci_dev *dev, bool floppy_wa)
 {
-	enum resv_type type = rmrr_relaxable(dev) ? RESV_TYPE_DIRECT_RELAXABLE : RESV_TYPE_DIRECT;
 	char why[160];
 	int rc;
 
@@ -92,12 +85,12 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 			h.target = dmar_scope_target(t, e->segment, sc, &h.how, why, sizeof(why));
 			if (!h.target || (h.target != dev && !pci_is_downstream(h.target, dev)))
 				continue;
-			rc = add_rmrr(out, dev, type, &h);
+			rc = predict_intel_rmrr(out, dev, &h);
 			if (rc < 0)
 				return rc;
 		}
 	}
-	return predict_intel_hits(out, dev, floppy_wa, NULL, 0);
+	return predict_intel_rest(out, dev, floppy_wa);
 }
 
 /* amd/init.c PAGE_ALIGN: up to 4 KiB, in 64 bits, so it wraps to 0 near 2^64. */

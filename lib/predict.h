@@ -27,12 +27,15 @@ struct rmrr_hit {
 };
 
 /*
- * predict_intel() from the RMRR scopes already resolved: @hits, in table
- * order, are those whose target is @dev or a bridge above it (resolved once
- * per machine by lib/machine.c, not once per device). Return: 0 or -ENOMEM.
+ * predict_intel() in parts, from the RMRR scopes already resolved (once per
+ * machine by lib/machine.c, not once per device): predict_intel_rmrr() for
+ * each scope, in table order, whose target is @dev or a bridge above it,
+ * then predict_intel_rest() (the floppy workaround, the MSI window).
+ * Return: 0 or -ENOMEM.
  */
-int predict_intel_hits(struct resv_list *out, const struct pci_dev *dev, bool floppy_wa,
-		       const struct rmrr_hit *hits, size_t nhits);
+int predict_intel_rmrr(struct resv_list *out, const struct pci_dev *dev,
+		       const struct rmrr_hit *hit);
+int predict_intel_rest(struct resv_list *out, const struct pci_dev *dev, bool floppy_wa);
 
 /*
  * Append to @out what the AMD-Vi driver reports for @dev (amd/iommu.c
