@@ -5,7 +5,8 @@
 #   make demo    build, then run the main job on a bundled snapshot
 #   make check   build (release and dev = ASan+UBSan), run every test
 #   make bench   build, run the benchmarks (prints figures; not a test): the
-#                engine, and the calculator against LC_ALL=C sort (bench-cli.py)
+#                engine, the calculator against LC_ALL=C sort (bench-cli.py),
+#                and a generated 16,385-function host against tar (bench-host.py)
 #   make check-kernel  the kernel bench: real Debian kernels under QEMU judge
 #                the tool (tests/kernel/README.md); not part of make check
 
@@ -92,6 +93,7 @@ bench: build
 	ninja -C $(BUILD) bench/bench-region bench/bench-groups
 	$(BUILD)/bench/bench-region
 	python3 bench/bench-cli.py $(CLI)
+	python3 bench/bench-host.py $(CLI)
 	$(BUILD)/bench/bench-groups
 
 clean:

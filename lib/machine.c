@@ -24,6 +24,27 @@ struct memmap_entry {
 	bool reserved;		/* type "Reserved" (E820_TYPE_RESERVED) */
 };
 
+/*
+ * Each DMAR device scope resolved once (dmar_scope_target) for the tables
+ * and topology the machine holds: a host of 16,000 functions and 1,000
+ * RMRRs would otherwise resolve every scope again for every device (issue
+ * 13). Built on first use by the queries, dropped by every change
+ * (scope_cache_drop); when it cannot be allocated, they resolve directly.
+ */
+struct scope_cache {
+	bool ready;
+	int8_t refused;			/* intel_scope_refusals(m, NULL, NULL) > 0; -1: not known yet */
+	size_t *first;			/* per DMAR entry: the flat index of its first scope */
+	size_t *entry;			/* per scope (flat index): its entry */
+	const struct pci_dev **target;	/* per scope: the device it names, or NULL */
+	uint8_t *how;			/* per scope: enum dmar_match */
+	/* RMRR endpoint and bridge scopes naming a device, by (device index, flat index). */
+	struct scope_ref { size_t dev, flat; } *refs;
+	size_t nrefs;
+	size_t *bridges;		/* flat indices of those naming a bridge, in table order */
+	size_t nbridges;
+};
+
 struct resv_machine {
 	struct resv_diags *diags;
 	struct dmar *dmar;
@@ -36,6 +57,9 @@ struct resv_machine {
 	size_t ntables;
 	struct pci_topology topo;
 	struct resv_device *devices;	/* topo.n entries, names into topo */
+	size_t devices_cap;
+	bool devices_stale;	/* functions were added since fill_devices() */
+	struct scope_cache scopes;
 	struct memmap_entry *memmap;
 	size_t nmemmap;
 	unsigned int kernel;	/* major << 16 | minor << 8; 0: the newest */
@@ -51,6 +75,113 @@ struct resv_machine {
 };
 
 #define KERNEL(a, b) ((a) << 16 | (b) << 8)
+
+static void scope_cache_drop(struct resv_machine *m)
+{
+	struct scope_cache *c = &m->scopes;
+
+	free(c->first);
+	free(c->entry);
+	free(unconst(c->target));
+	free(c->how);
+	free(c->refs);
+	free(c->bridges);
+	*c = (struct scope_cache){ 0 };
+}
+
+static int cmp_scope_ref(const void *a, const void *b)
+{
+	const struct scope_ref *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return (x->flat > y->flat) - (x->flat < y->flat);
+}
+
+static int scope_cache_build(struct resv_machine *m)
+{
+	struct scope_cache *c = &m->scopes;
+	const struct dmar *d = m->dmar;
+	const struct pci_dev **target;
+	size_t n = 0;
+	char why[160];
+
+	for (size_t i = 0; i < d->nentries; i++)
+		n += d->entries[i].nscopes;
+	c->first = malloc((d->nentries ? d->nentries : 1) * sizeof(*c->first));
+	c->entry = malloc((n ? n : 1) * sizeof(*c->entry));
+	c->target = target = malloc((n ? n : 1) * sizeof(*c->target));
+	c->how = malloc(n ? n : 1);
+	c->refs = malloc((n ? n : 1) * sizeof(*c->refs));
+	c->bridges = malloc((n ? n : 1) * sizeof(*c->bridges));
+	if (!c->first || !c->entry || !c->target || !c->how || !c->refs || !c->bridges) {
+		scope_cache_drop(m);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (size_t i = 0; i < d->nentries; i++) {
+		const struct dmar_entry *e = &d->entries[i];
+
+		c->first[i] = n;
+		for (size_t s = 0; s < e->nscopes; s++, n++) {
+			const struct dmar_scope *sc = &e->scopes[s];
+			enum dmar_match how;
+			const struct pci_dev *t = dmar_scope_target(&m->topo, e->segment, sc, &how,
+								    why, sizeof(why));
+
+			c->entry[n] = i;
+			target[n] = t;
+			c->how[n] = (uint8_t)how;
+			if (!t || e->type != DMAR_RMRR ||
+			    (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE))
+				continue;
+			c->refs[c->nrefs++] = (struct scope_ref){ (size_t)(t - m->topo.devs), n };
+			if (t->bridge)
+				c->bridges[c->nbridges++] = n;
+		}
+	}
+	if (c->nrefs)
+		qsort(c->refs, c->nrefs, sizeof(*c->refs), cmp_scope_ref);
+	c->refused = -1;
+	c->ready = true;
+	return 0;
+}
+
+/* The scope cache of @m when it is built, else NULL: resolve directly. */
+static const struct scope_cache *scope_cache(const struct resv_machine *m)
+{
+	return m->dmar && m->scopes.ready ? &m->scopes : NULL;
+}
+
+/*
+ * Build the cache, by the operations that can report running out of
+ * memory (an allocation that fails is never swallowed: test_alloc.c); the
+ * others use it when it is there. A cache, filled by const operations: m
+ * is never defined const (resv_machine_new allocates it).
+ * Return: 0 (also without a DMAR) or -ENOMEM.
+ */
+static int scope_cache_need(const struct resv_machine *m)
+{
+	return m->dmar && !m->scopes.ready ? scope_cache_build(unconst(m)) : 0;
+}
+
+/* dmar_scope_target() of @sc, a scope of @e (an entry of m->dmar), from the cache. */
+static const struct pci_dev *scope_target(const struct resv_machine *m,
+					  const struct dmar_entry *e, const struct dmar_scope *sc,
+					  enum dmar_match *how)
+{
+	const struct scope_cache *c = scope_cache(m);
+	char why[160];
+
+	if (c) {
+		size_t k = c->first[e - m->dmar->entries] + (size_t)(sc - e->scopes);
+
+		if (how)
+			*how = (enum dmar_match)c->how[k];
+		return c->target[k];
+	}
+	return dmar_scope_target(&m->topo, e->segment, sc, how, why, sizeof(why));
+}
 
 RESV_EXPORT const char *resv_iommu_name(enum resv_iommu iommu)
 {
@@ -92,6 +223,7 @@ RESV_EXPORT void resv_machine_free(struct resv_machine *m)
 	viot_free(m->viot);
 	madt_free(m->madt);
 	pci_topology_free(&m->topo);
+	scope_cache_drop(m);
 	free(m->devices);
 	free(m->memmap);
 	resv_diags_free(m->diags);
@@ -110,6 +242,7 @@ RESV_EXPORT enum resv_iommu resv_machine_iommu(const struct resv_machine *m)
 
 RESV_EXPORT void resv_machine_set_kernel(struct resv_machine *m, unsigned int kernel)
 {
+	scope_cache_drop(m);
 	m->kernel = kernel;
 }
 
@@ -118,12 +251,14 @@ RESV_EXPORT int resv_machine_set_page_size(struct resv_machine *m, uint64_t page
 	/* arm64's PAGE_SIZE choices: ARM64_4K_PAGES, ARM64_16K_PAGES, ARM64_64K_PAGES. */
 	if (page_size != 4096 && page_size != 16384 && page_size != 65536)
 		return -EINVAL;
+	scope_cache_drop(m);
 	m->page_size = page_size;
 	return 0;
 }
 
 RESV_EXPORT int resv_machine_set_cmdline(struct resv_machine *m, const char *cmdline)
 {
+	scope_cache_drop(m);
 	snprintf(m->cmdline, sizeof(m->cmdline), "%s", cmdline ? cmdline : "");
 	return 0;
 }
@@ -176,9 +311,15 @@ RESV_EXPORT size_t resv_machine_device_count(const struct resv_machine *m)
 	return m->topo.n;
 }
 
+static void fill_devices(struct resv_machine *m);
+
 RESV_EXPORT const struct resv_device *resv_machine_device(const struct resv_machine *m, size_t i)
 {
-	return i < m->topo.n ? &m->devices[i] : NULL;
+	if (i >= m->topo.n)
+		return NULL;
+	if (m->devices_stale)	/* filled once after the adds, not once per add */
+		fill_devices(unconst(m));	/* never defined const */
+	return &m->devices[i];
 }
 
 RESV_EXPORT int resv_machine_pci_upstream(const struct resv_machine *m, const char *device,
@@ -511,6 +652,8 @@ RESV_EXPORT int resv_machine_add_tables(struct resv_machine *m, const void *buf,
 	struct acpidump_table *tables = NULL;
 	int n, added = 0, rc = 0;
 
+	scope_cache_drop(m);
+
 	if (!is_acpidump_text(buf, len)) {
 		if (!printable_signature(buf, len))
 			return -EBADMSG;
@@ -569,6 +712,7 @@ static void fill_devices(struct resv_machine *m)
 						      .device = d->device,
 						      .header_type = d->header_type };
 	}
+	m->devices_stale = false;
 }
 
 static int refresh_devices(struct resv_machine *m)
@@ -578,6 +722,7 @@ static int refresh_devices(struct resv_machine *m)
 	if (!v)
 		return -ENOMEM;
 	m->devices = v;
+	m->devices_cap = m->topo.n ? m->topo.n : 1;
 	fill_devices(m);
 	return 0;
 }
@@ -585,17 +730,24 @@ static int refresh_devices(struct resv_machine *m)
 RESV_EXPORT int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 				     uint8_t dev, uint8_t fn, const uint8_t *config, size_t len)
 {
-	/* Room in m->devices first: a function must not be in topo without it. */
-	struct resv_device *v = realloc(m->devices, (m->topo.n + 1) * sizeof(*v));
 	int rc;
 
-	if (!v)
-		return -ENOMEM;
-	m->devices = v;
+	/* Room in m->devices first: a function must not be in topo without it.
+	 * Doubling, and filled when read: adding n functions is not O(n^2). */
+	if (m->topo.n + 1 > m->devices_cap) {
+		size_t cap = m->devices_cap < 32 ? 64 : m->devices_cap * 2;
+		struct resv_device *v = realloc(m->devices, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		m->devices = v;
+		m->devices_cap = cap;
+	}
+	scope_cache_drop(m);
 	rc = pci_topology_add(&m->topo, segment, bus, dev, fn, config, len);
 	if (rc < 0)
 		return rc;
-	fill_devices(m);
+	m->devices_stale = true;
 	return pci_report_config(pci_find(&m->topo, segment, bus, dev, fn), m->diags,
 				 "PCI config space");
 }
@@ -698,6 +850,7 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 
 	if (rc < 0)
 		return rc;
+	scope_cache_drop(m);
 	for (size_t i = 0; i < ARRAY_SIZE(our_signatures) && (what & RESV_LOAD_TABLES); i++) {
 		char rel[64], where[PATH_MAX + 64];
 		char *buf;
@@ -829,7 +982,6 @@ static const struct dmar_entry *dmar_unit_for(const struct resv_machine *m,
 					      const struct pci_dev *dev)
 {
 	const struct dmar_entry *all = NULL;
-	char why[128];
 
 	/* dmar.c dmar_find_matched_drhd_unit: scoped units first, then INCLUDE_PCI_ALL. */
 	for (size_t i = 0; i < m->dmar->nentries; i++) {
@@ -844,8 +996,7 @@ static const struct dmar_entry *dmar_unit_for(const struct resv_machine *m,
 		for (size_t s = 0; s < e->nscopes; s++) {
 			const struct pci_dev *t;
 
-			t = dmar_scope_target(&m->topo, e->segment, &e->scopes[s], NULL, why,
-					      sizeof(why));
+			t = scope_target(m, e, &e->scopes[s], NULL);
 			if (t && (t == dev || pci_is_downstream(t, dev)))
 				return e;
 		}
@@ -865,11 +1016,9 @@ struct scope_refusal {
 static const struct pci_dev *scope_dev(const struct resv_machine *m, const struct dmar_entry *e,
 				       const struct dmar_scope *sc)
 {
-	char why[128];
-
 	if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
 		return NULL;
-	return dmar_scope_target(&m->topo, e->segment, sc, NULL, why, sizeof(why));
+	return scope_target(m, e, sc, NULL);
 }
 
 /* Does a scope of @e before @sc name @dev? */
@@ -959,6 +1108,20 @@ static int intel_scope_refusals(const struct resv_machine *m,
 	return 0;
 }
 
+/* intel_scope_refusals(m, NULL, NULL) > 0, once per machine when the cache holds. */
+static bool intel_refuses(const struct resv_machine *m)
+{
+	struct scope_cache *c = unconst(scope_cache(m));
+	bool refused;
+
+	if (c && c->refused >= 0)
+		return c->refused;
+	refused = intel_scope_refusals(m, NULL, NULL) > 0;
+	if (c)
+		c->refused = refused;
+	return refused;
+}
+
 static int assumed(const struct resv_machine *m, int k, const char **why);
 static const struct viot_node *viot_iommu_for(const struct resv_machine *m,
 					      const struct pci_dev *dev, uint32_t *epid);
@@ -1024,7 +1187,7 @@ RESV_EXPORT const char *resv_machine_iommu_off(const struct resv_machine *m)
 		/* dmar_pci_bus_add_dev records the error in dmar_dev_scope_status;
 		 * dmar_dev_scope_init returns it and intel_iommu_init gives up
 		 * (goto out_free_dmar), the same in v5.10, v6.1, v6.12 and v7.x. */
-		if (intel_scope_refusals(m, NULL, NULL) > 0)
+		if (intel_refuses(m))
 			return "the Intel VT-d driver does not start: a DMAR device scope's type does "
 			       "not match the device it names, so dmar_dev_scope_init() fails and "
 			       "intel_iommu_init() gives up (DMAR_SCOPE_TYPE_MISMATCH)";
@@ -1224,6 +1387,7 @@ RESV_EXPORT int resv_machine_assume(struct resv_machine *m, const char *key, con
 
 	if (k < 0 || !value)
 		return -EINVAL;
+	scope_cache_drop(m);
 	if (!*value) {	/* back to the default */
 		m->assumed[k] = -1;
 		return 0;
@@ -1535,6 +1699,54 @@ RESV_EXPORT int resv_machine_assumption_matters(const struct resv_machine *m, co
 /* ------------------------------------------------------------------------ */
 /* Prediction                                                               */
 
+/*
+ * predict_intel() with the scopes resolved once: the RMRR scopes naming
+ * @dev itself (a binary search in refs) and those naming a bridge above it,
+ * merged back into table order.
+ */
+static int intel_predict(const struct resv_machine *m, const struct pci_dev *dev,
+			 bool floppy_wa, struct resv_list *out)
+{
+	const struct scope_cache *c = scope_cache(m);
+	size_t idx, lo = 0, hi, i, j;
+	int rc;
+
+	if (!c)
+		return predict_intel(out, m->dmar, &m->topo, dev, floppy_wa);
+	idx = (size_t)(dev - m->topo.devs);
+	hi = c->nrefs;
+	while (lo < hi) {	/* the first ref of dev */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->refs[mid].dev < idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (hi = lo; hi < c->nrefs && c->refs[hi].dev == idx; hi++)
+		;
+	for (i = lo, j = 0; i < hi || j < c->nbridges;) {
+		struct rmrr_hit h;
+		size_t k;
+
+		if (j < c->nbridges && (c->target[c->bridges[j]] == dev ||
+					!pci_is_downstream(c->target[c->bridges[j]], dev))) {
+			j++;	/* itself: among its own refs; or not above it */
+			continue;
+		}
+		if (i < hi && (j == c->nbridges || c->refs[i].flat < c->bridges[j]))
+			k = c->refs[i++].flat;
+		else
+			k = c->bridges[j++];
+		h = (struct rmrr_hit){ &m->dmar->entries[c->entry[k]], c->target[k],
+				       (enum dmar_match)c->how[k] };
+		rc = predict_intel_rmrr(out, dev, &h);
+		if (rc < 0)
+			return rc;
+	}
+	return predict_intel_rest(out, dev, floppy_wa);
+}
+
 RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *device,
 				     unsigned int flags, struct resv_list *out)
 {
@@ -1544,14 +1756,16 @@ RESV_EXPORT int resv_machine_predict(const struct resv_machine *m, const char *d
 
 	if (!dev)
 		return -ENOENT;
+	rc = scope_cache_need(m);
+	if (rc < 0)
+		return rc;
 	if (resv_machine_iommu_off(m))
 		return 1;	/* the driver does not start: no device is behind it */
 	switch (m->iommu) {
 	case RESV_IOMMU_INTEL:
 		if (!dmar_unit_for(m, dev))
 			return 1;
-		rc = predict_intel(out, m->dmar, &m->topo, dev,
-				   !(flags & RESV_PREDICT_NO_FLOPPY_WA));
+		rc = intel_predict(m, dev, !(flags & RESV_PREDICT_NO_FLOPPY_WA), out);
 		break;
 	case RESV_IOMMU_AMD: {
 		uint16_t devid = (uint16_t)(dev->bus << 8 | dev->dev << 3 | dev->fn);
@@ -1847,9 +2061,9 @@ static int lint_viot(struct resv_machine *m)
 RESV_EXPORT int resv_machine_lint(struct resv_machine *m)
 {
 	size_t first = resv_diags_count(m->diags);
-	int rc = 0;
+	int rc = scope_cache_need(m);
 
-	if (m->dmar && m->topo.n)
+	if (rc == 0 && m->dmar && m->topo.n)
 		rc = lint_scopes(m);
 	if (rc >= 0 && m->dmar && m->nmemmap)
 		rc = lint_rmrr_memmap(m);

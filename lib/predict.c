@@ -21,53 +21,38 @@ static bool rmrr_relaxable(const struct pci_dev *dev)
 	return dev->class >> 8 == 0x0c03 || dev->class >> 16 == 0x03;
 }
 
-int predict_intel(struct resv_list *out, const struct dmar *dmar,
-		  const struct pci_topology *t, const struct pci_dev *dev, bool floppy_wa)
+int predict_intel_rmrr(struct resv_list *out, const struct pci_dev *dev,
+		       const struct rmrr_hit *h)
 {
 	enum resv_type type = rmrr_relaxable(dev) ? RESV_TYPE_DIRECT_RELAXABLE : RESV_TYPE_DIRECT;
-	char origin[192], why[160];
+	const struct dmar_entry *e = h->entry;
+	char origin[192];
+
+	snprintf(origin, sizeof(origin), "DMAR RMRR #%u @0x%zx scope %s%s%s", e->index,
+		 e->offset, h->target->name, h->target != dev ? " (bridge)" : "",
+		 h->how == DMAR_MATCH_FALLBACK ? " (by the kernel's workaround for a "
+						 "broken one-element scope)" : "");
+	/*
+	 * intel/iommu.c (dmar_parse_one_rmrr, v5.10-v7.x): length
+	 * = end - base + 1 in 64 bits. end = base - 1 makes it 0: a
+	 * zero-length region the kernel prints as "base base-1" (so
+	 * does base 0, end 2^64-1). Any other end below base wraps
+	 * to a region past 2^64, which a closed range cannot hold:
+	 * left out (the parser reports DMAR_RMRR_END_BEFORE_BASE).
+	 */
+	if (e->end + 1 == e->address)
+		return resv_list_add_length(out, e->address, 0, type,
+					    RESV_PROT_READ | RESV_PROT_WRITE, origin, dev->name);
+	if (e->end < e->address)
+		return 0;
+	return resv_list_add(out, e->address, e->end, type, RESV_PROT_READ | RESV_PROT_WRITE,
+			     origin, dev->name);
+}
+
+int predict_intel_rest(struct resv_list *out, const struct pci_dev *dev, bool floppy_wa)
+{
 	int rc;
 
-	for (size_t i = 0; i < dmar->nentries; i++) {
-		const struct dmar_entry *e = &dmar->entries[i];
-
-		if (e->type != DMAR_RMRR || e->segment != dev->segment)
-			continue;
-		for (size_t s = 0; s < e->nscopes; s++) {
-			const struct dmar_scope *sc = &e->scopes[s];
-			const struct pci_dev *target;
-			enum dmar_match how;
-
-			if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
-				continue;
-			target = dmar_scope_target(t, e->segment, sc, &how, why, sizeof(why));
-			if (!target || (target != dev && !pci_is_downstream(target, dev)))
-				continue;
-			snprintf(origin, sizeof(origin), "DMAR RMRR #%u @0x%zx scope %s%s%s", e->index,
-				 e->offset, target->name, target != dev ? " (bridge)" : "",
-				 how == DMAR_MATCH_FALLBACK ? " (by the kernel's workaround for a "
-							      "broken one-element scope)" : "");
-			/*
-			 * intel/iommu.c (dmar_parse_one_rmrr, v5.10-v7.x): length
-			 * = end - base + 1 in 64 bits. end = base - 1 makes it 0: a
-			 * zero-length region the kernel prints as "base base-1" (so
-			 * does base 0, end 2^64-1). Any other end below base wraps
-			 * to a region past 2^64, which a closed range cannot hold:
-			 * left out (the parser reports DMAR_RMRR_END_BEFORE_BASE).
-			 */
-			if (e->end + 1 == e->address)
-				rc = resv_list_add_length(out, e->address, 0, type,
-							  RESV_PROT_READ | RESV_PROT_WRITE, origin,
-							  dev->name);
-			else if (e->end < e->address)
-				continue;
-			else
-				rc = resv_list_add(out, e->address, e->end, type,
-						   RESV_PROT_READ | RESV_PROT_WRITE, origin, dev->name);
-			if (rc < 0)
-				return rc;
-		}
-	}
 	if (floppy_wa && dev->class >> 8 == 0x0601) {
 		rc = resv_list_add(out, 0, 0xffffff, RESV_TYPE_DIRECT_RELAXABLE,
 				   RESV_PROT_READ | RESV_PROT_WRITE,
@@ -78,6 +63,34 @@ int predict_intel(struct resv_list *out, const struct dmar *dmar,
 	}
 	return resv_list_add(out, MSI_START, MSI_LAST, RESV_TYPE_MSI, 0, "x86 IOAPIC/MSI window",
 			     dev->name);
+}
+
+int predict_intel(struct resv_list *out, const struct dmar *dmar,
+		  const struct pci_topology *t, const struct pci_dev *dev, bool floppy_wa)
+{
+	char why[160];
+	int rc;
+
+	for (size_t i = 0; i < dmar->nentries; i++) {
+		const struct dmar_entry *e = &dmar->entries[i];
+
+		if (e->type != DMAR_RMRR || e->segment != dev->segment)
+			continue;
+		for (size_t s = 0; s < e->nscopes; s++) {
+			const struct dmar_scope *sc = &e->scopes[s];
+			struct rmrr_hit h = { .entry = e };
+
+			if (sc->type != DMAR_SCOPE_ENDPOINT && sc->type != DMAR_SCOPE_BRIDGE)
+				continue;
+			h.target = dmar_scope_target(t, e->segment, sc, &h.how, why, sizeof(why));
+			if (!h.target || (h.target != dev && !pci_is_downstream(h.target, dev)))
+				continue;
+			rc = predict_intel_rmrr(out, dev, &h);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return predict_intel_rest(out, dev, floppy_wa);
 }
 
 /* amd/init.c PAGE_ALIGN: up to 4 KiB, in 64 bits, so it wraps to 0 near 2^64. */

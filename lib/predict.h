@@ -19,6 +19,24 @@
 int predict_intel(struct resv_list *out, const struct dmar *dmar,
 		  const struct pci_topology *t, const struct pci_dev *dev, bool floppy_wa);
 
+/* An RMRR device scope and the device it names (dmar_scope_target). */
+struct rmrr_hit {
+	const struct dmar_entry *entry;
+	const struct pci_dev *target;
+	enum dmar_match how;
+};
+
+/*
+ * predict_intel() in parts, from the RMRR scopes already resolved (once per
+ * machine by lib/machine.c, not once per device): predict_intel_rmrr() for
+ * each scope, in table order, whose target is @dev or a bridge above it,
+ * then predict_intel_rest() (the floppy workaround, the MSI window).
+ * Return: 0 or -ENOMEM.
+ */
+int predict_intel_rmrr(struct resv_list *out, const struct pci_dev *dev,
+		       const struct rmrr_hit *hit);
+int predict_intel_rest(struct resv_list *out, const struct pci_dev *dev, bool floppy_wa);
+
 /*
  * Append to @out what the AMD-Vi driver reports for @dev (amd/iommu.c
  * amd_iommu_get_resv_regions; IVMDs as amd/init.c init_unity_map_range

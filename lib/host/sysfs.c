@@ -22,6 +22,10 @@ struct resv_system {
 	size_t ngroups;
 	struct resv_diags *diags;
 	bool drivers_recorded;	/* sys/bus/pci/drivers is there: a missing driver link means unbound */
+	/* The last Intel unit whose cap was read well (its resolved path), and
+	 * the value: read once, not once per device (issue 13). */
+	char cap_unit[PATH_MAX];
+	uint64_t cap;
 };
 
 
@@ -297,12 +301,20 @@ static int load_iommu(struct resv_system *sys, struct resv_group *g)
 		}
 		if (iommu != RESV_IOMMU_INTEL)
 			continue;
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap", name);
-		rc = read_unit_hex(sys, g, "SYSFS_INTEL_CAP", rel, "\n", &v);
-		if (rc < 0)
-			return rc;
-		if (rc == 0)
-			continue;
+		if (strcmp(path, sys->cap_unit) == 0) {
+			v = sys->cap;
+		} else {
+			snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu/intel-iommu/cap",
+				 name);
+			rc = read_unit_hex(sys, g, "SYSFS_INTEL_CAP", rel, "\n", &v);
+			if (rc < 0)
+				return rc;
+			if (rc == 0)
+				continue;
+			/* Only a good read is kept: a bad one is reported for each device. */
+			snprintf(sys->cap_unit, sizeof(sys->cap_unit), "%s", path);
+			sys->cap = v;
+		}
 		unsigned int mgaw = (unsigned int)((v >> 16) & 0x3f) + 1;
 
 		if (mgaw < best) {

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,109 @@
 #define SYSFS_MAX_FILE (1u << 20)
 /* include/linux/namei.h MAXSYMLINKS: the kernel gives up after as many. */
 #define SYSROOT_MAX_LINKS 40
+
+/*
+ * What a walk learnt, kept for the next (issue 13: a host of 16,000
+ * functions took ~300 system calls per function, every path walked again
+ * from the root, and from the root again after each ".." of a link). Both
+ * tables are direct-mapped by a hash of the path (relative, no links), of
+ * fixed size, allocated with the sysroot: bounded, and nothing to allocate
+ * while walking.
+ *
+ * - dirs: directories the walk reached, held open (O_PATH). A walk goes on
+ *   from the longest one it meets instead of looking each component up
+ *   again. Each was reached by a confined walk, component by component with
+ *   O_NOFOLLOW; holding it open trusts it no more than the walk itself
+ *   trusts the directory descriptor it holds between two components.
+ * - links: the text of links already read (zeroed pages: empty until used). The text is only ever spliced
+ *   into the path still to walk, which is checked as before, so a stale
+ *   text can name a wrong object inside the root, never one outside it.
+ */
+#define CACHE_SETS 16		/* held directories: 16 sets of 4, least recently used goes */
+#define CACHE_WAYS 4
+#define CACHE_DIRS (CACHE_SETS * CACHE_WAYS)
+#define CACHE_LINKS 4096	/* every device's links of a big host, twice over */
+#define CACHE_PATH 192		/* longer paths are not cached */
+
+struct sysroot_cache {
+	struct cached_dir {
+		int fd;		/* -1: empty */
+		unsigned long used;
+		char path[CACHE_PATH];
+	} dirs[CACHE_DIRS];
+	unsigned long clock;
+	struct cached_link {
+		char path[CACHE_PATH];	/* "": empty */
+		char text[CACHE_PATH];
+	} links[CACHE_LINKS];
+};
+
+static size_t path_hash(const char *p)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*p)
+		h = (h ^ (uint8_t)*p++) * 16777619u;
+	return h;
+}
+
+/* The held directory @path, or -1. */
+static int cached_dir(const struct sysroot *sys, const char *path)
+{
+	struct cached_dir *set;
+
+	if (!sys->cache)
+		return -1;
+	set = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
+	for (size_t i = 0; i < CACHE_WAYS; i++)
+		if (set[i].fd >= 0 && strcmp(set[i].path, path) == 0) {
+			set[i].used = ++sys->cache->clock;
+			return set[i].fd;
+		}
+	return -1;
+}
+
+/* Hold @fd as @path. Return: true when the cache owns @fd now. */
+static bool cache_dir(const struct sysroot *sys, const char *path, int fd)
+{
+	struct cached_dir *set, *d;
+	size_t n = strlen(path);
+
+	if (!sys->cache || n >= CACHE_PATH)
+		return false;
+	set = d = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
+	for (size_t i = 1; i < CACHE_WAYS && d->fd >= 0; i++)
+		if (set[i].fd < 0 || set[i].used < d->used)
+			d = &set[i];
+	d->used = ++sys->cache->clock;
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = fd;
+	memcpy(d->path, path, n + 1);
+	return true;
+}
+
+static const char *cached_link(const struct sysroot *sys, const char *path)
+{
+	struct cached_link *l;
+
+	if (!sys->cache)
+		return NULL;
+	l = &sys->cache->links[path_hash(path) % CACHE_LINKS];
+	return l->path[0] && strcmp(l->path, path) == 0 ? l->text : NULL;
+}
+
+static void cache_link(const struct sysroot *sys, const char *path, const char *text)
+{
+	struct cached_link *l;
+	size_t n = strlen(path), t = strlen(text);
+
+	if (!sys->cache || n >= CACHE_PATH || t >= CACHE_PATH)
+		return;
+	l = &sys->cache->links[path_hash(path) % CACHE_LINKS];
+	memcpy(l->path, path, n + 1);
+	memcpy(l->text, text, t + 1);
+}
 
 int sysroot_open(struct sysroot *sys, const char *path)
 {
@@ -46,10 +150,13 @@ int sysroot_open(struct sysroot *sys, const char *path)
 	sys->root = strdup(root);
 	/* Messages show paths as the user wrote the root ("" for "/"). */
 	sys->display = strdup(strcmp(root, "/") == 0 ? "" : path);
-	if (!sys->root || !sys->display) {
+	sys->cache = calloc(1, sizeof(*sys->cache));
+	if (!sys->root || !sys->display || !sys->cache) {
 		sysroot_close(sys);
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < CACHE_DIRS; i++)
+		sys->cache->dirs[i].fd = -1;
 	for (size_t n = strlen(sys->display); n > 1 && sys->display[n - 1] == '/';)
 		sys->display[--n] = '\0';
 	return 0;
@@ -59,6 +166,11 @@ void sysroot_close(struct sysroot *sys)
 {
 	if (sys->fd >= 0)
 		close(sys->fd);
+	if (sys->cache)
+		for (size_t i = 0; i < CACHE_DIRS; i++)
+			if (sys->cache->dirs[i].fd >= 0)
+				close(sys->cache->dirs[i].fd);
+	free(sys->cache);
 	free(sys->root);
 	free(sys->display);
 	*sys = (struct sysroot){ .fd = -1 };
@@ -106,36 +218,41 @@ static int reopen_path(const struct sysroot *sys, const char *path)
 	return fd;
 }
 
-/* The object @fd (O_PATH, @st) named @name in @dir, opened as wanted. */
-static int open_final(int dir, const char *name, int fd, const struct stat *st,
-		      enum sysroot_want want)
+/*
+ * The object named @name in @dir, which fstatat() without following saw as
+ * @st, opened as wanted: only a regular file is opened for reading (so a
+ * FIFO cannot block us, nor a device node be opened), and the object opened
+ * must be the one seen, not something put there since.
+ */
+static int open_final(int dir, const char *name, const struct stat *st, enum sysroot_want want)
 {
 	struct stat st2;
 	int rfd;
 
-	if (want == SYSROOT_ANY)
-		return fd;
-	if (want == SYSROOT_DIR && !S_ISDIR(st->st_mode)) {
-		close(fd);
+	if (want == SYSROOT_DIR && !S_ISDIR(st->st_mode))
 		return -ENOTDIR;
-	}
-	if (want == SYSROOT_FILE && !S_ISREG(st->st_mode)) {
-		close(fd);
+	if (want == SYSROOT_FILE && !S_ISREG(st->st_mode))
 		return -EINVAL;
-	}
-	if (want == SYSROOT_DIR)
-		rfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (want == SYSROOT_ANY)
+		rfd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	else if (want == SYSROOT_DIR)
+		rfd = openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	else
 		rfd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	close(fd);
 	if (rfd < 0)
-		return -errno;
-	/* Still the object we looked at, not something put there since. */
+		return errno == ELOOP || errno == ENOTDIR ? -ESTALE : -errno;
 	if (fstat(rfd, &st2) < 0 || st2.st_dev != st->st_dev || st2.st_ino != st->st_ino) {
 		close(rfd);
 		return -ESTALE;
 	}
 	return rfd;
+}
+
+/* Let go of the walk's directory: close it unless the cache or the sysroot holds it. */
+static void release(int fd, bool held)
+{
+	if (!held)
+		close(fd);
 }
 
 int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want want,
@@ -146,6 +263,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	size_t plen = 0, link_end = 0;	/* todo[0, link_end) came from links */
 	unsigned int links = 0;
 	bool stale = false;	/* cur is not the directory of w->path */
+	bool held = true;	/* cur belongs to the cache or is sys->fd: not ours to close */
 	int cur, rc;
 
 	if (!w)
@@ -154,9 +272,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	w->in_link = false;
 	if ((size_t)snprintf(todo, sizeof(todo), "%s", rel) >= sizeof(todo))
 		return -ENAMETOOLONG;
-	cur = fcntl(sys->fd, F_DUPFD_CLOEXEC, 3);
-	if (cur < 0)
-		return -errno;
+	cur = sys->fd;
 	p = todo;
 	for (;;) {
 		struct stat st;
@@ -213,39 +329,53 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 
 			snprintf(parent, sizeof(parent), "%.*s", (int)(plen - clen - (plen > clen)),
 				 w->path);
-			close(cur);
-			cur = reopen_path(sys, parent);
-			if (cur < 0)
-				return cur;
+			release(cur, held);
+			cur = parent[0] ? cached_dir(sys, parent) : sys->fd;
+			held = cur >= 0;
+			if (!held) {
+				cur = reopen_path(sys, parent);
+				if (cur < 0)
+					return cur;
+				held = cache_dir(sys, parent, cur);
+			}
 			stale = false;
 		}
-		fd = openat(cur, c, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
+		const char *text = cached_link(sys, w->path);
+		int dir = !text && !last ? cached_dir(sys, w->path) : -1;
+
+		if (dir >= 0) {	/* walked before: go on from there */
+			release(cur, held);
+			cur = dir;
+			held = true;
+			continue;
+		}
+		/* What is there, not following it; opened below as what it was. */
+		if (!text && fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			rc = -errno;
 			goto fail;
 		}
-		if (fstat(fd, &st) < 0) {
-			rc = -errno;
-			close(fd);
-			goto fail;
-		}
-		if (S_ISLNK(st.st_mode)) {
+		if (text || S_ISLNK(st.st_mode)) {
 			ssize_t n;
 			size_t rest = strlen(p);
 
 			if (++links > SYSROOT_MAX_LINKS) {
-				close(fd);
 				rc = -ELOOP;
 				w->in_link = true;
 				goto fail;
 			}
-			n = readlinkat(fd, "", w->link_target, sizeof(w->link_target));
-			close(fd);
-			if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
-				rc = n < 0 ? -errno : -ENAMETOOLONG;
-				goto fail;
+			if (text) {
+				n = (ssize_t)strlen(text);
+				memcpy(w->link_target, text, (size_t)n + 1);
+			} else {
+				n = readlinkat(cur, c, w->link_target, sizeof(w->link_target));
+				if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
+					/* EINVAL: no longer a link */
+					rc = n < 0 ? (errno == EINVAL ? -ESTALE : -errno) : -ENAMETOOLONG;
+					goto fail;
+				}
+				w->link_target[n] = '\0';
+				cache_link(sys, w->path, w->link_target);
 			}
-			w->link_target[n] = '\0';
 			snprintf(w->link_at, sizeof(w->link_at), "%s", w->path);
 			w->in_link = true;
 			if (n == 0) {	/* the kernel's answer to an empty link */
@@ -291,24 +421,30 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 		}
 		if (last) {
 			if (!path_beneath(w->path, w->beneath)) {
-				close(fd);
 				rc = -EXDEV;
 				goto fail;
 			}
-			rc = open_final(cur, c, fd, &st, want);
-			close(cur);
+			w->size = st.st_size;
+			rc = open_final(cur, c, &st, want);
+			release(cur, held);
 			if (rc < 0)
 				return rc;
 			w->in_link = false;
 			return rc;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			close(fd);
 			rc = -ENOTDIR;
 			goto fail;
 		}
-		close(cur);
+		/* O_DIRECTORY | O_NOFOLLOW: a directory, never a link put there since. */
+		fd = openat(cur, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			rc = errno == ELOOP || errno == ENOTDIR ? -ESTALE : -errno;
+			goto fail;
+		}
+		release(cur, held);
 		cur = fd;
+		held = cache_dir(sys, w->path, fd);
 	}
 	/* The path ended on a directory: the root, or after "..", "." or "/". */
 	w->in_link = false;
@@ -317,13 +453,18 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 		goto fail;
 	}
 	if (stale) {
-		close(cur);
+		release(cur, held);
+		held = false;
 		cur = reopen_path(sys, w->path);
 		if (cur < 0)
 			return cur;
 	}
-	if (want == SYSROOT_ANY)
-		return cur;
+	if (want == SYSROOT_ANY) {
+		if (!held)
+			return cur;
+		rc = fcntl(cur, F_DUPFD_CLOEXEC, 3);	/* the caller's to close */
+		return rc < 0 ? -errno : rc;
+	}
 	if (want == SYSROOT_FILE) {
 		rc = -EINVAL;
 		goto fail;
@@ -332,7 +473,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	if (rc < 0)
 		rc = -errno;
 fail:
-	close(cur);
+	release(cur, held);
 	return rc;
 }
 
@@ -362,10 +503,13 @@ void sysroot_display(const struct sysroot *sys, const char *rel, char *out, size
 int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot_walk *w,
 		      char **buf, size_t *len)
 {
+	struct sysroot_walk local = { 0 };
 	size_t n = 0, cap = 4096;
 	char *b;
 	int fd, rc;
 
+	if (!w)
+		w = &local;
 	fd = sysroot_walk(sys, rel, SYSROOT_FILE, w);
 	if (fd < 0)
 		return fd;
@@ -401,6 +545,10 @@ int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot
 		if (r == 0)
 			break;
 		n += (size_t)r;
+		/* A snapshot's file, read to the size it has: no read just to see
+		 * the end (sysfs's attributes say 4096 and go on to read 0). */
+		if (n == (size_t)w->size && n < cap)
+			break;
 	}
 	close(fd);
 	b[n] = '\0';

@@ -4,6 +4,7 @@
 #define RESV_SYSROOT_H
 
 #include <limits.h>
+#include <sys/types.h>
 
 #include "internal.h"
 
@@ -11,6 +12,9 @@ struct sysroot {
 	char *root;	/* resolved, no trailing '/' unless "/" */
 	char *display;	/* as given, for messages; "" for "/" */
 	int fd;		/* the root directory (O_PATH), -1 when closed */
+	/* Directories already walked, held open, and links already read
+	 * (sysroot.c): a path is walked from there, not from the root. */
+	struct sysroot_cache *cache;
 };
 
 /* Return: 0; -ENOENT if @path does not exist; -ENOTDIR; -ENOMEM; -EMFILE. */
@@ -39,6 +43,8 @@ struct sysroot_walk {
 	char link_at[PATH_MAX];
 	char link_target[PATH_MAX];
 	bool in_link;
+	/* Out: the size of the object reached, as it was looked at. */
+	off_t size;
 };
 
 enum sysroot_want { SYSROOT_ANY, SYSROOT_FILE, SYSROOT_DIR };

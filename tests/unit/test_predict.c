@@ -16,6 +16,37 @@
 
 #include "predict.h"
 
+/*
+ * resv_machine_predict() resolves each DMAR scope once per machine and
+ * merges a device's scopes back into table order (lib/machine.c): region
+ * for region and source for source what predict_intel() gives, resolving
+ * every scope for every device.
+ */
+static void same_as_machine(const char *path, const struct resv_list *want,
+			    char **devs, size_t ndevs)
+{
+	struct resv_machine *m;
+	struct resv_list *got;
+
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_load(m, path, RESV_LOAD_TABLES | RESV_LOAD_PCI), 0);
+	assert_int_equal(resv_list_new(&got), 0);
+	for (size_t i = 0; i < ndevs; i++)
+		assert_true(resv_machine_predict(m, devs[i], 0, got) >= 0);
+	assert_int_equal(resv_list_count(got), resv_list_count(want));
+	for (size_t i = 0; i < resv_list_count(want); i++) {
+		const struct resv_region *a = resv_list_region(want, i);
+		const struct resv_region *b = resv_list_region(got, i);
+
+		assert_true(a->start == b->start && a->last == b->last && a->type == b->type);
+		assert_int_equal(a->nsources, b->nsources);
+		assert_string_equal(resv_list_source(want, a->sources[0])->origin,
+				    resv_list_source(got, b->sources[0])->origin);
+	}
+	resv_list_free(got);
+	resv_machine_free(m);
+}
+
 static void check_example(const char *name, bool intel)
 {
 	char path[512], rel[256];
@@ -60,6 +91,8 @@ static void check_example(const char *name, bool intel)
 			assert_int_equal(intel ? predict_intel(list, dmar, &topo, dev, true) :
 						 predict_amd(list, ivrs, dev, false, 0), 0);
 		}
+		if (intel)
+			same_as_machine(path, list, devs, ndevs);
 		assert_int_equal(resv_list_kernel_view(&k, list, NULL), 0);
 		assert_int_equal(resv_format_sysfs(k, &got, &glen), 0);
 		snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%s/reserved_regions", groups[g]);
