@@ -66,6 +66,36 @@ def timed(argv, env=None):
     return cpu, wall
 
 
+def compare(a, floor, floor_name, head, rows, env=None):
+    """Run @floor and each row's CLI (and --before's) @a.runs times, alternating; print
+    the medians, CPU and wall, as ratios to the floor's, with each row's target."""
+    times = {"floor": []}
+    for name, _, _ in rows:
+        times[name] = []
+        times["before " + name] = []
+    for _ in range(a.runs):
+        times["floor"].append(timed(floor, env))
+        for name, args, _ in rows:
+            if a.before:
+                times["before " + name].append(timed([a.before] + args, env))
+            times[name].append(timed([a.cli] + args, env))
+    fc = statistics.median(c for c, _ in times["floor"])
+    fw = statistics.median(w for _, w in times["floor"])
+    print(f"{head}: {fc:.2f} s CPU, {fw:.2f} s wall")
+    before = f" {'before':>7}" if a.before else ""
+    x = "x " + floor_name
+    print(f"{'work':42} {'CPU':>7} {x:>7} {'wall':>7} {x:>7} {'target':>7}{before}")
+    for name, _, target in rows:
+        c = statistics.median(t for t, _ in times[name])
+        w = statistics.median(t for _, t in times[name])
+        verdict = "PASS" if c / fc <= target else "FAIL"
+        if a.before:
+            b = statistics.median(t for t, _ in times["before " + name])
+            before = f" {b / fc:6.2f}x"
+        print(f"{name:42} {c:6.3f}s {c / fc:6.2f}x {w:6.3f}s {w / fw:6.2f}x "
+              f"{'<= %.1fx' % target:>7} {verdict}{before}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cli")
@@ -77,33 +107,10 @@ def main():
     path = os.path.join(a.dir, f"iommu-resv-bench-{a.lines}.txt")
     make_input(path, a.lines)
     env = dict(os.environ, LC_ALL="C")
-    sort = ["sort", "-k1,1", path]
-    times = {"sort": []}
-    for name, _, _ in ROWS:
-        times[name] = []
-        times["before " + name] = []
-    for _ in range(a.runs):
-        times["sort"].append(timed(sort, env))
-        for name, args, _ in ROWS:
-            if a.before:
-                times["before " + name].append(timed([a.before] + args + [path]))
-            times[name].append(timed([a.cli] + args + [path]))
-    sc = statistics.median(c for c, _ in times["sort"])
-    sw = statistics.median(w for _, w in times["sort"])
-    print(f"{a.lines} lines ({os.path.getsize(path) / 1e6:.0f} MB), median of {a.runs} "
-          f"alternating runs; floor LC_ALL=C sort -k1,1: {sc:.2f} s CPU, {sw:.2f} s wall")
-    before = f" {'before':>7}" if a.before else ""
-    print(f"{'work':42} {'CPU':>7} {'x sort':>7} {'wall':>7} {'x sort':>7} {'target':>7}{before}")
-    for name, _, target in ROWS:
-        c = statistics.median(x for x, _ in times[name])
-        w = statistics.median(x for _, x in times[name])
-        verdict = "PASS" if c / sc <= target else "FAIL"
-        if a.before:
-            b = statistics.median(x for x, _ in times["before " + name])
-            before = f" {b / sc:6.2f}x"
-        print(f"{name:42} {c:6.2f}s {c / sc:6.2f}x {w:6.2f}s {w / sw:6.2f}x "
-              f"{'<= %.1fx' % target:>7} {verdict}{before}")
-
+    floor = ["sort", "-k1,1", path]
+    head = (f"{a.lines} lines ({os.path.getsize(path) / 1e6:.0f} MB), median of {a.runs} "
+            f"alternating runs; floor LC_ALL=C sort -k1,1")
+    compare(a, floor, "sort", head, [(n, args + [path], t) for n, args, t in ROWS], env)
 
 if __name__ == "__main__":
     main()
