@@ -528,12 +528,28 @@ static void engine_free(struct engine *e)
 	free(e->smes);
 }
 
+/*
+ * What the command line changes for ACS: pci=disable_acs_redir= and
+ * config_acs= into @cl, and pcie_acs_override= as a quirk row in @ctx
+ * (kept in @ov), where the kernel that carries the patch puts it.
+ */
+static void read_cmdline(const struct group_input *in, struct acs_cmdline *cl,
+			 struct acs_override *ov, struct quirk_ctx *ctx)
+{
+	size_t nwarn = 0;
+
+	acs_cmdline_parse(in->cmdline, cl);
+	if (in->cmdline && acs_override_from_cmdline(in->cmdline, ov, NULL, 0, &nwarn)) {
+		ov->place = acs_override_place_of(in->release && *in->release ? in->release : "");
+		ctx->override = ov;
+	}
+}
+
 static int engine_init(struct engine *e, const struct group_input *in)
 {
 	const struct pci_topology *t = in->topo;
 	struct acs_cmdline *cl = malloc(sizeof(*cl));
 	struct acs_override ov;
-	size_t nwarn = 0;
 	struct quirk_ctx ctx = { .kernel = in->kernel, .ivrs = in->ivrs != NULL, .topo = t,
 				 .no_acs_enable = !in->acs_requested };
 	uint32_t *child_key = NULL, *child_dev = NULL;
@@ -543,12 +559,7 @@ static int engine_init(struct engine *e, const struct group_input *in)
 	*e = (struct engine){ .in = in, .t = t, .n = t->n, .flip = NONE };
 	if (!cl)
 		return -ENOMEM;
-	acs_cmdline_parse(in->cmdline, cl);
-	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn)) {
-		/* the patch's row sits where the kernel that carries it put it */
-		ov.place = acs_override_place_of(in->release && *in->release ? in->release : "");
-		ctx.override = &ov;
-	}
+	read_cmdline(in, cl, &ov, &ctx);
 	e->g = calloc(e->n ? e->n : 1, sizeof(*e->g));
 	e->order = malloc((e->n ? e->n : 1) * sizeof(*e->order));
 	e->group = malloc((e->n ? e->n : 1) * sizeof(*e->group));
@@ -1085,7 +1096,6 @@ int groups_device_acs(const struct group_input *in, const struct pci_dev *d, str
 {
 	struct acs_cmdline *cl = malloc(sizeof(*cl));
 	struct acs_override ov;
-	size_t nwarn = 0;
 	struct quirk_ctx ctx = { .kernel = in->kernel, .ivrs = in->ivrs != NULL, .topo = in->topo,
 				 .no_acs_enable = !in->acs_requested };
 	struct acs_verdict v;
@@ -1093,12 +1103,7 @@ int groups_device_acs(const struct group_input *in, const struct pci_dev *d, str
 
 	if (!cl)
 		return -ENOMEM;
-	acs_cmdline_parse(in->cmdline, cl);
-	if (in->cmdline && acs_override_from_cmdline(in->cmdline, &ov, NULL, 0, &nwarn)) {
-		/* the patch's row sits where the kernel that carries it put it */
-		ov.place = acs_override_place_of(in->release && *in->release ? in->release : "");
-		ctx.override = &ov;
-	}
+	read_cmdline(in, cl, &ov, &ctx);
 	struct pci_dev copy = *d;	/* the quirks' enable steps write into it */
 	struct acs_replay r;
 
