@@ -73,8 +73,11 @@ void table_end_group(struct table *t);
 void list_columns(FILE *f, unsigned int allowed);
 void json_source(struct json *j, const struct resv_source *s);
 void json_devices(struct json *j, const struct resv_device *v, size_t n);
+/* Room for an origin and its ":LINE": a path (PATH_MAX) and 20 digits. */
+#define ORIGIN_MAX (4096 + 22)
+const char *source_origin(const struct resv_source *s, char *buf, size_t size);
 const char *region_origin(const struct resv_list *l, const struct resv_region *r,
-			  const char **device);
+			  const char **device, char *buf, size_t size);
 void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r);
 /*
  * Names, paths and lines that come from files, made printable (resv_escape):

@@ -275,8 +275,10 @@ static int append_judged(struct resv_list *all, const struct resv_list *l, const
 		return resv_list_append(all, l);
 	for (size_t i = 0; i < resv_list_count(l); i++) {
 		const struct resv_region *r = resv_list_region(l, i);
-		const char *dev, *origin = region_origin(l, r, &dev);
-		int rc = resv_list_add(all, r->start, r->last, r->type, r->prot, origin, device);
+		const struct resv_source *src = r->nsources ? resv_list_source(l, r->sources[0]) :
+							      NULL;
+		struct resv_source s = { src ? src->origin : "?", device, src ? src->line : 0 };
+		int rc = resv_list_add_from(all, r->start, r->last, r->type, r->prot, &s);
 
 		if (rc < 0)
 			return rc;
@@ -669,7 +671,9 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 			/* Refused for a reason no region carries (VFIO's MSI rule). */
 			printf("  error    NOT assignable: %s\n", esc(c->reason));
 		} else if (!c->assignable) {
-			const char *origin = region_origin(c->kview, c->blocker, &dev);
+			char buf[ORIGIN_MAX];
+			const char *origin = region_origin(c->kview, c->blocker, &dev, buf,
+							   sizeof(buf));
 
 			printf("  error    NOT assignable: %s 0x%" PRIx64 "-0x%" PRIx64
 			       " from %s%s%s%s; %s\n",
@@ -694,7 +698,8 @@ static int check_text(const struct guest *g, bool strict, const struct checked *
 				continue;
 			}
 			const struct resv_region *r = resv_list_region(c->resolved, x->region);
-			const char *origin = region_origin(c->resolved, r, &dev);
+			char buf[ORIGIN_MAX];
+			const char *origin = region_origin(c->resolved, r, &dev, buf, sizeof(buf));
 
 			printf("overlaps %s 0x%" PRIx64 "-0x%" PRIx64 " from %s%s%s\n",
 			       resv_type_name(r->type), r->start, r->last, esc(origin),

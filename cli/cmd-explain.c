@@ -135,7 +135,8 @@ static void verdict_text(const char *label, const struct resv_list *l,
 		msi_text(vd);
 		return;
 	}
-	const char *device, *origin = region_origin(l, vd->blocker, &device);
+	char buf[ORIGIN_MAX];
+	const char *device, *origin = region_origin(l, vd->blocker, &device, buf, sizeof(buf));
 
 	printf("NOT assignable: direct [0x%" PRIx64 "-0x%" PRIx64 "] from %s%s%s%s; %s\n",
 	       vd->blocker->start, vd->blocker->last, esc(origin), device ? " (device " : "",

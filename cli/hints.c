@@ -28,7 +28,8 @@ const char *hpe_rmrr_hint(const struct resv_machine *m, enum resv_iommu iommu,
 
 		if (strcmp(t->signature, "DMAR") != 0 || strncmp(t->oem_id, "HP", 2) != 0)
 			continue;
-		region_origin(kview, blocker, &dev);
+		if (blocker->nsources)
+			dev = resv_list_source(kview, blocker->sources[0])->device;
 		snprintf(buf, size, "HPE documents a way out for ProLiant servers (customer advisory "
 			 "c04781229): exclude the PCIe slot holding %s from the \"HP Shared Memory "
 			 "features\" (conrep's RMRDS setting for that slot; add-in cards only, on-board "

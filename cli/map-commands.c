@@ -137,7 +137,8 @@ int map_check_group(struct map *m, const struct resv_group *g, const struct resv
 				t = NULL;
 		} else {
 			const struct resv_region *r = resv_list_region(resolved, x->region);
-			const char *dev, *origin = region_origin(resolved, r, &dev);
+			char buf[ORIGIN_MAX];
+			const char *dev, *origin = region_origin(resolved, r, &dev, buf, sizeof(buf));
 
 			if (asprintf(&t, "guest %s 0x%" PRIx64 "-0x%" PRIx64 " overlaps %s 0x%"
 				     PRIx64 "-0x%" PRIx64 " of group %ld from %s%s%s",

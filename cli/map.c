@@ -190,8 +190,11 @@ static char *sources_text(const struct resv_list *l, const struct resv_region *r
 		if (!src)
 			continue;
 		/* esc(): names from files, made printable; the newlines are ours. */
-		if (asprintf(&next, "%s\nfrom %s%s%s%s", out, src->origin && *src->origin ?
-			     esc(src->origin) : "(unknown)", src->device ? " (device " : "",
+		char buf[ORIGIN_MAX];
+		const char *origin = source_origin(src, buf, sizeof(buf));
+
+		if (asprintf(&next, "%s\nfrom %s%s%s%s", out, origin && *origin ?
+			     esc(origin) : "(unknown)", src->device ? " (device " : "",
 			     src->device ? esc(src->device) : "", src->device ? ")" : "") < 0)
 			next = NULL;
 		free(out);

@@ -246,7 +246,9 @@ static char *cell_text(const struct table *t, enum column c,
 	} else if ((c == COL_SOURCE || c == COL_DEVICE) && r) {
 		for (size_t i = 0; i < r->nsources; i++) {
 			const struct resv_source *s2 = resv_list_source(list, r->sources[i]);
-			const char *text = c == COL_SOURCE ? s2->origin : s2->device;
+			char obuf[ORIGIN_MAX];
+			const char *text = c == COL_SOURCE ? source_origin(s2, obuf, sizeof(obuf)) :
+							     s2->device;
 
 			if (!text)
 				continue;
@@ -564,28 +566,40 @@ int table_print_with(struct table *t, int (*extra)(struct json *j, void *arg), v
 /* A region's contributor: {"origin": ..., "device": ...}. */
 void json_source(struct json *j, const struct resv_source *s)
 {
+	char buf[ORIGIN_MAX];
+
 	json_open(j, NULL, '{');
 	json_key(j, "origin");
-	json_str(j, s->origin);
+	json_str(j, source_origin(s, buf, sizeof(buf)));
 	json_key(j, "device");
 	json_str(j, s->device);
 	json_close(j, '}');
 }
 
+/* Where a source came from: its origin, with ":LINE" when it is a file's line. */
+const char *source_origin(const struct resv_source *s, char *buf, size_t size)
+{
+	if (!s->line)
+		return s->origin;
+	snprintf(buf, size, "%s:%" PRIu64, s->origin, s->line);
+	return buf;
+}
+
 /* A region's first contributor; "?" and NULL when it has none. */
 const char *region_origin(const struct resv_list *l, const struct resv_region *r,
-			  const char **device)
+			  const char **device, char *buf, size_t size)
 {
 	const struct resv_source *src = r->nsources ? resv_list_source(l, r->sources[0]) : NULL;
 
 	*device = src ? src->device : NULL;
-	return src ? src->origin : "?";
+	return src ? source_origin(src, buf, size) : "?";
 }
 
 /* A region named in a verdict or conflict: range, type, first contributor. */
 void json_region_brief(struct json *j, const struct resv_list *l, const struct resv_region *r)
 {
-	const char *device, *origin = region_origin(l, r, &device);
+	char buf[ORIGIN_MAX];
+	const char *device, *origin = region_origin(l, r, &device, buf, sizeof(buf));
 
 	json_open(j, NULL, '{');
 	json_key(j, "start");

@@ -115,13 +115,16 @@ int resv_ranges_complement(struct resv_range_list **out,
 /* Region lists                                                                */
 
 /*
- * Provenance: where a region came from ("DMAR RMRR #2 @0x68", "sysfs
- * /sys/kernel/iommu_groups/7/reserved_regions:2", "stdin:4") and which
- * device it applies to (a PCI name like "0000:00:02.0", or NULL).
+ * Provenance: where a region came from ("DMAR RMRR #2 @0x68",
+ * "/sys/kernel/iommu_groups/7/reserved_regions", "<stdin>") and which
+ * device it applies to (a PCI name like "0000:00:02.0", or NULL). A region
+ * read from a file also has the line it was on, kept as a number so that
+ * reading millions of lines formats none: it is shown as "origin:line".
  */
 struct resv_source {
 	const char *origin;
 	const char *device;	/* may be NULL */
+	uint64_t line;		/* 1-based line in origin, or 0 (not from a file) */
 };
 
 struct resv_region {
@@ -156,6 +159,15 @@ void resv_list_free(struct resv_list *list);
 int resv_list_add(struct resv_list *list, uint64_t start, uint64_t last,
 		  enum resv_type type, uint32_t prot,
 		  const char *origin, const char *device);
+
+/**
+ * resv_list_add_from() - append a region [start, last] whose provenance is
+ * @src (its strings copied, its line kept): a region carried from one list
+ * to another. Return: as resv_list_add(); -EINVAL if @src is NULL.
+ */
+int resv_list_add_from(struct resv_list *list, uint64_t start, uint64_t last,
+		       enum resv_type type, uint32_t prot,
+		       const struct resv_source *src);
 
 /**
  * resv_list_add_length() - append a region given as (start, length), the
@@ -351,9 +363,9 @@ int resv_diags_max_severity(const struct resv_diags *diags);
  * the kernel writes it: lines "0x%016llx 0x%016llx %s\n" with the types
  * direct, direct-relaxable, reserved, msi ("msi" is read as RESV_TYPE_MSI:
  * the kernel prints sw-msi the same way). Each good line is appended to
- * @list with origin "@where:LINE" and device @device; each bad line (wrong
- * field width or prefix, upper-case digit, unknown type, start > last,
- * missing newline, stray bytes, NUL) becomes an error diagnostic naming
+ * @list with origin @where, its line number and device @device; each bad
+ * line (wrong field width or prefix, upper-case digit, unknown type, start >
+ * last, missing newline, stray bytes, NUL) becomes an error diagnostic naming
  * @where and the line, and is skipped. Lines that are not in kernel order
  * give a warning. @diags may be NULL.
  * Return: the number of bad lines (>= 0), or -ENOMEM (then @list and @diags
@@ -369,7 +381,7 @@ int resv_parse_sysfs(struct resv_list *list, const char *buf, size_t len,
  * decimal; TYPE one of the five names of resv_type_name(); '#' starts a
  * comment; blank lines are allowed. The kernel's reserved_regions text is
  * valid input. Bad lines become error diagnostics and are skipped; origins
- * are "@where:LINE".
+ * are @where and the line number.
  * Return: the number of bad lines (>= 0), or -ENOMEM (then @list and @diags
  * are unchanged).
  */

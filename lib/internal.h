@@ -12,27 +12,31 @@
 
 /*
  * Sources are shared between a list and the views built from it, so a view
- * costs no string copies. Sources are carved from chunks that never move:
- * pointers handed out by resv_list_source() stay valid while the pool grows.
+ * costs no string copies. Pointers handed out by resv_list_source() stay
+ * valid while the pool grows: sources live in blocks that never move, block
+ * k holding 16 << k of them (a small pool wastes little, a pool of millions
+ * makes a few dozen mallocs), and their strings in chunks that never move.
  */
 struct pool_chunk;
 
+#define POOL_BLOCKS	29	/* 16 * (2^29 - 1) sources > UINT32_MAX ids */
+
 struct source_pool {
 	unsigned int refs;
-	size_t count, cap;
-	struct resv_source **v;
-	/* Where the sources and their strings live: chunks that never move,
-	 * newest first, so a source costs no malloc of its own. */
-	struct pool_chunk *chunk;
+	size_t count;
+	struct resv_source *block[POOL_BLOCKS];
+	struct pool_chunk *chunk;	/* newest first */
+	/* The strings stored last: a source with the same origin (every line
+	 * of a file) or device shares them instead of a copy. */
+	const char *last_origin, *last_device;
 };
 
 /*
- * regions[i].sources points into contrib at contrib_off[i]; the pointers are
- * refreshed by list_fix_pointers() whenever contrib moves.
+ * regions[i].sources points into contrib; list_reserve() moves the pointers
+ * along when contrib moves.
  */
 struct resv_list {
 	struct resv_region *regions;
-	size_t *contrib_off;
 	size_t count, cap;
 	uint32_t *contrib;
 	size_t ncontrib, contrib_cap;
@@ -46,13 +50,18 @@ int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib);
 void list_push_region(struct resv_list *l, uint64_t start, uint64_t last,
 		      enum resv_type type, uint32_t prot, bool zero_length);
 void list_push_source(struct resv_list *l, uint32_t id);
-void list_fix_pointers(struct resv_list *l);
+/* Append a region with one source (origin and device copied, or shared). */
+int list_add_source(struct resv_list *l, uint64_t start, uint64_t last,
+		    enum resv_type type, uint32_t prot, bool zero_length,
+		    const char *origin, const char *device, uint64_t line);
 /*
  * A list's length and its pool's, so that a call failing half-way can give
  * back what it appended (list_rollback); the capacity it grew is kept.
  */
 struct list_mark {
 	size_t count, ncontrib, nsources;
+	struct pool_chunk *chunk;	/* the pool's newest string chunk */
+	size_t chunk_used;
 };
 struct list_mark list_mark(const struct resv_list *l);
 void list_rollback(struct resv_list *l, const struct list_mark *mark);

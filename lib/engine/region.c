@@ -58,10 +58,19 @@ RESV_EXPORT bool resv_type_is_relaxable(enum resv_type type)
 struct pool_chunk {
 	struct pool_chunk *prev;
 	size_t size, used;
-	_Alignas(8) char data[];
+	char data[];
 };
 
 #define POOL_CHUNK_MAX	(4 * 1024 * 1024)
+
+/* Source @id lives in block k at offset o, where id + 16 = (16 << k) + o. */
+static struct resv_source *pool_slot(const struct source_pool *p, size_t id)
+{
+	uint64_t x = (uint64_t)id + 16;
+	int k = 63 - __builtin_clzll(x) - 4;
+
+	return &p->block[k][x - ((uint64_t)16 << k)];
+}
 
 static void pool_put(struct source_pool *p)
 {
@@ -73,37 +82,37 @@ static void pool_put(struct source_pool *p)
 		p->chunk = c->prev;
 		free(c);
 	}
-	free(p->v);
+	for (int k = 0; k < POOL_BLOCKS; k++)
+		free(p->block[k]);
 	free(p);
 }
 
-/* Forget the sources from @n on, and give their memory back. */
-static void pool_truncate(struct source_pool *p, size_t n)
+/* Forget the sources from @n on, and the strings stored after @mark. */
+static void pool_truncate(struct source_pool *p, size_t n, const struct list_mark *mark)
 {
 	if (n >= p->count)
 		return;
-	/* Sources are carved in order: the first one dropped marks the top. */
-	char *top = (char *)p->v[n];
-
-	while (p->chunk && !(top >= p->chunk->data && top <= p->chunk->data + p->chunk->used)) {
+	while (p->chunk && p->chunk != mark->chunk) {
 		struct pool_chunk *c = p->chunk;
 
 		p->chunk = c->prev;
 		free(c);
 	}
 	if (p->chunk)
-		p->chunk->used = (size_t)(top - p->chunk->data);
+		p->chunk->used = mark->chunk_used;
 	p->count = n;
+	p->last_origin = NULL;
+	p->last_device = NULL;
 }
 
-/* @size bytes, 8-aligned, from the newest chunk or a new one. */
-static void *pool_carve(struct source_pool *p, size_t size)
+/* A copy of @s (with its NUL) from the newest chunk or a new one. */
+static const char *pool_strdup(struct source_pool *p, const char *s)
 {
 	struct pool_chunk *c = p->chunk;
+	size_t size = strlen(s) + 1;
 
-	size = (size + 7) & ~(size_t)7;
 	if (!c || c->size - c->used < size) {
-		/* The first chunk holds just this source and each next one is
+		/* The first chunk holds just this string and each next one is
 		 * twice as large, up to 4 MiB: a small list wastes nothing, a
 		 * list of millions of sources makes a few dozen mallocs. */
 		size_t want = !c ? 0 : c->size < POOL_CHUNK_MAX ? c->size * 2 : POOL_CHUNK_MAX;
@@ -120,48 +129,50 @@ static void *pool_carve(struct source_pool *p, size_t size)
 		c->used = 0;
 		p->chunk = c;
 	}
+	memcpy(c->data + c->used, s, size);
 	c->used += size;
 	return c->data + c->used - size;
 }
 
-/* Add a source; *id receives its id. Strings are copied beside it. */
+/* Add a source; *id receives its id. Strings are copied, or shared with
+ * the source before when they are equal. */
 static int pool_add(struct source_pool *p, const char *origin,
-		    const char *device, uint32_t *id)
+		    const char *device, uint64_t line, uint32_t *id)
 {
+	struct resv_source *s;
+	uint64_t x;
+	int k;
+
 	if (!origin)
 		origin = "";
 	if (p->count >= UINT32_MAX)
 		return -ENOMEM;
-	if (p->count == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		struct resv_source **v = realloc(p->v, cap * sizeof(*v));
-
-		if (!v)
+	x = (uint64_t)p->count + 16;
+	k = 63 - __builtin_clzll(x) - 4;
+	if (!p->block[k]) {
+		p->block[k] = malloc(sizeof(struct resv_source) << (4 + k));
+		if (!p->block[k])
 			return -ENOMEM;
-		p->v = v;
-		p->cap = cap;
 	}
+	s = pool_slot(p, p->count);
+	if (!p->last_origin || strcmp(p->last_origin, origin) != 0) {
+		const char *o = pool_strdup(p, origin);
 
-	size_t olen = strlen(origin) + 1;
-	size_t dlen = device ? strlen(device) + 1 : 0;
-	struct resv_source *s;
-
-	if (olen > SIZE_MAX / 4 || dlen > SIZE_MAX / 4)
-		return -ENOMEM;
-	s = pool_carve(p, sizeof(*s) + olen + dlen);
-	if (!s)
-		return -ENOMEM;
-	char *text = (char *)(s + 1);
-
-	memcpy(text, origin, olen);
-	s->origin = text;
-	s->device = NULL;
-	if (device) {
-		memcpy(text + olen, device, dlen);
-		s->device = text + olen;
+		if (!o)
+			return -ENOMEM;
+		p->last_origin = o;
 	}
-	*id = (uint32_t)p->count;
-	p->v[p->count++] = s;
+	if (device && (!p->last_device || strcmp(p->last_device, device) != 0)) {
+		const char *d = pool_strdup(p, device);
+
+		if (!d)
+			return -ENOMEM;
+		p->last_device = d;
+	}
+	s->origin = p->last_origin;
+	s->device = device ? p->last_device : NULL;
+	s->line = line;
+	*id = (uint32_t)p->count++;
 	return 0;
 }
 
@@ -202,25 +213,21 @@ RESV_EXPORT void resv_list_free(struct resv_list *list)
 		return;
 	pool_put(list->pool);
 	free(list->regions);
-	free(list->contrib_off);
 	free(list->contrib);
 	free(list);
 }
 
-void list_fix_pointers(struct resv_list *l)
-{
-	for (size_t i = 0; i < l->count; i++)
-		l->regions[i].sources = l->contrib + l->contrib_off[i];
-}
-
 struct list_mark list_mark(const struct resv_list *l)
 {
-	return (struct list_mark){ l->count, l->ncontrib, l->pool->count };
+	const struct pool_chunk *c = l->pool->chunk;
+
+	return (struct list_mark){ l->count, l->ncontrib, l->pool->count,
+				   l->pool->chunk, c ? c->used : 0 };
 }
 
 void list_rollback(struct resv_list *l, const struct list_mark *mark)
 {
-	pool_truncate(l->pool, mark->nsources);
+	pool_truncate(l->pool, mark->nsources, mark);
 	l->count = mark->count;
 	l->ncontrib = mark->ncontrib;
 }
@@ -242,11 +249,6 @@ int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib)
 		if (!r)
 			return -ENOMEM;
 		l->regions = r;
-		size_t *off = realloc(l->contrib_off, cap * sizeof(*off));
-
-		if (!off)
-			return -ENOMEM;
-		l->contrib_off = off;
 		l->cap = cap;
 	}
 	if (l->ncontrib + ncontrib > l->contrib_cap) {
@@ -255,13 +257,20 @@ int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib)
 		while (cap < l->ncontrib + ncontrib)
 			cap = cap > SIZE_MAX / 2 / sizeof(uint32_t) ?
 				      l->ncontrib + ncontrib : cap * 2;
-		uint32_t *c = realloc(l->contrib, cap * sizeof(*c));
+		/* Not realloc(): the regions' pointers into the old array are
+		 * moved along while it is still there to measure them against. */
+		uint32_t *c = malloc(cap * sizeof(*c));
 
 		if (!c)
 			return -ENOMEM;
+		if (l->ncontrib)
+			memcpy(c, l->contrib, l->ncontrib * sizeof(*c));
+		for (size_t i = 0; i < l->count; i++)
+			l->regions[i].sources = l->contrib ?
+				c + (l->regions[i].sources - l->contrib) : c;
+		free(l->contrib);
 		l->contrib = c;
 		l->contrib_cap = cap;
-		list_fix_pointers(l);
 	}
 	return 0;
 }
@@ -279,7 +288,6 @@ void list_push_region(struct resv_list *l, uint64_t start, uint64_t last,
 	r->zero_length = zero_length;
 	r->nsources = 0;
 	r->sources = l->contrib + l->ncontrib;
-	l->contrib_off[l->count] = l->ncontrib;
 	l->count++;
 }
 
@@ -289,9 +297,9 @@ void list_push_source(struct resv_list *l, uint32_t id)
 	l->regions[l->count - 1].nsources++;
 }
 
-static int list_add(struct resv_list *l, uint64_t start, uint64_t last,
+int list_add_source(struct resv_list *l, uint64_t start, uint64_t last,
 		    enum resv_type type, uint32_t prot, bool zero_length,
-		    const char *origin, const char *device)
+		    const char *origin, const char *device, uint64_t line)
 {
 	uint32_t id;
 	int rc;
@@ -302,7 +310,7 @@ static int list_add(struct resv_list *l, uint64_t start, uint64_t last,
 	rc = list_reserve(l, 1, 1);
 	if (rc < 0)
 		return rc;
-	rc = pool_add(l->pool, origin, device, &id);
+	rc = pool_add(l->pool, origin, device, line, &id);
 	if (rc < 0)
 		return rc;
 	list_push_region(l, start, last, type, prot, zero_length);
@@ -316,7 +324,17 @@ RESV_EXPORT int resv_list_add(struct resv_list *list, uint64_t start,
 {
 	if (start > last)
 		return -EINVAL;
-	return list_add(list, start, last, type, prot, false, origin, device);
+	return list_add_source(list, start, last, type, prot, false, origin, device, 0);
+}
+
+RESV_EXPORT int resv_list_add_from(struct resv_list *list, uint64_t start,
+				   uint64_t last, enum resv_type type, uint32_t prot,
+				   const struct resv_source *src)
+{
+	if (start > last || !src)
+		return -EINVAL;
+	return list_add_source(list, start, last, type, prot, false, src->origin,
+			       src->device, src->line);
 }
 
 RESV_EXPORT int resv_list_add_length(struct resv_list *list, uint64_t start,
@@ -325,18 +343,18 @@ RESV_EXPORT int resv_list_add_length(struct resv_list *list, uint64_t start,
 				     const char *device)
 {
 	if (length == 0)	/* the kernel's end = start + 0 - 1 */
-		return list_add(list, start, start - 1, type, prot, true,
-				origin, device);
+		return list_add_source(list, start, start - 1, type, prot, true,
+				       origin, device, 0);
 	if (length - 1 > UINT64_MAX - start)
 		return -EOVERFLOW;
-	return list_add(list, start, start + (length - 1), type, prot, false,
-			origin, device);
+	return list_add_source(list, start, start + (length - 1), type, prot, false,
+			       origin, device, 0);
 }
 
 RESV_EXPORT int resv_list_append(struct resv_list *dst,
 				 const struct resv_list *src)
 {
-	size_t count = dst->count, ncontrib = dst->ncontrib;
+	struct list_mark mark = list_mark(dst);
 	size_t pool_count = dst->pool->count;
 	bool same_pool = dst->pool == src->pool;
 	int rc;
@@ -352,10 +370,10 @@ RESV_EXPORT int resv_list_append(struct resv_list *dst,
 	 */
 	if (!same_pool) {
 		for (size_t k = 0; k < src->pool->count; k++) {
-			const struct resv_source *s = src->pool->v[k];
+			const struct resv_source *s = pool_slot(src->pool, k);
 			uint32_t id;
 
-			rc = pool_add(dst->pool, s->origin, s->device, &id);
+			rc = pool_add(dst->pool, s->origin, s->device, s->line, &id);
 			if (rc < 0)
 				goto undo;
 		}
@@ -371,9 +389,7 @@ RESV_EXPORT int resv_list_append(struct resv_list *dst,
 	}
 	return 0;
 undo:
-	pool_truncate(dst->pool, pool_count);
-	dst->count = count;
-	dst->ncontrib = ncontrib;
+	list_rollback(dst, &mark);
 	return rc;
 }
 
@@ -391,7 +407,7 @@ RESV_EXPORT const struct resv_region *resv_list_region(
 RESV_EXPORT const struct resv_source *resv_list_source(
 	const struct resv_list *list, uint32_t id)
 {
-	return id < list->pool->count ? list->pool->v[id] : NULL;
+	return id < list->pool->count ? pool_slot(list->pool, id) : NULL;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -506,7 +522,7 @@ static int emit_sources(struct resv_list *out, const struct resv_list *in,
 		next[owner[i] + 1] += in->regions[i].nsources;
 	for (size_t o = 0; o < nout; o++) {
 		next[o + 1] += next[o];
-		out->contrib_off[o] = next[o];
+		out->regions[o].sources = out->contrib + next[o];
 		out->regions[o].nsources = next[o + 1] - next[o];
 	}
 	out->ncontrib = next[nout];
@@ -518,7 +534,6 @@ static int emit_sources(struct resv_list *out, const struct resv_list *in,
 		next[owner[i]] += r->nsources;
 	}
 	free(next);
-	list_fix_pointers(out);
 	return 0;
 }
 
@@ -996,7 +1011,6 @@ static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
 				list_push_source(view, r->sources[k]);
 		}
 	}
-	list_fix_pointers(view);
 	*out = view;
 	view = NULL;
 out:

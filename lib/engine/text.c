@@ -150,28 +150,6 @@ static const char *check_sysfs_line(const char *s, size_t len, uint64_t *start,
 	return NULL;
 }
 
-/*
- * "WHERE:LINE" into @buf (the origin of a region read from a file), by
- * hand: this runs once per line of inputs of millions of lines.
- */
-static void origin_text(char *buf, size_t size, const char *where, size_t wlen, uint64_t line)
-{
-	char digits[20];
-	size_t n = 0;
-
-	if (wlen > size - sizeof(digits) - 2)
-		wlen = size - sizeof(digits) - 2;
-	memcpy(buf, where, wlen);
-	buf[wlen] = ':';
-	do {
-		digits[n++] = (char)('0' + line % 10);
-		line /= 10;
-	} while (line);
-	for (size_t i = 0; i < n; i++)
-		buf[wlen + 1 + i] = digits[n - 1 - i];
-	buf[wlen + 1 + n] = '\0';
-}
-
 RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 				 size_t len, const char *where,
 				 const char *device, struct resv_diags *diags)
@@ -180,8 +158,7 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 	enum resv_type prev_type = RESV_TYPE_DIRECT;
 	bool have_prev = false, warned_order = false;
 	int bad = 0, rc;
-	char origin[4096], ex[200];
-	size_t wlen = where ? strlen(where) : 0;
+	char ex[200];
 	struct list_mark mark = list_mark(list);
 	size_t ndiags = resv_diags_count(diags);
 
@@ -236,12 +213,9 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		have_prev = true;
 		prev_start = start;
 		prev_type = type;
-		origin_text(origin, sizeof(origin), where ? where : "", wlen, lineno);
-		if (start > last)	/* last = start - 1: zero length */
-			rc = resv_list_add_length(list, start, 0, type, RESV_PROT_UNKNOWN, origin,
-						  device);
-		else
-			rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, device);
+		/* start > last is last = start - 1: zero length */
+		rc = list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, start > last,
+				     where, device, lineno);
 		if (rc < 0)
 			goto fail;
 	}
@@ -328,9 +302,9 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 {
 	uint64_t lineno = 0;
 	int bad = 0, rc;
-	char origin[4096], ex[200];
+	char ex[200];
 	struct list_mark mark = list_mark(list);
-	size_t ndiags = resv_diags_count(diags), wlen = where ? strlen(where) : 0, lines = 1;
+	size_t ndiags = resv_diags_count(diags), lines = 1;
 
 	/* Room for every line at once: the regions go in one array, never moved. */
 	for (const char *p = buf; len && (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
@@ -388,8 +362,8 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 			continue;
 		}
 add:
-		origin_text(origin, sizeof(origin), where ? where : "", wlen, lineno);
-		rc = resv_list_add(list, start, last, type, RESV_PROT_UNKNOWN, origin, NULL);
+		rc = list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, false, where,
+				     NULL, lineno);
 		if (rc < 0)
 			goto fail;
 	}

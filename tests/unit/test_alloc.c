@@ -246,6 +246,7 @@ static uint64_t digest_list(const struct resv_list *l)
 	for (uint32_t id = 0; (s = resv_list_source(l, id)); id++) {
 		dig_str(&h, s->origin);
 		dig_str(&h, s->device);
+		dig_u64(&h, s->line);
 	}
 	return h;
 }
