@@ -140,6 +140,14 @@ const char *default_aperture_note(const struct opts *o);
 int load_system(const struct opts *o, struct resv_system **sys);
 int load_machine(const struct opts *o, struct resv_machine **m);
 int read_file(const char *path, char **buf, size_t *len);
+/* A whole input, mapped when it is a regular file (no copy), else read. */
+struct input {
+	char *buf;
+	size_t len;
+	bool mapped;
+};
+int input_open(const char *path, struct input *in);
+void input_close(struct input *in);
 /* o->kernel from the root's proc/sys/kernel/osrelease when not given. */
 void default_kernel(struct opts *o);
 void usage_input_options(FILE *f);

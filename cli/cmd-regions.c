@@ -84,8 +84,7 @@ int cmd_regions(int argc, char **argv)
 	struct resv_diags *diags = NULL;
 	struct table *t = NULL;
 	const char *path = "-", *where;
-	char *buf = NULL;
-	size_t len = 0;
+	struct input input = { 0 };
 	int bad, rc, status = EXIT_FAIL;
 
 	rc = parse_options(&o, argc, argv, "regions",
@@ -104,14 +103,14 @@ int cmd_regions(int argc, char **argv)
 	if (o.nargs == 1)
 		path = o.args[0];
 	where = strcmp(path, "-") == 0 ? "<stdin>" : path;
-	rc = read_file(path, &buf, &len);
+	rc = input_open(path, &input);
 	if (rc < 0) {
 		warnx_("%s: %s", where, strerror(-rc));
 		return EXIT_FAIL;
 	}
 	if (resv_list_new(&in) < 0 || resv_diags_new(&diags) < 0)
 		goto nomem;
-	bad = resv_parse_regions(in, buf, len, where, diags);
+	bad = resv_parse_regions(in, input.buf, input.len, where, diags);
 	if (bad < 0)
 		goto nomem;
 	print_diags(diags);
@@ -145,6 +144,6 @@ out:
 	resv_range_list_free(usable);
 	resv_list_free(in);
 	resv_diags_free(diags);
-	free(buf);
+	input_close(&input);
 	return status;
 }

@@ -2,12 +2,16 @@
 /* What the commands share: options, diagnostics, views, the system. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "lspci.h"
@@ -433,6 +437,69 @@ int read_file(const char *path, char **buf, size_t *len)
 	*buf = b;
 	*len = n;
 	return 0;
+}
+
+/* The message for a mapped input cut short under us; see input_open(). */
+static char input_bus_msg[512];
+
+static void input_bus(int sig)
+{
+	(void)sig;
+	if (write(STDERR_FILENO, input_bus_msg, strlen(input_bus_msg)) < 0) {
+		/* nothing more can be said */
+	}
+	_exit(EXIT_FAIL);
+}
+
+/*
+ * A calculator input can be tens of megabytes: a regular file is mapped
+ * read-only, its pages shared with the page cache and populated at once
+ * (one system call, no copy, no zero-filled pages of our own). A file
+ * truncated while it is read would raise SIGBUS on the lost pages: that
+ * ends the run with a diagnostic, not a crash.
+ */
+int input_open(const char *path, struct input *in)
+{
+	struct stat st;
+	int fd;
+
+	*in = (struct input){ 0 };
+	if (strcmp(path, "-") != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+		    (uint64_t)st.st_size < SIZE_MAX / 4) {
+			void *p = mmap(NULL, (size_t)st.st_size, PROT_READ,
+				       MAP_PRIVATE | MAP_POPULATE, fd, 0);
+
+			if (p != MAP_FAILED) {
+				struct sigaction sa = { .sa_handler = input_bus };
+
+				snprintf(input_bus_msg, sizeof(input_bus_msg),
+					 PROG ": %s: the file shrank while it was being read\n",
+					 esc(path));
+				sigaction(SIGBUS, &sa, NULL);
+				close(fd);
+				in->buf = p;
+				in->len = (size_t)st.st_size;
+				in->mapped = true;
+				return 0;
+			}
+		}
+		close(fd);
+	}
+	/* Standard input, a pipe, a device, an empty file: read it. */
+	return read_file(path, &in->buf, &in->len);
+}
+
+void input_close(struct input *in)
+{
+	if (in->mapped)
+		munmap(in->buf, in->len);
+	else
+		free(in->buf);
+	*in = (struct input){ 0 };
 }
 
 void print_diags(const struct resv_diags *d)

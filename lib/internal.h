@@ -54,6 +54,8 @@ void list_push_source(struct resv_list *l, uint32_t id);
 int list_add_source(struct resv_list *l, uint64_t start, uint64_t last,
 		    enum resv_type type, uint32_t prot, bool zero_length,
 		    const char *origin, const char *device, uint64_t line);
+int list_add_again(struct resv_list *l, uint64_t start, uint64_t last,
+		   enum resv_type type, uint32_t prot, bool zero_length, uint64_t line);
 /*
  * A list's length and its pool's, so that a call failing half-way can give
  * back what it appended (list_rollback); the capacity it grew is kept.

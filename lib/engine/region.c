@@ -134,26 +134,33 @@ static const char *pool_strdup(struct source_pool *p, const char *s)
 	return c->data + c->used - size;
 }
 
+/* Room for source p->count: its block, allocated when first reached. */
+static int pool_room(struct source_pool *p)
+{
+	uint64_t x = (uint64_t)p->count + 16;
+	int k = 63 - __builtin_clzll(x) - 4;
+
+	if (p->count >= UINT32_MAX)
+		return -ENOMEM;
+	if (!p->block[k]) {
+		p->block[k] = malloc(sizeof(struct resv_source) << (4 + k));
+		if (!p->block[k])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* Add a source; *id receives its id. Strings are copied, or shared with
  * the source before when they are equal. */
 static int pool_add(struct source_pool *p, const char *origin,
 		    const char *device, uint64_t line, uint32_t *id)
 {
 	struct resv_source *s;
-	uint64_t x;
-	int k;
 
 	if (!origin)
 		origin = "";
-	if (p->count >= UINT32_MAX)
+	if (pool_room(p) < 0)
 		return -ENOMEM;
-	x = (uint64_t)p->count + 16;
-	k = 63 - __builtin_clzll(x) - 4;
-	if (!p->block[k]) {
-		p->block[k] = malloc(sizeof(struct resv_source) << (4 + k));
-		if (!p->block[k])
-			return -ENOMEM;
-	}
 	s = pool_slot(p, p->count);
 	if (!p->last_origin || strcmp(p->last_origin, origin) != 0) {
 		const char *o = pool_strdup(p, origin);
@@ -315,6 +322,32 @@ int list_add_source(struct resv_list *l, uint64_t start, uint64_t last,
 		return rc;
 	list_push_region(l, start, last, type, prot, zero_length);
 	list_push_source(l, id);
+	return 0;
+}
+
+/*
+ * As list_add_source(), with the origin and device of the last source
+ * added to @l's pool (which must have one) and another line: the next line
+ * of the same file costs no string work.
+ */
+int list_add_again(struct resv_list *l, uint64_t start, uint64_t last,
+		   enum resv_type type, uint32_t prot, bool zero_length, uint64_t line)
+{
+	struct source_pool *p = l->pool;
+	struct resv_source *s;
+	int rc;
+
+	rc = list_reserve(l, 1, 1);
+	if (rc < 0)
+		return rc;
+	rc = pool_room(p);
+	if (rc < 0)
+		return rc;
+	s = pool_slot(p, p->count);
+	*s = *pool_slot(p, p->count - 1);
+	s->line = line;
+	list_push_region(l, start, last, type, prot, zero_length);
+	list_push_source(l, (uint32_t)p->count++);
 	return 0;
 }
 

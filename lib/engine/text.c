@@ -88,32 +88,67 @@ static void excerpt(char *dst, size_t size, const char *s, size_t len)
 	dst[o] = '\0';
 }
 
-/* Lower-case hex digits: their values, and which bytes are digits. */
-static const uint8_t hex_lower[256] = {
-	['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6,
-	['7'] = 7, ['8'] = 8, ['9'] = 9, ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13,
-	['e'] = 14, ['f'] = 15,
-};
-static const bool hex_lower_ok[256] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
-	['e'] = 1, ['f'] = 1,
-};
+/*
+ * Eight lower-case hex digits at @s, eight bytes at once (SWAR): *v gets
+ * their value. Return: whether all eight are in [0-9a-f].
+ */
+static bool hex8(const char *s, uint32_t *v)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+	uint64_t x, digit, alpha;
+
+	memcpy(&x, s, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);	/* the first digit in the low byte */
+#endif
+	/* With bit 7 clear, c + k sets bit 7 exactly when c >= 0x80 - k. */
+	digit = (x + ones * (0x80 - '0')) & ~(x + ones * (0x80 - '9' - 1));
+	alpha = (x + ones * (0x80 - 'a')) & ~(x + ones * (0x80 - 'f' - 1));
+	if ((x & high) || ((digit | alpha) & high) != high)
+		return false;
+	/* '0'..'9' is 0x30..0x39, 'a'..'f' 0x61..0x66: the low nibble, plus 9
+	 * when bit 6 is set. Then the nibbles are packed, first digit highest. */
+	x = (x & ones * 0x0f) + 9 * ((x >> 6) & ones);
+	x = ((x << 4) + (x >> 8)) & 0x00ff00ff00ff00ffull;
+	x = ((x << 8) + (x >> 16)) & 0x0000ffff0000ffffull;
+	x = ((x << 16) + (x >> 32)) & 0xffffffffull;
+	*v = (uint32_t)x;
+	return true;
+}
 
 /* Exactly "0x" and 16 lower-case hex digits, as the kernel prints them. */
 static bool parse_kernel_hex(const char *s, uint64_t *v)
 {
-	const unsigned char *u = (const unsigned char *)s + 2;
-	uint64_t x = 0;
-	bool ok = s[0] == '0' && s[1] == 'x';
+	uint32_t hi, lo;
 
-	/* No branch per digit: the digits are checked all at once. */
-	for (int i = 0; i < 16; i++) {
-		ok &= hex_lower_ok[u[i]];
-		x = x << 4 | hex_lower[u[i]];
+	if (s[0] != '0' || s[1] != 'x' || !hex8(s + 2, &hi) || !hex8(s + 10, &lo))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
+	return true;
+}
+
+/*
+ * The type at @s, as the kernel ends a line (iommu_group_resv_type_string
+ * and '\n'), within @rem bytes. Return: the bytes it takes with its
+ * newline, or 0 when @s is not exactly one of the four such endings.
+ */
+static size_t kernel_type_nl(const char *s, size_t rem, enum resv_type *type)
+{
+	static const struct { const char *text; size_t len; enum resv_type type; } ends[] = {
+		{ "direct\n", 7, RESV_TYPE_DIRECT },
+		{ "direct-relaxable\n", 17, RESV_TYPE_DIRECT_RELAXABLE },
+		{ "reserved\n", 9, RESV_TYPE_RESERVED },
+		{ "msi\n", 4, RESV_TYPE_MSI },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
+		if (rem >= ends[i].len && s[0] == ends[i].text[0] &&
+		    memcmp(s, ends[i].text, ends[i].len) == 0) {
+			*type = ends[i].type;
+			return ends[i].len;
+		}
 	}
-	*v = x;
-	return ok;
+	return 0;
 }
 
 /* Why a kernel line is malformed, or NULL when it is well formed. */
@@ -213,9 +248,13 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		have_prev = true;
 		prev_start = start;
 		prev_type = type;
-		/* start > last is last = start - 1: zero length */
-		rc = list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, start > last,
-				     where, device, lineno);
+		/* start > last is last = start - 1: zero length. The lines after
+		 * the first share its origin and device: only the number differs. */
+		rc = list->pool->count > mark.nsources ?
+			     list_add_again(list, start, last, type, RESV_PROT_UNKNOWN,
+					    start > last, lineno) :
+			     list_add_source(list, start, last, type, RESV_PROT_UNKNOWN,
+					     start > last, where, device, lineno);
 		if (rc < 0)
 			goto fail;
 	}
@@ -314,22 +353,25 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 		return rc;
 	for (size_t off = 0; off < len;) {
 		const char *s = buf + off;
-		const char *nl = memchr(s, '\n', len - off);
-		size_t n = nl ? (size_t)(nl - s) : len - off;
-		const char *hash;
+		const char *nl, *hash;
 		const char *f[4], *why = NULL;
-		size_t flen[4], nf;
+		size_t flen[4], nf, n;
 		uint64_t start = 0, last = 0;
 		enum resv_type type = RESV_TYPE_DIRECT;
 		int field = 0;
 
 		lineno++;
-		off += n + (nl ? 1 : 0);
-		/* The line the kernel writes, exactly: no need to split it. */
-		if (n > 38 && s[18] == ' ' && s[37] == ' ' && parse_kernel_hex(s, &start) &&
-		    parse_kernel_hex(s + 19, &last) && start <= last &&
-		    resv_type_parse(s + 38, n - 38, &type) == 0)
+		/* The line the kernel writes, exactly: no need to look for its end. */
+		if (len - off > 38 && s[18] == ' ' && s[37] == ' ' &&
+		    (n = kernel_type_nl(s + 38, len - off - 38, &type)) &&
+		    parse_kernel_hex(s, &start) && parse_kernel_hex(s + 19, &last) &&
+		    start <= last) {
+			off += 38 + n;
 			goto add;
+		}
+		nl = memchr(s, '\n', len - off);
+		n = nl ? (size_t)(nl - s) : len - off;
+		off += n + (nl ? 1 : 0);
 		hash = memchr(s, '#', n);
 		if (hash)
 			n = (size_t)(hash - s);
@@ -362,8 +404,12 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 			continue;
 		}
 add:
-		rc = list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, false, where,
-				     NULL, lineno);
+		/* The lines after the first share its origin: only the number differs. */
+		rc = list->pool->count > mark.nsources ?
+			     list_add_again(list, start, last, type, RESV_PROT_UNKNOWN, false,
+					    lineno) :
+			     list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, false,
+					     where, NULL, lineno);
 		if (rc < 0)
 			goto fail;
 	}

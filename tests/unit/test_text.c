@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +233,100 @@ static void test_page_truncated(void **state)
 	resv_list_free(l);
 }
 
+/*
+ * Every byte value at every digit position of both addresses: the strict
+ * reader takes exactly [0-9a-f] (eight digits are checked at once, so each
+ * lane must fail alone), with the value the digit has; the calculator's
+ * reader gives the same region, or reads the line its general way (any
+ * case of hex), and never a different value.
+ */
+static void test_kernel_hex_bytes(void **state)
+{
+	static const char base[] = "0x0123456789abcdef 0xfedcba9876543210 direct\n";
+
+	(void)state;
+	for (size_t pos = 0; pos < 32; pos++) {
+		size_t at = pos < 16 ? 2 + pos : 21 + (pos - 16);
+
+		for (int c = 0; c < 256; c++) {
+			char line[sizeof(base)];
+			bool digit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+			bool upper = c >= 'A' && c <= 'F';
+			struct resv_list *l, *r;
+			uint64_t want[2] = { 0x0123456789abcdefull, 0xfedcba9876543210ull };
+			int shift = 4 * (15 - (int)(pos % 16));
+			uint64_t value = digit ? (uint64_t)(c <= '9' ? c - '0' : c - 'a' + 10) :
+					 (uint64_t)(c - 'A' + 10);
+
+			memcpy(line, base, sizeof(base));
+			line[at] = (char)c;
+			want[pos / 16] = (want[pos / 16] & ~(0xfull << shift)) | value << shift;
+			assert_int_equal(resv_list_new(&l), 0);
+			assert_int_equal(resv_list_new(&r), 0);
+			/* A '\n' makes two bad lines of one. */
+			assert_int_equal(resv_parse_sysfs(l, line, sizeof(base) - 1, "s", NULL, NULL),
+					 digit ? 0 : c == '\n' ? 2 : 1);
+			if (digit) {
+				assert_int_equal(resv_list_region(l, 0)->start, want[0]);
+				assert_int_equal(resv_list_region(l, 0)->last, want[1]);
+			}
+			/*
+			 * The calculator: lower or upper case reads, and a blank
+			 * in place of a last digit ends a shorter number; anything
+			 * else does not read.
+			 */
+			bool blank_end = (c == ' ' || c == '\t' || c == '\r') && pos % 16 == 15;
+
+			if (blank_end)
+				want[pos / 16] = (pos < 16 ? 0x0123456789abcdefull :
+					0xfedcba9876543210ull) >> 4;
+			assert_int_equal(resv_parse_regions(r, line, sizeof(base) - 1, "r", NULL),
+					 digit || upper || blank_end ? 0 : c == '\n' ? 2 : 1);
+			if (digit || upper || blank_end) {
+				assert_int_equal(resv_list_region(r, 0)->start, want[0]);
+				assert_int_equal(resv_list_region(r, 0)->last, want[1]);
+			}
+			resv_list_free(l);
+			resv_list_free(r);
+		}
+	}
+}
+
+/* Each region keeps its file and line as numbers; the strings are shared. */
+static void test_line_provenance(void **state)
+{
+	static const char text[] = "# a comment\n"
+				   "0x0000000000001000 0x0000000000001fff direct\n"
+				   "\n"
+				   "0x3000 0x3fff msi\n"
+				   "0x0000000000005000 0x0000000000005fff reserved\n";
+	struct resv_list *l;
+	uint64_t lines[] = { 2, 4, 5 };
+
+	(void)state;
+	assert_int_equal(resv_list_new(&l), 0);
+	assert_int_equal(resv_parse_regions(l, text, strlen(text), "in.txt", NULL), 0);
+	assert_int_equal(resv_list_count(l), 3);
+	for (size_t i = 0; i < 3; i++) {
+		const struct resv_region *r = resv_list_region(l, i);
+		const struct resv_source *s = resv_list_source(l, r->sources[0]);
+
+		assert_int_equal(r->nsources, 1);
+		assert_string_equal(s->origin, "in.txt");
+		assert_null(s->device);
+		assert_int_equal(s->line, lines[i]);
+		assert_ptr_equal(s->origin, resv_list_source(l, 0)->origin);
+	}
+	/* A second file in the same list: its own origin, lines from 1. */
+	assert_int_equal(resv_parse_sysfs(l, text + 12, 45, "rr", "0000:00:02.0", NULL), 0);
+	const struct resv_source *s = resv_list_source(l, resv_list_region(l, 3)->sources[0]);
+
+	assert_string_equal(s->origin, "rr");
+	assert_string_equal(s->device, "0000:00:02.0");
+	assert_int_equal(s->line, 1);
+	resv_list_free(l);
+}
+
 static void test_format_zero_length(void **state)
 {
 	struct resv_list *l;
@@ -310,6 +405,8 @@ int main(void)
 		cmocka_unit_test(test_parse_regions),
 		cmocka_unit_test(test_sysfs_round_trip),
 		cmocka_unit_test(test_page_truncated),
+		cmocka_unit_test(test_kernel_hex_bytes),
+		cmocka_unit_test(test_line_provenance),
 		cmocka_unit_test(test_format_zero_length),
 		cmocka_unit_test(test_diags),
 	};
