@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "names.h"
+#include "table-text.h"
 
 enum json_kind { J_NUM, J_STR, J_HEX, J_SIZE, J_DEVICES, J_SOURCES };
 
@@ -43,7 +44,10 @@ struct table {
 	const struct opts *o;
 	enum column cols[COL_COUNT];
 	size_t ncols;
-	struct libscols_table *tb;	/* text mode */
+	struct text_column tcols[COL_COUNT];
+	struct text_table tt;		/* text mode */
+	char *esc_raw, *esc_out;	/* the last string put_esc() escaped */
+	size_t esc_len;
 	struct json j;			/* JSON mode */
 	long last_group;		/* to print group cells once */
 	bool any_row;
@@ -108,37 +112,12 @@ int table_new(struct table **out, const struct opts *o, const char *name,
 		*out = t;
 		return 0;
 	}
-	t->tb = scols_new_table();
-	if (!t->tb) {
-		free(t);
-		return -ENOMEM;
-	}
-	scols_table_enable_raw(t->tb, o->raw);
-	/* Cells that come from files are escaped by cell_text() (a newline in
-	 * a name too, which libsmartcols would keep), so the escaping is the
-	 * same as in every other line the tool prints. */
-	scols_table_enable_noencoding(t->tb, 1);
-	scols_table_enable_noheadings(t->tb, o->noheadings);
-	/* No blanks after a line's last cell (a group's line has no region cells). */
-	scols_table_enable_minout(t->tb, 1);
 	for (size_t i = 0; i < t->ncols; i++) {
 		const struct colinfo *ci = &infos[t->cols[i]];
-		int flags = o->raw ? ci->flags & ~SCOLS_FL_WRAP : ci->flags;
 
-		struct libscols_column *cl = scols_table_new_column(t->tb, ci->name, ci->whint,
-								      flags);
-
-		if (!cl) {
-			table_free(t);
-			return -ENOMEM;
-		}
-		/* List cells hold one entry a line (util-linux lsblk MOUNTPOINTS). */
-		if (flags & SCOLS_FL_WRAP) {
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-						  scols_wrapnl_nextchunk, NULL);
-			scols_column_set_safechars(cl, "\n");
-		}
+		t->tcols[i] = (struct text_column){ ci->name, ci->whint, ci->flags };
 	}
+	text_table_init(&t->tt, t->tcols, t->ncols, o->raw, o->noheadings);
 	*out = t;
 	return 0;
 }
@@ -147,7 +126,9 @@ void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	scols_unref_table(t->tb);
+	text_table_free(&t->tt);
+	free(t->esc_raw);
+	free(t->esc_out);
 	free(t);
 }
 
@@ -164,101 +145,171 @@ static void prot_text(char *buf, uint32_t prot)
 	buf[6] = '\0';
 }
 
-/* Text of one cell; *dyn is set when the result must be freed. */
-static char *cell_text(const struct table *t, enum column c,
-		       const struct resv_group *g, const struct resv_list *list,
-		       const struct resv_region *r, const struct resv_range *range)
+static void put(struct table *t, const char *s)
 {
+	text_append(&t->tt, s, strlen(s));
+}
+
+/*
+ * esc(@s) appended. The lines of one file share their origin: the last
+ * string escaped is kept (its text, not its address, which a later list
+ * may reuse) and its escape reused while the text is the same.
+ */
+static void put_esc(struct table *t, const char *s)
+{
+	if (!t->esc_raw || strcmp(t->esc_raw, s) != 0) {
+		char *raw = strdup(s), *e = esc_dup(s);
+
+		if (!raw || !e) {
+			free(raw);
+			free(e);
+			put(t, esc(s));
+			return;
+		}
+		free(t->esc_raw);
+		free(t->esc_out);
+		t->esc_raw = raw;
+		t->esc_out = e;
+		t->esc_len = strlen(e);
+	}
+	text_append(&t->tt, t->esc_out, t->esc_len);
+}
+
+/* ":%llu" by hand. */
+static void put_line_number(struct table *t, uint64_t n)
+{
+	char buf[24];
+	size_t i = sizeof(buf);
+
+	do {
+		buf[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	buf[--i] = ':';
+	text_append(&t->tt, buf + i, sizeof(buf) - i);
+}
+
+/* "0x%016llx" by hand: a million-line table writes two a line. */
+static void put_hex16(struct table *t, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[18] = { '0', 'x' };
+
+	for (int i = 17; i >= 2; i--, v >>= 4)
+		buf[i] = digits[v & 15];
+	text_append(&t->tt, buf, sizeof(buf));
+}
+
+/* Append the text of one cell (nothing when it has none), and end it. */
+static void cell_put(struct table *t, enum column c, const struct resv_group *g,
+		     const struct resv_list *list, const struct resv_region *r,
+		     const struct resv_range *range)
+{
+	/* The list-valued cells: one entry a line (wrapped) or "," (raw). */
+	const char *sep = t->o->raw ? "," : "\n";
 	char buf[64];
-	char *s = NULL;
-	size_t len = 0;
-	FILE *f;
+	bool any = false;
 
 	switch (c) {
 	case COL_GROUP:
-		if (!g)
-			return NULL;
-		if (g->id < 0)	/* a predicted group has no number */
-			return strdup("-");
-		snprintf(buf, sizeof(buf), "%ld", g->id);
-		return strdup(buf);
+		if (g && g->id < 0) {	/* a predicted group has no number */
+			put(t, "-");
+		} else if (g) {
+			snprintf(buf, sizeof(buf), "%ld", g->id);
+			put(t, buf);
+		}
+		break;
 	case COL_GTYPE:
-		return g && g->type ? esc_dup(g->type) : NULL;
+		if (g && g->type)
+			put(t, esc(g->type));
+		break;
 	case COL_START:
 	case COL_LAST:
-		if (!range)
-			return NULL;
-		snprintf(buf, sizeof(buf), "0x%016" PRIx64,
-			 c == COL_START ? range->start : range->last);
-		return strdup(buf);
+		if (range)
+			put_hex16(t, c == COL_START ? range->start : range->last);
+		break;
 	case COL_SIZE:
 		if (!range)
-			return NULL;
-		if (t->o->bytes) {
-			if (range->start == 0 && range->last == UINT64_MAX)
-				return strdup("18446744073709551616");
+			break;
+		if (t->o->bytes && range->start == 0 && range->last == UINT64_MAX)
+			snprintf(buf, sizeof(buf), "18446744073709551616");
+		else if (t->o->bytes)
 			snprintf(buf, sizeof(buf), "%" PRIu64, range->last - range->start + 1);
-		} else {
+		else
 			print_size(buf, sizeof(buf), range->start, range->last);
-		}
-		return strdup(buf);
-	case COL_TYPE:
-		return r ? strdup(resv_type_name(r->type)) : NULL;
-	case COL_PROT:
-		if (!r)
-			return NULL;
-		prot_text(buf, r->prot);
-		return strdup(buf);
-	default:
+		put(t, buf);
 		break;
-	}
-	/* The list-valued cells: one entry a line (wrapped) or ", " (raw). */
-	f = open_memstream(&s, &len);
-	if (!f)
-		return NULL;
-	const char *sep = t->o->raw ? "," : "\n";
-
-	if (c == COL_DEVICES && g) {
-		for (size_t i = 0; i < g->ndevices; i++) {
+	case COL_TYPE:
+		if (r)
+			put(t, resv_type_name(r->type));
+		break;
+	case COL_PROT:
+		if (r) {
+			prot_text(buf, r->prot);
+			put(t, buf);
+		}
+		break;
+	case COL_DEVICES:
+		for (size_t i = 0; g && i < g->ndevices; i++) {
 			const struct resv_device *d = &g->devices[i];
 
-			fprintf(f, "%s%s", i ? sep : "", esc(d->name));
-			if (d->pci)
-				fprintf(f, " [%06x %04x:%04x]", d->class, d->vendor, d->device);
+			if (i)
+				put(t, sep);
+			put(t, esc(d->name));
+			if (d->pci) {
+				snprintf(buf, sizeof(buf), " [%06x %04x:%04x]", d->class,
+					 d->vendor, d->device);
+				put(t, buf);
+			}
 		}
-	} else if (c == COL_DRIVER && g) {
+		break;
+	case COL_DRIVER:
 		/* One line a device, beside DEVICES. */
-		for (size_t i = 0; i < g->ndevices; i++) {
+		for (size_t i = 0; g && i < g->ndevices; i++) {
 			const struct resv_device *d = &g->devices[i];
 
-			fprintf(f, "%s%s", i ? sep : "", !d->driver_known ? "?" :
-				d->driver ? esc(d->driver) : "-");
+			if (i)
+				put(t, sep);
+			put(t, !d->driver_known ? "?" : d->driver ? esc(d->driver) : "-");
 		}
-	} else if (c == COL_NAME && g) {
-		for (size_t i = 0; i < g->ndevices; i++) {
+		break;
+	case COL_NAME:
+		for (size_t i = 0; g && i < g->ndevices; i++) {
 			const struct resv_device *d = &g->devices[i];
 			char line[520];
 			const char *name = d->pci ? pci_name_line(d->vendor, d->device, line,
 								  sizeof(line)) : NULL;
 
-			fprintf(f, "%s%s", i ? sep : "", name ? esc(name) : "-");
+			if (i)
+				put(t, sep);
+			put(t, name ? esc(name) : "-");
 		}
-	} else if ((c == COL_SOURCE || c == COL_DEVICE) && r) {
-		for (size_t i = 0; i < r->nsources; i++) {
-			const struct resv_source *s2 = resv_list_source(list, r->sources[i]);
-			char obuf[ORIGIN_MAX];
-			const char *text = c == COL_SOURCE ? source_origin(s2, obuf, sizeof(obuf)) :
-							     s2->device;
+		break;
+	case COL_SOURCE:
+	case COL_DEVICE:
+		for (size_t i = 0; r && i < r->nsources; i++) {
+			const struct resv_source *s = resv_list_source(list, r->sources[i]);
+			const char *text = c == COL_SOURCE ? s->origin : s->device;
 
 			if (!text)
 				continue;
-			fprintf(f, "%s%s", ftell(f) ? sep : "", esc(text));
-			if (c == COL_SOURCE && s2->device)
-				fprintf(f, " (%s)", esc(s2->device));
+			if (any)
+				put(t, sep);
+			any = true;
+			put_esc(t, text);
+			if (c == COL_SOURCE && s->line)
+				put_line_number(t, s->line);
+			if (c == COL_SOURCE && s->device) {
+				put(t, " (");
+				put(t, esc(s->device));
+				put(t, ")");
+			}
 		}
+		break;
+	case COL_COUNT:
+		break;
 	}
-	fclose(f);
-	return s;
+	text_end_cell(&t->tt);
 }
 
 /* An array of device objects: name, pci, and class/vendor/device when read. */
@@ -415,23 +466,16 @@ static int add_line(struct table *t, enum line_cells which, const struct resv_gr
 		    const struct resv_list *list, const struct resv_region *r,
 		    const struct resv_range *range)
 {
-	struct libscols_line *ln = scols_table_new_line(t->tb, NULL);
-
-	if (!ln)
-		return -ENOMEM;
+	text_new_line(&t->tt);
 	for (size_t i = 0; i < t->ncols; i++) {
 		enum column c = t->cols[i];
-		char *text;
 
 		if (which != CELLS_ALL && is_group_column(c) != (which == CELLS_GROUP))
-			continue;
-		text = cell_text(t, c, g, list, r, range);
-		if (text && scols_line_refer_data(ln, i, text) < 0) {
-			free(text);
-			return -ENOMEM;
-		}
+			text_end_cell(&t->tt);
+		else
+			cell_put(t, c, g, list, r, range);
 	}
-	return 0;
+	return t->tt.nomem ? -ENOMEM : 0;
 }
 
 static int add_row(struct table *t, const struct resv_group *g,
@@ -560,7 +604,7 @@ int table_print_with(struct table *t, int (*extra)(struct json *j, void *arg), v
 	}
 	if (!t->any_row)
 		return 0;
-	return scols_print_table(t->tb);
+	return text_table_print(&t->tt);
 }
 
 /* A region's contributor: {"origin": ..., "device": ...}. */
