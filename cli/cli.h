@@ -97,6 +97,7 @@ void json_open(struct json *j, FILE *f, char bracket);
 void json_close(struct json *j, char bracket);
 void json_key(struct json *j, const char *key);
 void json_str(struct json *j, const char *s);	/* NULL writes null */
+void json_str_line(struct json *j, const char *s, uint64_t line);	/* "s:line"; s when 0 */
 void json_hex(struct json *j, uint64_t v);
 void json_u64(struct json *j, uint64_t v);
 void json_bool(struct json *j, bool v);

@@ -610,11 +610,9 @@ int table_print_with(struct table *t, int (*extra)(struct json *j, void *arg), v
 /* A region's contributor: {"origin": ..., "device": ...}. */
 void json_source(struct json *j, const struct resv_source *s)
 {
-	char buf[ORIGIN_MAX];
-
 	json_open(j, NULL, '{');
 	json_key(j, "origin");
-	json_str(j, source_origin(s, buf, sizeof(buf)));
+	json_str_line(j, s->origin, s->line);
 	json_key(j, "device");
 	json_str(j, s->device);
 	json_close(j, '}');
