@@ -721,6 +721,68 @@ static bool order_free(const struct resv_list *in)
 	return true;
 }
 
+/*
+ * @in's regions (without zero-length ones if @skip_zero) in the kernel's
+ * order within each type: type, then start, then later-added first. Type
+ * t's are (*out)[first[t] .. first[t + 1]); in each, start is the region's
+ * start and key its last, and (*index)[k] is the region item k stands for.
+ * The sort reads the regions once in order, and the last fields once more
+ * in sorted order, a few regions ahead (they are scattered in memory), so
+ * that the passes after it read one array front to back.
+ */
+static int typed_items(struct sort_item **out, uint32_t **index, const struct resv_list *in,
+		       bool skip_zero, size_t first[RESV_TYPE_COUNT + 1])
+{
+	size_t n, fill[RESV_TYPE_COUNT];
+	struct sort_item *v, *tmp;
+	uint32_t *idx;
+
+	if (in->count > UINT32_MAX)
+		return -ENOMEM;
+	for (int t = 0; t <= RESV_TYPE_COUNT; t++)
+		first[t] = 0;
+	for (size_t i = 0; i < in->count; i++)
+		if (!(skip_zero && in->regions[i].zero_length))
+			first[in->regions[i].type + 1]++;
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		first[t + 1] += first[t];
+		fill[t] = first[t];
+	}
+	n = first[RESV_TYPE_COUNT];
+	v = malloc((n ? n : 1) * sizeof(*v));
+	tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	idx = malloc((n ? n : 1) * sizeof(*idx));
+	if (!v || !tmp || !idx) {
+		free(v);
+		free(tmp);
+		free(idx);
+		return -ENOMEM;
+	}
+	/* Bucket by type, later-added first: the stable sort keeps that for ties. */
+	for (size_t i = in->count; i-- > 0;) {
+		const struct resv_region *r = &in->regions[i];
+
+		if (!(skip_zero && r->zero_length))
+			v[fill[r->type]++] = (struct sort_item){ r->start, i };
+	}
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		size_t m = first[t + 1] - first[t];
+
+		if (m && radix_sort(v + first[t], tmp + first[t], m) != v + first[t])
+			memcpy(v + first[t], tmp + first[t], m * sizeof(*v));
+	}
+	free(tmp);
+	for (size_t k = 0; k < n; k++) {
+		if (k + 16 < n)
+			__builtin_prefetch(&in->regions[v[k + 16].key]);
+		idx[k] = (uint32_t)v[k].key;
+		v[k].key = in->regions[idx[k]].last;
+	}
+	*out = v;
+	*index = idx;
+	return 0;
+}
+
 /* One run of merged regions of one type. */
 struct kv_run {
 	uint64_t start, last;
@@ -730,66 +792,45 @@ struct kv_run {
 
 int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 {
-	size_t n = in->count, first[RESV_TYPE_COUNT + 1] = { 0 }, fill[RESV_TYPE_COUNT];
+	size_t first[RESV_TYPE_COUNT + 1];
 	size_t nruns[RESV_TYPE_COUNT] = { 0 }, cur[RESV_TYPE_COUNT] = { 0 };
-	struct sort_item *v = NULL, *tmp = NULL;
+	struct sort_item *v = NULL;
+	uint32_t *index = NULL, *run_of = NULL;
 	struct kv_run *runs = NULL;
-	uint32_t *run_of = NULL;
 	struct resv_list *view = NULL;
-	int rc = -ENOMEM;
+	int rc;
 
-	if (n > UINT32_MAX)
-		return -ENOMEM;
-	v = malloc((n ? n : 1) * sizeof(*v));
-	tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	runs = malloc((n ? n : 1) * sizeof(*runs));
-	run_of = malloc((n ? n : 1) * sizeof(*run_of));
-	if (!v || !tmp || !runs || !run_of)
+	rc = typed_items(&v, &index, in, false, first);
+	if (rc < 0)
+		return rc;
+	rc = -ENOMEM;
+	runs = malloc((in->count ? in->count : 1) * sizeof(*runs));
+	run_of = malloc((in->count ? in->count : 1) * sizeof(*run_of));
+	if (!runs || !run_of)
 		goto out;
-	/* Bucket by type, later-added first: the stable sort keeps that for ties. */
-	for (size_t i = 0; i < n; i++)
-		first[in->regions[i].type + 1]++;
-	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
-		first[t + 1] += first[t];
-		fill[t] = first[t];
-	}
-	for (size_t i = n; i-- > 0;)
-		v[fill[in->regions[i].type]++] = (struct sort_item){ in->regions[i].start, i };
-	/* Per type: sort, then one merging pass (a type's runs are stored from
-	 * first[t]: they never outnumber its regions). */
+	/* Per type, one merging pass (a type's runs are stored from first[t]:
+	 * they never outnumber its regions). */
 	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
 		struct kv_run *r = runs + first[t];
 		size_t k = 0;
 
-		if (first[t + 1] == first[t])
-			continue;
-		const struct sort_item *sorted = radix_sort(v + first[t], tmp + first[t],
-							    first[t + 1] - first[t]);
-
-		for (size_t i = 0, m = first[t + 1] - first[t]; i < m; i++) {
-			uint32_t index = (uint32_t)sorted[i].key;
-			const struct resv_region *x = &in->regions[index];
-
-			/* The regions come in start order, scattered in memory:
-			 * ask for the ones a few steps ahead while this one merges. */
-			if (i + 16 < m)
-				__builtin_prefetch(&in->regions[(uint32_t)sorted[i + 16].key]);
-
+		for (size_t i = first[t]; i < first[t + 1]; i++) {
 			/* last < UINT64_MAX here: last + 1 does not wrap. */
-			if (k && x->start <= r[k - 1].last + 1) {
-				if (x->last > r[k - 1].last)
-					r[k - 1].last = x->last;
+			if (k && v[i].start <= r[k - 1].last + 1) {
+				if (v[i].key > r[k - 1].last)
+					r[k - 1].last = v[i].key;
 			} else {
-				r[k++] = (struct kv_run){ x->start, x->last, x->prot, 0 };
+				r[k++] = (struct kv_run){ v[i].start, v[i].key,
+							  in->regions[index[i]].prot, 0 };
 			}
-			run_of[index] = (uint32_t)(first[t] + k - 1);
+			run_of[index[i]] = (uint32_t)(first[t] + k - 1);
 		}
 		nruns[t] = k;
 	}
 	rc = list_new_sharing(&view, in);
 	if (rc < 0)
 		goto out;
-	rc = list_reserve(view, n, in->ncontrib);
+	rc = list_reserve(view, in->count, in->ncontrib);
 	if (rc < 0)
 		goto out;
 	/* The types' runs merged by (start, type): the kernel's list. */
@@ -809,12 +850,12 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 		r->out = (uint32_t)(view->count - 1);
 	}
 	/* run_of[] becomes, per input region, the output region it ended in. */
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < in->count; i++)
 		run_of[i] = runs[run_of[i]].out;
 	rc = emit_sources(view, in, run_of);
 out:
 	free(v);
-	free(tmp);
+	free(index);
 	free(runs);
 	free(run_of);
 	if (rc < 0) {
@@ -846,51 +887,75 @@ struct run {
 	uint64_t start, last;
 	enum resv_type type;
 	uint32_t prot;
-	size_t first, end;	/* its items: ritems[first..end) */
+	size_t first, end;	/* its items: items[first..end) */
 };
 
 /*
- * Merge the items of each type into maximal runs (overlapping or touching,
- * no wrap quirk). @ritems receives the items grouped by run.
+ * Merge each type's items (typed_items(): by type, then start; key is the
+ * last) into maximal runs (overlapping or touching, no wrap quirk). Type
+ * t's runs are (*runs_out)[rfirst[t] .. rfirst[t + 1]).
  */
-static int build_runs(struct run **runs_out, size_t *nruns_out,
-		      struct sort_item *ritems, const struct resv_list *in,
-		      const struct sort_item *items, size_t n)
+static int build_runs(struct run **runs_out, size_t rfirst[RESV_TYPE_COUNT + 1],
+		      const struct sort_item *items, const uint32_t *index,
+		      const struct resv_list *in, const size_t first[RESV_TYPE_COUNT + 1])
 {
-	size_t per_type[RESV_TYPE_COUNT] = { 0 }, pos[RESV_TYPE_COUNT];
+	size_t n = first[RESV_TYPE_COUNT], nruns = 0;
 	struct run *runs = malloc((n ? n : 1) * sizeof(*runs));
-	size_t nruns = 0;
 
 	if (!runs)
 		return -ENOMEM;
-	/* Stable partition by type: each type's items stay in start order. */
-	for (size_t k = 0; k < n; k++)
-		per_type[key_type(items[k].key)]++;
-	for (size_t t = 0, acc = 0; t < RESV_TYPE_COUNT; t++) {
-		pos[t] = acc;
-		acc += per_type[t];
-	}
-	for (size_t k = 0; k < n; k++)
-		ritems[pos[key_type(items[k].key)]++] = items[k];
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		rfirst[t] = nruns;
+		for (size_t k = first[t]; k < first[t + 1]; k++) {
+			struct run *r = nruns > rfirst[t] ? &runs[nruns - 1] : NULL;
 
-	for (size_t k = 0; k < n; k++) {
-		const struct resv_region *x = &in->regions[key_index(ritems[k].key)];
-		struct run *r = nruns ? &runs[nruns - 1] : NULL;
-
-		if (r && r->type == x->type && touches_or_overlaps(r->last, x->start)) {
-			if (x->last > r->last)
-				r->last = x->last;
-			r->end = k + 1;
-			continue;
+			if (r && touches_or_overlaps(r->last, items[k].start)) {
+				if (items[k].key > r->last)
+					r->last = items[k].key;
+				r->end = k + 1;
+				continue;
+			}
+			runs[nruns++] = (struct run){
+				.start = items[k].start, .last = items[k].key,
+				.type = (enum resv_type)t, .prot = in->regions[index[k]].prot,
+				.first = k, .end = k + 1,
+			};
 		}
-		runs[nruns++] = (struct run){
-			.start = x->start, .last = x->last, .type = x->type,
-			.prot = x->prot, .first = k, .end = k + 1,
-		};
 	}
+	rfirst[RESV_TYPE_COUNT] = nruns;
 	*runs_out = runs;
-	*nruns_out = nruns;
 	return 0;
+}
+
+/*
+ * The union of the runs of every non-relaxable type: each type's runs are
+ * sorted and disjoint, so a merge by start, coalescing what touches.
+ */
+static size_t hard_union(struct resv_range *hole, const struct run *runs,
+			 const size_t rfirst[RESV_TYPE_COUNT + 1])
+{
+	size_t cur[RESV_TYPE_COUNT], nhole = 0;
+
+	for (int t = 0; t < RESV_TYPE_COUNT; t++)
+		cur[t] = resv_type_is_relaxable((enum resv_type)t) ? rfirst[t + 1] : rfirst[t];
+	for (;;) {
+		const struct run *x;
+		int best = -1;
+
+		for (int t = 0; t < RESV_TYPE_COUNT; t++)
+			if (cur[t] < rfirst[t + 1] &&
+			    (best < 0 || runs[cur[t]].start < runs[cur[best]].start))
+				best = t;
+		if (best < 0)
+			return nhole;
+		x = &runs[cur[best]++];
+		if (nhole && touches_or_overlaps(hole[nhole - 1].last, x->start)) {
+			if (x->last > hole[nhole - 1].last)
+				hole[nhole - 1].last = x->last;
+		} else {
+			hole[nhole++] = (struct resv_range){ x->start, x->last };
+		}
+	}
 }
 
 /* A region of the resolved view before it is laid out. */
@@ -950,8 +1015,7 @@ static int piece_add_src(struct piece_buf *b, uint32_t idx)
  * "active" set sweep costs the number of (piece, item) pairs emitted.
  */
 static int cut_relaxable(struct piece_buf *b, const struct run *run,
-			 const struct sort_item *ritems,
-			 const struct resv_list *in,
+			 const struct sort_item *items, const uint32_t *index,
 			 const struct resv_range *hole, size_t nhole, size_t *h,
 			 uint32_t *active)
 {
@@ -982,15 +1046,15 @@ static int cut_relaxable(struct piece_buf *b, const struct run *run,
 
 		if (piece_add(b, pstart, plast, run->type, run->prot) < 0)
 			return -ENOMEM;
-		while (next < run->end && ritems[next].start <= plast)
-			active[nactive++] = (uint32_t)key_index(ritems[next++].key);
+		while (next < run->end && items[next].start <= plast)
+			active[nactive++] = (uint32_t)next++;
 		size_t keep = 0;
 
 		for (size_t a = 0; a < nactive; a++) {
-			if (in->regions[active[a]].last < pstart)
+			if (items[active[a]].key < pstart)
 				continue;	/* ends before this piece: gone */
 			active[keep++] = active[a];
-			if (piece_add_src(b, active[a]) < 0)
+			if (piece_add_src(b, index[active[a]]) < 0)
 				return -ENOMEM;
 		}
 		nactive = keep;
@@ -1005,41 +1069,61 @@ static int cmp_u32(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A piece's few sources into input order: insertion sort, qsort when many. */
+static void sort_sources(uint32_t *v, size_t n)
+{
+	if (n > 16) {
+		qsort(v, n, sizeof(*v), cmp_u32);
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /*
  * Build the list from pieces, sorted by (start, type); each piece lists its
- * contributors' sources in input order, as the kernel view does.
+ * contributors' sources in input order, as the kernel view does. The pieces
+ * come as sequences b->v[pfirst[t] .. pfirst[t + 1]), each in start order
+ * and disjoint (the resolved view's: one a type, so equal starts go by
+ * type): the list is their merge.
  */
 static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
-			  const struct piece_buf *b)
+			  const struct piece_buf *b, const size_t pfirst[RESV_TYPE_COUNT + 1])
 {
 	struct resv_list *view = NULL;
-	struct sort_item *order = NULL;
-	size_t nsrc = 0;
+	size_t cur[RESV_TYPE_COUNT], nsrc = 0;
 	int rc;
 
-	order = malloc((b->n ? b->n : 1) * sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	for (size_t i = 0; i < b->n; i++) {
-		order[i].start = b->v[i].start;
-		order[i].key = (uint64_t)b->v[i].type << 32 | i;
-	}
-	sort_items(order, b->n);
 	for (size_t i = 0; i < b->nsrc; i++)
 		nsrc += in->regions[b->src[i]].nsources;
-
 	rc = list_new_sharing(&view, in);
 	if (rc < 0)
-		goto out;
+		return rc;
 	rc = list_reserve(view, b->n, nsrc);
-	if (rc < 0)
-		goto out;
-	for (size_t i = 0; i < b->n; i++) {
-		const struct piece *p = &b->v[(uint32_t)order[i].key];
+	if (rc < 0) {
+		resv_list_free(view);
+		return rc;
+	}
+	for (int t = 0; t < RESV_TYPE_COUNT; t++)
+		cur[t] = pfirst[t];
+	for (;;) {
+		const struct piece *p;
+		int best = -1;
 
-		if (p->src_end - p->src_first > 1)
-			qsort(b->src + p->src_first, p->src_end - p->src_first,
-			      sizeof(*b->src), cmp_u32);
+		for (int t = 0; t < RESV_TYPE_COUNT; t++)
+			if (cur[t] < pfirst[t + 1] &&
+			    (best < 0 || b->v[cur[t]].start < b->v[cur[best]].start))
+				best = t;
+		if (best < 0)
+			break;
+		p = &b->v[cur[best]++];
+		sort_sources(b->src + p->src_first, p->src_end - p->src_first);
 		list_push_region(view, p->start, p->last, p->type, p->prot, false);
 		for (size_t s = p->src_first; s < p->src_end; s++) {
 			const struct resv_region *r = &in->regions[b->src[s]];
@@ -1049,71 +1133,58 @@ static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
 		}
 	}
 	*out = view;
-	view = NULL;
-out:
-	free(order);
-	resv_list_free(view);
-	return rc;
+	return 0;
 }
 
 RESV_EXPORT int resv_list_resolved_view(struct resv_list **out,
 					const struct resv_list *in)
 {
-	struct sort_item *items = NULL, *ritems = NULL;
+	struct sort_item *items = NULL;
+	uint32_t *index = NULL, *active = NULL;
 	struct run *runs = NULL;
 	struct resv_range *hole = NULL;
-	uint32_t *active = NULL;
 	struct piece_buf b = { 0 };
-	size_t n = 0, nruns = 0, nhole = 0, h = 0;
+	size_t first[RESV_TYPE_COUNT + 1], rfirst[RESV_TYPE_COUNT + 1];
+	size_t pfirst[RESV_TYPE_COUNT + 1], n, nhole, h = 0;
 	int rc;
 
-	rc = sorted_items(&items, &n, in, true);
+	rc = typed_items(&items, &index, in, true, first);
 	if (rc < 0)
 		return rc;
-	rc = -ENOMEM;
-	ritems = malloc((n ? n : 1) * sizeof(*ritems));
-	hole = malloc((n ? n : 1) * sizeof(*hole));
-	active = malloc((n ? n : 1) * sizeof(*active));
-	if (!ritems || !hole || !active)
-		goto out;
-	rc = build_runs(&runs, &nruns, ritems, in, items, n);
+	n = first[RESV_TYPE_COUNT];
+	rc = build_runs(&runs, rfirst, items, index, in, first);
 	if (rc < 0)
 		goto out;
+	rc = -ENOMEM;
+	hole = malloc((rfirst[RESV_TYPE_COUNT] ? rfirst[RESV_TYPE_COUNT] : 1) * sizeof(*hole));
+	active = malloc((n ? n : 1) * sizeof(*active));
+	if (!hole || !active)
+		goto out;
+	nhole = hard_union(hole, runs, rfirst);
 
-	/* The union of every non-relaxable region, from the start-sorted items. */
-	for (size_t k = 0; k < n; k++) {
-		const struct resv_region *x = &in->regions[key_index(items[k].key)];
+	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
+		pfirst[t] = b.n;
+		for (size_t r = rfirst[t]; r < rfirst[t + 1]; r++) {
+			const struct run *run = &runs[r];
 
-		if (resv_type_is_relaxable(x->type))
-			continue;
-		if (nhole && touches_or_overlaps(hole[nhole - 1].last, x->start)) {
-			if (x->last > hole[nhole - 1].last)
-				hole[nhole - 1].last = x->last;
-		} else {
-			hole[nhole++] = (struct resv_range){ x->start, x->last };
-		}
-	}
-
-	for (size_t r = 0; r < nruns; r++) {
-		const struct run *run = &runs[r];
-
-		if (resv_type_is_relaxable(run->type)) {
-			rc = cut_relaxable(&b, run, ritems, in, hole, nhole, &h,
-					   active);
+			if (resv_type_is_relaxable(run->type)) {
+				rc = cut_relaxable(&b, run, items, index, hole, nhole, &h, active);
+				if (rc < 0)
+					goto out;
+				continue;
+			}
+			rc = piece_add(&b, run->start, run->last, run->type, run->prot);
+			for (size_t k = run->first; rc == 0 && k < run->end; k++)
+				rc = piece_add_src(&b, index[k]);
 			if (rc < 0)
 				goto out;
-			continue;
 		}
-		rc = piece_add(&b, run->start, run->last, run->type, run->prot);
-		for (size_t k = run->first; rc == 0 && k < run->end; k++)
-			rc = piece_add_src(&b, (uint32_t)key_index(ritems[k].key));
-		if (rc < 0)
-			goto out;
 	}
-	rc = pieces_to_list(out, in, &b);
+	pfirst[RESV_TYPE_COUNT] = b.n;
+	rc = pieces_to_list(out, in, &b, pfirst);
 out:
 	free(items);
-	free(ritems);
+	free(index);
 	free(runs);
 	free(hole);
 	free(active);
@@ -1223,8 +1294,12 @@ RESV_EXPORT int resv_list_overlay(struct resv_list **out,
 			break;
 		pos = end + 1;
 	}
-	/* Pieces are already in address order and disjoint. */
-	rc = pieces_to_list(out, in, &b);
+	/* Pieces are already in address order and disjoint: one sequence. */
+	size_t one[RESV_TYPE_COUNT + 1] = { 0 };
+
+	for (int t = 1; t <= RESV_TYPE_COUNT; t++)
+		one[t] = b.n;
+	rc = pieces_to_list(out, in, &b, one);
 out:
 	free(items);
 	free(heap.v);
