@@ -721,23 +721,30 @@ static bool order_free(const struct resv_list *in)
 	return true;
 }
 
+/* What the passes after a sort need of a region, beside its start and last. */
+struct item_ref {
+	const uint32_t *sources;
+	uint32_t index;		/* the region's in its list */
+	uint32_t nsources;
+};
+
 /*
  * @in's regions (without zero-length ones if @skip_zero) in the kernel's
  * order within each type: type, then start, then later-added first. Type
  * t's are (*out)[first[t] .. first[t + 1]); in each, start is the region's
- * start and key its last, and (*index)[k] is the region item k stands for.
- * The sort reads the regions once in order, and the last fields once more
- * in sorted order, a few regions ahead (they are scattered in memory), so
- * that the passes after it read one array front to back.
+ * start and key its last, and (*refs)[k] tells the region item k stands
+ * for. The sort reads the regions once in order, and once more in sorted
+ * order, a few regions ahead (they are scattered in memory), so that the
+ * passes after it read arrays front to back.
  */
-static int typed_items(struct sort_item **out, uint32_t **index, const struct resv_list *in,
+static int typed_items(struct sort_item **out, struct item_ref **refs, const struct resv_list *in,
 		       bool skip_zero, size_t first[RESV_TYPE_COUNT + 1])
 {
 	size_t n, fill[RESV_TYPE_COUNT];
 	struct sort_item *v, *tmp;
-	uint32_t *idx;
+	struct item_ref *ref;
 
-	if (in->count > UINT32_MAX)
+	if (in->count > UINT32_MAX || in->ncontrib > UINT32_MAX)
 		return -ENOMEM;
 	for (int t = 0; t <= RESV_TYPE_COUNT; t++)
 		first[t] = 0;
@@ -751,11 +758,11 @@ static int typed_items(struct sort_item **out, uint32_t **index, const struct re
 	n = first[RESV_TYPE_COUNT];
 	v = malloc((n ? n : 1) * sizeof(*v));
 	tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	idx = malloc((n ? n : 1) * sizeof(*idx));
-	if (!v || !tmp || !idx) {
+	ref = malloc((n ? n : 1) * sizeof(*ref));
+	if (!v || !tmp || !ref) {
 		free(v);
 		free(tmp);
-		free(idx);
+		free(ref);
 		return -ENOMEM;
 	}
 	/* Bucket by type, later-added first: the stable sort keeps that for ties. */
@@ -773,13 +780,16 @@ static int typed_items(struct sort_item **out, uint32_t **index, const struct re
 	}
 	free(tmp);
 	for (size_t k = 0; k < n; k++) {
+		const struct resv_region *r = &in->regions[v[k].key];
+
 		if (k + 16 < n)
 			__builtin_prefetch(&in->regions[v[k + 16].key]);
-		idx[k] = (uint32_t)v[k].key;
-		v[k].key = in->regions[idx[k]].last;
+		ref[k] = (struct item_ref){ r->sources, (uint32_t)v[k].key,
+					    (uint32_t)r->nsources };
+		v[k].key = r->last;
 	}
 	*out = v;
-	*index = idx;
+	*refs = ref;
 	return 0;
 }
 
@@ -795,12 +805,13 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 	size_t first[RESV_TYPE_COUNT + 1];
 	size_t nruns[RESV_TYPE_COUNT] = { 0 }, cur[RESV_TYPE_COUNT] = { 0 };
 	struct sort_item *v = NULL;
-	uint32_t *index = NULL, *run_of = NULL;
+	struct item_ref *ref = NULL;
+	uint32_t *run_of = NULL;
 	struct kv_run *runs = NULL;
 	struct resv_list *view = NULL;
 	int rc;
 
-	rc = typed_items(&v, &index, in, false, first);
+	rc = typed_items(&v, &ref, in, false, first);
 	if (rc < 0)
 		return rc;
 	rc = -ENOMEM;
@@ -821,9 +832,9 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 					r[k - 1].last = v[i].key;
 			} else {
 				r[k++] = (struct kv_run){ v[i].start, v[i].key,
-							  in->regions[index[i]].prot, 0 };
+							  in->regions[ref[i].index].prot, 0 };
 			}
-			run_of[index[i]] = (uint32_t)(first[t] + k - 1);
+			run_of[ref[i].index] = (uint32_t)(first[t] + k - 1);
 		}
 		nruns[t] = k;
 	}
@@ -855,7 +866,7 @@ int list_kernel_view_sorted(struct resv_list **out, const struct resv_list *in)
 	rc = emit_sources(view, in, run_of);
 out:
 	free(v);
-	free(index);
+	free(ref);
 	free(runs);
 	free(run_of);
 	if (rc < 0) {
@@ -896,7 +907,7 @@ struct run {
  * t's runs are (*runs_out)[rfirst[t] .. rfirst[t + 1]).
  */
 static int build_runs(struct run **runs_out, size_t rfirst[RESV_TYPE_COUNT + 1],
-		      const struct sort_item *items, const uint32_t *index,
+		      const struct sort_item *items, const struct item_ref *ref,
 		      const struct resv_list *in, const size_t first[RESV_TYPE_COUNT + 1])
 {
 	size_t n = first[RESV_TYPE_COUNT], nruns = 0;
@@ -917,7 +928,7 @@ static int build_runs(struct run **runs_out, size_t rfirst[RESV_TYPE_COUNT + 1],
 			}
 			runs[nruns++] = (struct run){
 				.start = items[k].start, .last = items[k].key,
-				.type = (enum resv_type)t, .prot = in->regions[index[k]].prot,
+				.type = (enum resv_type)t, .prot = in->regions[ref[k].index].prot,
 				.first = k, .end = k + 1,
 			};
 		}
@@ -969,7 +980,7 @@ struct piece {
 struct piece_buf {
 	struct piece *v;
 	size_t n, cap;
-	uint32_t *src;		/* input region indices */
+	uint32_t *src;		/* contributors: positions in an item_ref array */
 	size_t nsrc, src_cap;
 };
 
@@ -1015,7 +1026,7 @@ static int piece_add_src(struct piece_buf *b, uint32_t idx)
  * "active" set sweep costs the number of (piece, item) pairs emitted.
  */
 static int cut_relaxable(struct piece_buf *b, const struct run *run,
-			 const struct sort_item *items, const uint32_t *index,
+			 const struct sort_item *items,
 			 const struct resv_range *hole, size_t nhole, size_t *h,
 			 uint32_t *active)
 {
@@ -1054,7 +1065,7 @@ static int cut_relaxable(struct piece_buf *b, const struct run *run,
 			if (items[active[a]].key < pstart)
 				continue;	/* ends before this piece: gone */
 			active[keep++] = active[a];
-			if (piece_add_src(b, index[active[a]]) < 0)
+			if (piece_add_src(b, active[a]) < 0)
 				return -ENOMEM;
 		}
 		nactive = keep;
@@ -1062,25 +1073,33 @@ static int cut_relaxable(struct piece_buf *b, const struct run *run,
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return (x > y) - (x < y);
 }
 
-/* A piece's few sources into input order: insertion sort, qsort when many. */
-static void sort_sources(uint32_t *v, size_t n)
+/*
+ * A piece's contributors into input order (their regions' indices): an
+ * insertion sort for the usual few, qsort of (index, position) pairs for
+ * many. @tmp has room for @n pairs.
+ */
+static void sort_sources(uint32_t *v, size_t n, const struct item_ref *ref, uint64_t *tmp)
 {
 	if (n > 16) {
-		qsort(v, n, sizeof(*v), cmp_u32);
+		for (size_t i = 0; i < n; i++)
+			tmp[i] = (uint64_t)ref[v[i]].index << 32 | v[i];
+		qsort(tmp, n, sizeof(*tmp), cmp_u64);
+		for (size_t i = 0; i < n; i++)
+			v[i] = (uint32_t)tmp[i];
 		return;
 	}
 	for (size_t i = 1; i < n; i++) {
 		uint32_t x = v[i];
 		size_t j = i;
 
-		for (; j > 0 && v[j - 1] > x; j--)
+		for (; j > 0 && ref[v[j - 1]].index > ref[x].index; j--)
 			v[j] = v[j - 1];
 		v[j] = x;
 	}
@@ -1094,20 +1113,28 @@ static void sort_sources(uint32_t *v, size_t n)
  * type): the list is their merge.
  */
 static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
-			  const struct piece_buf *b, const size_t pfirst[RESV_TYPE_COUNT + 1])
+			  const struct piece_buf *b, const size_t pfirst[RESV_TYPE_COUNT + 1],
+			  const struct item_ref *ref)
 {
 	struct resv_list *view = NULL;
-	size_t cur[RESV_TYPE_COUNT], nsrc = 0;
+	size_t cur[RESV_TYPE_COUNT], nsrc = 0, most = 0;
+	uint64_t *tmp;
 	int rc;
 
 	for (size_t i = 0; i < b->nsrc; i++)
-		nsrc += in->regions[b->src[i]].nsources;
+		nsrc += ref[b->src[i]].nsources;
+	for (size_t i = 0; i < b->n; i++)
+		if (b->v[i].src_end - b->v[i].src_first > most)
+			most = b->v[i].src_end - b->v[i].src_first;
+	tmp = malloc((most ? most : 1) * sizeof(*tmp));
+	if (!tmp)
+		return -ENOMEM;
 	rc = list_new_sharing(&view, in);
-	if (rc < 0)
-		return rc;
-	rc = list_reserve(view, b->n, nsrc);
+	if (rc == 0)
+		rc = list_reserve(view, b->n, nsrc);
 	if (rc < 0) {
 		resv_list_free(view);
+		free(tmp);
 		return rc;
 	}
 	for (int t = 0; t < RESV_TYPE_COUNT; t++)
@@ -1123,15 +1150,16 @@ static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
 		if (best < 0)
 			break;
 		p = &b->v[cur[best]++];
-		sort_sources(b->src + p->src_first, p->src_end - p->src_first);
+		sort_sources(b->src + p->src_first, p->src_end - p->src_first, ref, tmp);
 		list_push_region(view, p->start, p->last, p->type, p->prot, false);
 		for (size_t s = p->src_first; s < p->src_end; s++) {
-			const struct resv_region *r = &in->regions[b->src[s]];
+			const struct item_ref *r = &ref[b->src[s]];
 
 			for (size_t k = 0; k < r->nsources; k++)
 				list_push_source(view, r->sources[k]);
 		}
 	}
+	free(tmp);
 	*out = view;
 	return 0;
 }
@@ -1140,7 +1168,8 @@ RESV_EXPORT int resv_list_resolved_view(struct resv_list **out,
 					const struct resv_list *in)
 {
 	struct sort_item *items = NULL;
-	uint32_t *index = NULL, *active = NULL;
+	struct item_ref *ref = NULL;
+	uint32_t *active = NULL;
 	struct run *runs = NULL;
 	struct resv_range *hole = NULL;
 	struct piece_buf b = { 0 };
@@ -1148,11 +1177,11 @@ RESV_EXPORT int resv_list_resolved_view(struct resv_list **out,
 	size_t pfirst[RESV_TYPE_COUNT + 1], n, nhole, h = 0;
 	int rc;
 
-	rc = typed_items(&items, &index, in, true, first);
+	rc = typed_items(&items, &ref, in, true, first);
 	if (rc < 0)
 		return rc;
 	n = first[RESV_TYPE_COUNT];
-	rc = build_runs(&runs, rfirst, items, index, in, first);
+	rc = build_runs(&runs, rfirst, items, ref, in, first);
 	if (rc < 0)
 		goto out;
 	rc = -ENOMEM;
@@ -1168,23 +1197,23 @@ RESV_EXPORT int resv_list_resolved_view(struct resv_list **out,
 			const struct run *run = &runs[r];
 
 			if (resv_type_is_relaxable(run->type)) {
-				rc = cut_relaxable(&b, run, items, index, hole, nhole, &h, active);
+				rc = cut_relaxable(&b, run, items, hole, nhole, &h, active);
 				if (rc < 0)
 					goto out;
 				continue;
 			}
 			rc = piece_add(&b, run->start, run->last, run->type, run->prot);
 			for (size_t k = run->first; rc == 0 && k < run->end; k++)
-				rc = piece_add_src(&b, index[k]);
+				rc = piece_add_src(&b, (uint32_t)k);
 			if (rc < 0)
 				goto out;
 		}
 	}
 	pfirst[RESV_TYPE_COUNT] = b.n;
-	rc = pieces_to_list(out, in, &b, pfirst);
+	rc = pieces_to_list(out, in, &b, pfirst, ref);
 out:
 	free(items);
-	free(index);
+	free(ref);
 	free(runs);
 	free(hole);
 	free(active);
@@ -1244,19 +1273,27 @@ RESV_EXPORT int resv_list_overlay(struct resv_list **out,
 				  const struct resv_list *in)
 {
 	struct sort_item *items = NULL;
+	struct item_ref *ref = NULL;
 	struct heap heap = { 0 };
 	struct piece_buf b = { 0 };
 	size_t n = 0, next = 0;
 	uint32_t last_winner = 0;
 	int rc;
 
+	if (in->ncontrib > UINT32_MAX)
+		return -ENOMEM;
 	rc = sorted_items(&items, &n, in, true);
 	if (rc < 0)
 		return rc;
 	rc = -ENOMEM;
 	heap.v = malloc((n ? n : 1) * sizeof(*heap.v));
-	if (!heap.v)
+	/* The pieces name their winners by region index: ref[i] is region i. */
+	ref = malloc((in->count ? in->count : 1) * sizeof(*ref));
+	if (!heap.v || !ref)
 		goto out;
+	for (size_t i = 0; i < in->count; i++)
+		ref[i] = (struct item_ref){ in->regions[i].sources, (uint32_t)i,
+					    (uint32_t)in->regions[i].nsources };
 
 	uint64_t pos = n ? items[0].start : 0;
 
@@ -1299,9 +1336,10 @@ RESV_EXPORT int resv_list_overlay(struct resv_list **out,
 
 	for (int t = 1; t <= RESV_TYPE_COUNT; t++)
 		one[t] = b.n;
-	rc = pieces_to_list(out, in, &b, one);
+	rc = pieces_to_list(out, in, &b, one, ref);
 out:
 	free(items);
+	free(ref);
 	free(heap.v);
 	free(b.v);
 	free(b.src);

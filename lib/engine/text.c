@@ -134,21 +134,33 @@ static bool parse_kernel_hex(const char *s, uint64_t *v)
  */
 static size_t kernel_type_nl(const char *s, size_t rem, enum resv_type *type)
 {
-	static const struct { const char *text; size_t len; enum resv_type type; } ends[] = {
-		{ "direct\n", 7, RESV_TYPE_DIRECT },
-		{ "direct-relaxable\n", 17, RESV_TYPE_DIRECT_RELAXABLE },
-		{ "reserved\n", 9, RESV_TYPE_RESERVED },
-		{ "msi\n", 4, RESV_TYPE_MSI },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(ends); i++) {
-		if (rem >= ends[i].len && s[0] == ends[i].text[0] &&
-		    memcmp(s, ends[i].text, ends[i].len) == 0) {
-			*type = ends[i].type;
-			return ends[i].len;
+	/* Constant lengths: each comparison is a load or two, not a call. */
+	switch (s[0]) {
+	case 'd':
+		if (rem >= 7 && memcmp(s, "direct\n", 7) == 0) {
+			*type = RESV_TYPE_DIRECT;
+			return 7;
 		}
+		if (rem >= 17 && memcmp(s, "direct-relaxable\n", 17) == 0) {
+			*type = RESV_TYPE_DIRECT_RELAXABLE;
+			return 17;
+		}
+		return 0;
+	case 'r':
+		if (rem >= 9 && memcmp(s, "reserved\n", 9) == 0) {
+			*type = RESV_TYPE_RESERVED;
+			return 9;
+		}
+		return 0;
+	case 'm':
+		if (rem >= 4 && memcmp(s, "msi\n", 4) == 0) {
+			*type = RESV_TYPE_MSI;
+			return 4;
+		}
+		return 0;
+	default:
+		return 0;
 	}
-	return 0;
 }
 
 /* Why a kernel line is malformed, or NULL when it is well formed. */
