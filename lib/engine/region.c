@@ -467,36 +467,56 @@ static inline enum resv_type key_type(uint64_t key)
 }
 
 /*
- * Stable LSD radix sort of @v by start, a byte at a time, between @v and
- * @tmp; the bytes all items share are skipped (one pass counts every byte
- * position). Return: the array that holds the result.
+ * Stable LSD radix sort of @v by start, @bits at a time, between @v and
+ * @tmp; the digits all items share are skipped (one pass counts every
+ * digit position). @count has room for (64 / @bits rounded up) << @bits
+ * zeroed counters. Return: the array that holds the result.
  */
-static struct sort_item *radix_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
+static struct sort_item *radix_pass(struct sort_item *v, struct sort_item *tmp, size_t n,
+				    int bits, size_t *count)
 {
-	size_t count[8][256] = { { 0 } };
+	int ndig = (64 + bits - 1) / bits;
+	uint64_t mask = ((uint64_t)1 << bits) - 1;
 
 	for (size_t i = 0; i < n; i++)
-		for (int b = 0; b < 8; b++)
-			count[b][v[i].start >> (8 * b) & 0xff]++;
-	for (int b = 0; b < 8; b++) {
+		for (int d = 0; d < ndig; d++)
+			count[(size_t)d << bits | (v[i].start >> (d * bits) & mask)]++;
+	for (int d = 0; d < ndig; d++) {
+		size_t *c = count + ((size_t)d << bits), pos = 0;
 		struct sort_item *t;
-		size_t pos = 0;
 
-		if (count[b][v[0].start >> (8 * b) & 0xff] == n)
-			continue;	/* every item has this byte */
-		for (int d = 0; d < 256; d++) {
-			size_t c = count[b][d];
+		if (c[v[0].start >> (d * bits) & mask] == n)
+			continue;	/* every item has this digit */
+		for (size_t k = 0; k <= mask; k++) {
+			size_t x = c[k];
 
-			count[b][d] = pos;
-			pos += c;
+			c[k] = pos;
+			pos += x;
 		}
 		for (size_t i = 0; i < n; i++)
-			tmp[count[b][v[i].start >> (8 * b) & 0xff]++] = v[i];
+			tmp[c[v[i].start >> (d * bits) & mask]++] = v[i];
 		t = v;
 		v = tmp;
 		tmp = t;
 	}
 	return v;
+}
+
+/*
+ * A byte a digit for short arrays (the counters fit on the stack); eleven
+ * bits for long ones, where a pass saved (five instead of six for 40-bit
+ * addresses, six instead of eight for any) outweighs 96 KiB of counters.
+ */
+static struct sort_item *radix_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
+{
+	size_t small[8 << 8] = { 0 }, *big;
+	struct sort_item *out;
+
+	if (n < 65536 || !(big = calloc((size_t)6 << 11, sizeof(*big))))
+		return radix_pass(v, tmp, n, 8, small);
+	out = radix_pass(v, tmp, n, 11, big);
+	free(big);
+	return out;
 }
 
 /*

@@ -355,11 +355,14 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 	int bad = 0, rc;
 	char ex[200];
 	struct list_mark mark = list_mark(list);
-	size_t ndiags = resv_diags_count(diags), lines = 1;
+	size_t ndiags = resv_diags_count(diags);
+	/*
+	 * Room for as many kernel lines (42 bytes at least) as @len holds, at
+	 * once, rather than a pass to count the lines: pages reserved and not
+	 * used are never touched, and shorter lines grow the arrays as usual.
+	 */
+	size_t lines = len / 40 + 1;
 
-	/* Room for every line at once: the regions go in one array, never moved. */
-	for (const char *p = buf; len && (p = memchr(p, '\n', len - (size_t)(p - buf))); p++)
-		lines++;
 	rc = list_reserve(list, lines, lines);
 	if (rc < 0)
 		return rc;

@@ -513,10 +513,13 @@ static const char *views_differ(const struct resv_list *a, const struct resv_lis
 			return "a region differs";
 		if (x->nsources != y->nsources)
 			return "source counts differ";
-		for (size_t k = 0; k < x->nsources; k++)
-			if (strcmp(resv_list_source(a, x->sources[k])->origin,
-				   resv_list_source(b, y->sources[k])->origin) != 0)
+		for (size_t k = 0; k < x->nsources; k++) {
+			const struct resv_source *p = resv_list_source(a, x->sources[k]);
+			const struct resv_source *q = resv_list_source(b, y->sources[k]);
+
+			if (strcmp(p->origin, q->origin) != 0 || p->line != q->line)
 				return "sources differ";
+		}
 	}
 	return NULL;
 }

@@ -534,6 +534,90 @@ static void test_index(void **state)
 	resv_list_free(l);
 }
 
+/*
+ * Lists long enough for the engine's long-array sort (eleven-bit digits
+ * from 65,536 regions on), against a reference built with qsort(): each
+ * type's regions sorted and merged while they touch, the runs ordered by
+ * (start, type). Starts of 40 bits, as the benchmark's, and of 64.
+ */
+struct ref_run {
+	uint64_t start, last;
+	int type;
+};
+
+static int cmp_run(const void *a, const void *b)
+{
+	const struct ref_run *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->type > y->type) - (x->type < y->type);
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void test_kernel_view_long(void **state)
+{
+	(void)state;
+	for (int wide = 0; wide < 2; wide++) {
+		size_t n = 150000, nref = 0;
+		struct ref_run *in = malloc(n * sizeof(*in)), *ref = malloc(n * sizeof(*ref));
+		struct resv_list *l, *kv;
+		uint64_t seed = 0x9e3779b97f4a7c15ull + (uint64_t)wide;
+
+		assert_non_null(in);
+		assert_non_null(ref);
+		assert_int_equal(resv_list_new(&l), 0);
+		for (size_t i = 0; i < n; i++) {
+			uint64_t start = next_rand(&seed) >> (wide ? 1 : 24);
+			uint64_t len = (next_rand(&seed) & 0xffffff) + 1;
+
+			in[i] = (struct ref_run){ start, start + len - 1, (int)(next_rand(&seed) % 5) };
+			assert_int_equal(resv_list_add(l, in[i].start, in[i].last,
+						       (enum resv_type)in[i].type, 0, "r", NULL), 0);
+		}
+		/* The reference: by (type, start) with qsort, merged per type. */
+		for (int t = 0; t < 5; t++) {
+			size_t m = 0, first = nref;
+
+			for (size_t i = 0; i < n; i++)
+				if (in[i].type == t)
+					ref[first + m++] = in[i];
+			qsort(ref + first, m, sizeof(*ref), cmp_run);
+			for (size_t i = 0; i < m; i++) {
+				struct ref_run x = ref[first + i];
+
+				if (nref > first && x.start <= ref[nref - 1].last + 1) {
+					if (x.last > ref[nref - 1].last)
+						ref[nref - 1].last = x.last;
+				} else {
+					ref[nref++] = x;
+				}
+			}
+		}
+		qsort(ref, nref, sizeof(*ref), cmp_run);
+		assert_int_equal(resv_list_kernel_view(&kv, l, NULL), 0);
+		assert_int_equal(resv_list_count(kv), nref);
+		for (size_t i = 0; i < nref; i++) {
+			const struct resv_region *r = resv_list_region(kv, i);
+
+			assert_int_equal(r->start, ref[i].start);
+			assert_int_equal(r->last, ref[i].last);
+			assert_int_equal(r->type, ref[i].type);
+		}
+		resv_list_free(kv);
+		resv_list_free(l);
+		free(in);
+		free(ref);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_add_checks),
 		cmocka_unit_test(test_type_names),
 		cmocka_unit_test(test_index),
+		cmocka_unit_test(test_kernel_view_long),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
