@@ -12,6 +12,8 @@ machine weighs on all alike:
     LC_ALL=C sort -k1,1 FILE            the floor (issue 13)
     iommu-resv regions --view kernel --format sysfs FILE    and the other rows
 
+and start-up, `iommu-resv --version` against /bin/true (wall time).
+
 Each row prints the median CPU time (user + system) and wall time over the
 runs, both as ratios to sort's medians, and the issue's target for the CPU
 ratio (PASS/FAIL: a measurement, never the exit status). CPU time is the
@@ -66,14 +68,15 @@ def timed(argv, env=None):
     return cpu, wall
 
 
-def compare(a, floor, floor_name, head, rows, env=None):
-    """Run @floor and each row's CLI (and --before's) @a.runs times, alternating; print
-    the medians, CPU and wall, as ratios to the floor's, with each row's target."""
+def compare(a, floor, floor_name, head, rows, env=None, runs=None, judge="CPU"):
+    """Run @floor and each row's CLI (and --before's) @runs (default @a.runs) times,
+    alternating; print the medians, CPU and wall, as ratios to the floor's, with each
+    row's target for the @judge ratio ("CPU" or "wall")."""
     times = {"floor": []}
     for name, _, _ in rows:
         times[name] = []
         times["before " + name] = []
-    for _ in range(a.runs):
+    for _ in range(runs or a.runs):
         times["floor"].append(timed(floor, env))
         for name, args, _ in rows:
             if a.before:
@@ -81,19 +84,21 @@ def compare(a, floor, floor_name, head, rows, env=None):
             times[name].append(timed([a.cli] + args, env))
     fc = statistics.median(c for c, _ in times["floor"])
     fw = statistics.median(w for _, w in times["floor"])
-    print(f"{head}: {fc:.2f} s CPU, {fw:.2f} s wall")
+    print(f"{head}: {fc:.4f} s CPU, {fw:.4f} s wall")
     before = f" {'before':>7}" if a.before else ""
     x = "x " + floor_name
-    print(f"{'work':42} {'CPU':>7} {x:>7} {'wall':>7} {x:>7} {'target':>7}{before}")
+    print(f"{'work':42} {'CPU':>7} {x:>7} {'wall':>7} {x:>7} {'target':>8} {'on':4} {'':4}{before}")
     for name, _, target in rows:
         c = statistics.median(t for t, _ in times[name])
         w = statistics.median(t for _, t in times[name])
-        verdict = "PASS" if c / fc <= target else "FAIL"
+        ratio = c / fc if judge == "CPU" else w / fw
+        verdict = "PASS" if ratio <= target else "FAIL"
         if a.before:
-            b = statistics.median(t for t, _ in times["before " + name])
-            before = f" {b / fc:6.2f}x"
+            b = statistics.median(t[0 if judge == "CPU" else 1]
+                                  for t in times["before " + name])
+            before = f" {b / (fc if judge == 'CPU' else fw):6.2f}x"
         print(f"{name:42} {c:6.3f}s {c / fc:6.2f}x {w:6.3f}s {w / fw:6.2f}x "
-              f"{'<= %.1fx' % target:>7} {verdict}{before}")
+              f"{'<= %.2fx' % target:>8} {judge} {verdict}{before}")
 
 
 def main():
@@ -111,6 +116,12 @@ def main():
     head = (f"{a.lines} lines ({os.path.getsize(path) / 1e6:.0f} MB), median of {a.runs} "
             f"alternating runs; floor LC_ALL=C sort -k1,1")
     compare(a, floor, "sort", head, [(n, args + [path], t) for n, args, t in ROWS], env)
+    # Start-up (issue 13: 6.4 ms against 3.9 ms for /bin/true, aim for 5 ms):
+    # what a user waits for, so judged on wall time, over many short runs.
+    print()
+    compare(a, ["/bin/true"], "true", f"start-up, median of {40 * a.runs} alternating runs; "
+            "floor /bin/true", [("iommu-resv --version", ["--version"], 5 / 3.9)], env,
+            runs=40 * a.runs, judge="wall")
 
 if __name__ == "__main__":
     main()
