@@ -506,14 +506,18 @@ static struct sort_item *radix_pass(struct sort_item *v, struct sort_item *tmp, 
  * A byte a digit for short arrays (the counters fit on the stack); eleven
  * bits for long ones, where a pass saved (five instead of six for 40-bit
  * addresses, six instead of eight for any) outweighs 96 KiB of counters.
+ * Return: as radix_pass(), or NULL when those counters cannot be had.
  */
 static struct sort_item *radix_sort(struct sort_item *v, struct sort_item *tmp, size_t n)
 {
 	size_t small[8 << 8] = { 0 }, *big;
 	struct sort_item *out;
 
-	if (n < 65536 || !(big = calloc((size_t)6 << 11, sizeof(*big))))
+	if (n < 65536)
 		return radix_pass(v, tmp, n, 8, small);
+	big = calloc((size_t)6 << 11, sizeof(*big));
+	if (!big)
+		return NULL;
 	out = radix_pass(v, tmp, n, 11, big);
 	free(big);
 	return out;
@@ -552,6 +556,11 @@ static int sorted_items(struct sort_item **out, size_t *count, const struct resv
 			v[pos[r->type]++] = (struct sort_item){ r->start, kernel_key(r->type, i) };
 	}
 	sorted = n ? radix_sort(v, tmp, n) : v;
+	if (!sorted) {
+		free(v);
+		free(tmp);
+		return -ENOMEM;
+	}
 	free(sorted == v ? tmp : v);
 	*out = sorted;
 	*count = n;
@@ -794,9 +803,17 @@ static int typed_items(struct sort_item **out, struct item_ref **refs, const str
 	}
 	for (int t = 0; t < RESV_TYPE_COUNT; t++) {
 		size_t m = first[t + 1] - first[t];
+		struct sort_item *sorted = m ? radix_sort(v + first[t], tmp + first[t], m) :
+					       v + first[t];
 
-		if (m && radix_sort(v + first[t], tmp + first[t], m) != v + first[t])
-			memcpy(v + first[t], tmp + first[t], m * sizeof(*v));
+		if (!sorted) {
+			free(v);
+			free(tmp);
+			free(ref);
+			return -ENOMEM;
+		}
+		if (sorted != v + first[t])
+			memcpy(v + first[t], sorted, m * sizeof(*v));
 	}
 	free(tmp);
 	for (size_t k = 0; k < n; k++) {
