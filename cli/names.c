@@ -6,7 +6,13 @@
  * the same list gives the same names everywhere. libpci's error callback
  * (a malformed list, names-parse.c pci_load_name_list) must not return: it
  * longjmp()s back here, and the names are then off.
+ *
+ * libpci is loaded when a name is first wanted, not at start-up: with the
+ * libudev and zlib it pulls in, it was a third of the time every command
+ * took to start (issue 13), and most commands name no device. Without
+ * libpci there are no names, as without the list.
  */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +26,28 @@
 
 static struct pci_access *pacc;
 static int state;	/* 0 not tried, 1 read, -1 no names */
+
+/* The libpci calls made, found in libpci.so.3 (the soname of pciutils 3). */
+static struct {
+	__typeof__(&pci_alloc) alloc;
+	__typeof__(&pci_set_name_list_path) set_name_list_path;
+	__typeof__(&pci_load_name_list) load_name_list;
+	__typeof__(&pci_lookup_name) lookup_name;
+} lib;
+
+static bool load_libpci(void)
+{
+	void *h = dlopen("libpci.so.3", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return false;
+	*(void **)&lib.alloc = dlsym(h, "pci_alloc");
+	*(void **)&lib.set_name_list_path = dlsym(h, "pci_set_name_list_path");
+	*(void **)&lib.load_name_list = dlsym(h, "pci_load_name_list");
+	*(void **)&lib.lookup_name = dlsym(h, "pci_lookup_name");
+	/* Kept loaded to the end: the names it returns live in it. */
+	return lib.alloc && lib.set_name_list_path && lib.load_name_list && lib.lookup_name;
+}
 static jmp_buf env;
 static char note[256];
 
@@ -47,7 +75,9 @@ static bool names_open(void)
 	if (state)
 		return state > 0;
 	state = -1;
-	pacc = pci_alloc();
+	if (!load_libpci())
+		return false;
+	pacc = lib.alloc();
 	if (!pacc)
 		return false;
 	pacc->error = names_error;
@@ -58,7 +88,7 @@ static bool names_open(void)
 		static char file[4096];	/* libpci takes char * and keeps it */
 
 		snprintf(file, sizeof(file), "%s", path);
-		pci_set_name_list_path(pacc, file, 0);
+		lib.set_name_list_path(pacc, file, 0);
 	}
 	if (setjmp(env)) {
 		size_t n = strlen(note);
@@ -68,7 +98,7 @@ static bool names_open(void)
 		warnx_("note: no device names: the PCI ID list: %s", note);
 		return false;	/* pacc is left as libpci left it */
 	}
-	if (!pci_load_name_list(pacc))
+	if (!lib.load_name_list(pacc))
 		return false;	/* no list: no names, nothing to say */
 	state = 1;
 	return true;
@@ -88,9 +118,9 @@ bool pci_names(uint16_t vendor, uint16_t device, const char **vendor_name,
 	*vendor_name = *device_name = NULL;
 	if (!names_open())
 		return false;
-	*vendor_name = pci_lookup_name(pacc, vbuf, sizeof(vbuf), PCI_LOOKUP_VENDOR | flags,
+	*vendor_name = lib.lookup_name(pacc, vbuf, sizeof(vbuf), PCI_LOOKUP_VENDOR | flags,
 				       vendor);
-	*device_name = pci_lookup_name(pacc, dbuf, sizeof(dbuf), PCI_LOOKUP_DEVICE | flags,
+	*device_name = lib.lookup_name(pacc, dbuf, sizeof(dbuf), PCI_LOOKUP_DEVICE | flags,
 				       vendor, device);
 	return true;
 }
