@@ -620,12 +620,16 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 		rc = lspci_read(o->lspci, add_lspci_function, m, err, sizeof(err));
 		if (rc == -ENOMEM)
 			goto nomem;
+		/* err names the file (and the line) itself */
 		if (rc < 0) {
-			warnx_("%s: %s", o->lspci, *err ? err : strerror(-rc));
+			if (*err)
+				warnx_("%s", err);
+			else
+				warnx_("%s: %s", o->lspci, strerror(-rc));
 			goto fail;
 		}
 		if (*err)
-			warnx_("%s: note: %s", o->lspci, err);
+			warnx_("%s", err);
 		what &= ~RESV_LOAD_PCI;
 	}
 	rc = resv_machine_load(m, o->sysroot, what);

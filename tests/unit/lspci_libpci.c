@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
- * An `lspci -x` dump read through libpci's dump access method, the one
- * `lspci -F FILE` uses (pciutils lib/dump.c), so that what this tool reads
- * is what lspci itself would show. What that reader does, as of the
- * pciutils 3.9.0 that Debian 12 ships:
+ * The reference for cli/lspci.c, in the test only: an `lspci -x` dump read
+ * through libpci's dump access method, the one `lspci -F FILE` uses
+ * (pciutils lib/dump.c), with the checks lspci_read() adds (sorted, one
+ * function twice, no bytes, VMD domains). This was the CLI's reader until
+ * it took 5 s for a big host's dump. What libpci does, as of the pciutils
+ * 3.9.0 that Debian 12 ships:
  *
  * - dump_init() parses the whole file inside pci_init(): a line starting
  *   "bb:dd.f ", "dddd:bb:dd.f " or "ddddd:bb:dd.f " opens a function (no
@@ -34,6 +36,7 @@
 #include <pci/pci.h>
 
 #include "lspci.h"
+#include "lspci_libpci.h"
 
 /* lib/dump.c dump_init(): "At most 4096 bytes of config space are supported". */
 #define LSPCI_CONFIG_MAX 4096
@@ -214,8 +217,8 @@ out:
 	return ret;
 }
 
-int lspci_read(const char *path, lspci_fn fn, void *ctx, char *err,
-	       size_t errlen)
+int libpci_dump_read(const char *path, lspci_fn fn, void *ctx, char *err,
+		     size_t errlen)
 {
 	struct lspci_state *s;
 	struct stat st;
