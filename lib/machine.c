@@ -2387,7 +2387,10 @@ RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
 	*out = NULL;
 	if (!m->topo.n || m->iommu == RESV_IOMMU_NONE)
 		return -ENODATA;
-	rc = group_input_fill(m, &in, &behind);
+	/* Which unit each function is behind: from the scopes resolved once. */
+	rc = scope_cache_need(m);
+	if (rc == 0)
+		rc = group_input_fill(m, &in, &behind);
 	if (rc == 0)
 		rc = smmu_v2_streams(m, &streams);
 	if (rc == 0) {
