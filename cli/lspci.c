@@ -44,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -55,11 +56,19 @@
 #define LINE_MAX_CHARS 253
 /* What one read() asks for; a line cut at the end is moved to the front. */
 #define READ_CHUNK (1u << 17)
+/*
+ * The functions' bytes go into blocks of this size, in huge pages where
+ * the kernel gives them (MADV_HUGEPAGE): a big host's 67 MB in a few dozen
+ * page faults, not 16,000 (the bytes must all be held until the dump is
+ * checked whole).
+ */
+#define BLOCK_SIZE (4u << 20)
+#define BLOCK_ALIGN (2u << 20)
 
 struct func {
 	uint64_t key;		/* domain << 24 | bus << 16 | dev << 8 | fn */
 	size_t line;		/* of its header */
-	uint8_t *config;	/* len bytes; NULL when none */
+	const uint8_t *config;	/* len bytes, in a block; NULL when none */
 	size_t len;
 };
 
@@ -70,6 +79,8 @@ struct reader {
 	size_t n, cap;
 	bool open;		/* rows go to funcs[n - 1] */
 	size_t top;		/* its highest offset written, plus one */
+	uint8_t **blocks;	/* where the functions' bytes are */
+	size_t nblocks, block_cap, block_used;	/* of blocks[nblocks - 1] */
 	char *err;
 	size_t errlen;
 	/* The open function's bytes: 0xff but [0, top). */
@@ -138,19 +149,51 @@ static bool check_nul(struct reader *r, const uint8_t *s, size_t len)
 	return false;
 }
 
+/* Room for @len bytes in the last block, or in a new one. */
+static uint8_t *block_room(struct reader *r, size_t len)
+{
+	uint8_t *b;
+
+	if (r->nblocks && r->block_used + len <= BLOCK_SIZE) {
+		b = r->blocks[r->nblocks - 1] + r->block_used;
+		r->block_used += len;
+		return b;
+	}
+	if (r->nblocks == r->block_cap) {
+		size_t cap = r->block_cap ? r->block_cap * 2 : 8;
+		uint8_t **v = realloc(r->blocks, cap * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		r->blocks = v;
+		r->block_cap = cap;
+	}
+	b = aligned_alloc(BLOCK_ALIGN, BLOCK_SIZE);
+	if (!b)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(b, BLOCK_SIZE, MADV_HUGEPAGE);	/* advice: no matter if refused */
+#endif
+	r->blocks[r->nblocks++] = b;
+	r->block_used = len;
+	return b;
+}
+
 /* The open function's bytes into funcs[n - 1]; the scratch back to 0xff. */
 static int close_func(struct reader *r)
 {
 	struct func *f = &r->funcs[r->n - 1];
+	uint8_t *b;
 
 	r->open = false;
 	f->len = r->top;
 	if (!r->top)
 		return 0;
-	f->config = malloc(r->top);
-	if (!f->config)
+	b = block_room(r, r->top);
+	if (!b)
 		return -ENOMEM;
-	memcpy(f->config, r->scratch, r->top);
+	memcpy(b, r->scratch, r->top);
+	f->config = b;
 	memset(r->scratch, 0xff, r->top);
 	r->top = 0;
 	return 0;
@@ -517,8 +560,9 @@ static int read_source(const char *name, struct source *src, lspci_fn fn, void *
 		rc = walk(r, fn, ctx);
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "%s", strerror(ENOMEM));
-	for (size_t i = 0; i < r->n; i++)
-		free(r->funcs[i].config);
+	for (size_t i = 0; i < r->nblocks; i++)
+		free(r->blocks[i]);
+	free(r->blocks);
 	free(r->funcs);
 	free(r);
 	return rc;

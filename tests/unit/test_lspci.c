@@ -648,7 +648,7 @@ static void test_mutations_same_as_libpci(void **state)
 /* Allocation failure                                                        */
 
 /*
- * The reader's malloc(), realloc() and calloc() go through these (ld --wrap,
+ * The reader's malloc(), realloc(), calloc() and aligned_alloc() go through these (ld --wrap,
  * tests/meson.build), as in test_alloc.c: the n-th allocation fails.
  */
 static unsigned long fail_at, calls;
@@ -657,9 +657,11 @@ static bool fired;
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t size);
+void *__real_aligned_alloc(size_t align, size_t size);
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t size);
+void *__wrap_aligned_alloc(size_t align, size_t size);
 
 static bool inject(void)
 {
@@ -685,17 +687,29 @@ void *__wrap_realloc(void *p, size_t size)
 	return inject() ? NULL : __real_realloc(p, size);
 }
 
-static int count_only(void *ctx, uint16_t segment, uint8_t bus, uint8_t dev,
-		      uint8_t fn, const uint8_t *config, size_t len)
+void *__wrap_aligned_alloc(size_t align, size_t size)
 {
+	return inject() ? NULL : __real_aligned_alloc(align, size);
+}
+
+/* Each function's bytes are its own, wherever they were kept. */
+static int count_checked(void *ctx, uint16_t segment, uint8_t bus, uint8_t dev,
+			 uint8_t fn, const uint8_t *config, size_t len)
+{
+	assert_int_equal(len, 4096);
+	assert_int_equal(config[0], 0x86);
+	assert_int_equal(config[2], bus);
+	assert_int_equal(config[3], 0xff);
+	assert_int_equal(config[4095], bus);
 	++*(int *)ctx;
 	return 0;
 }
 
 /*
  * Every allocation of a read fails in turn: -ENOMEM, no function given,
- * nothing leaked (LeakSanitizer, valgrind); then the read succeeds. 600
- * functions: the function array grows twice.
+ * nothing leaked (LeakSanitizer, valgrind); then the read succeeds. 1,100
+ * functions: the function array grows thrice; 4,096 bytes each: the bytes
+ * fill a block and need another.
  */
 static void test_allocation_failure(void **state)
 {
@@ -704,17 +718,17 @@ static void test_allocation_failure(void **state)
 	char line[64], err[256];
 	int ret, count;
 
-	for (int i = 0; i < 600; i++) {
+	for (int i = 0; i < 1100; i++) {
 		size_t len = (size_t)snprintf(line, sizeof(line),
-					      "00%02x:%02x:00.0 x\n00: 86 80 %02x\n\n",
-					      i / 256, i % 256, i % 256);
+					      "00%02x:%02x:00.0 x\n00: 86 80 %02x\nfff: %02x\n\n",
+					      i / 256, i % 256, i % 256, i % 256);
 
 		splice(&t, t.len, 0, line, len);
 	}
 	for (n = 1;; n++) {
 		count = 0;
 		fail_at = n, calls = 0, fired = false;
-		ret = lspci_read_text("gen", t.s, t.len, 100, count_only, &count, err,
+		ret = lspci_read_text("gen", t.s, t.len, 100, count_checked, &count, err,
 				      sizeof(err));
 		fail_at = 0;
 		if (!fired)
@@ -724,9 +738,9 @@ static void test_allocation_failure(void **state)
 		assert_int_equal(count, 0);
 		assert_non_null(strstr(err, strerror(ENOMEM)));
 	}
-	assert_int_equal(ret, 600);
-	assert_int_equal(count, 600);
-	assert_true(n > 600);	/* every function's bytes were one allocation */
+	assert_int_equal(ret, 1100);
+	assert_int_equal(count, 1100);
+	assert_true(n > 7);	/* reader, buffer, functions thrice, blocks */
 	free(t.s);
 }
 
