@@ -7,7 +7,7 @@
  * tests/unit/test_lspci.c holds the two side by side on every dump of
  * tests/data and on thousands of mutated ones. libpci parsed with a
  * sscanf() per byte and exit()ed on errors: 5 s for a 223 MB dump of
- * 16,385 functions, where this takes a tenth of a second.
+ * 16,385 functions, where this takes 0.14 s (a third of it read()).
  *
  * What a dump is, line by line (a line ends at '\n'; one '\r' before it
  * is dropped):
@@ -59,8 +59,8 @@
  * The functions' bytes are held until the dump is checked whole, in blocks
  * of this size, by rows of 16: a row of 0x00 or of 0xff (the rows a dump
  * skipped) is a bit, the others are kept. A big host's 4096-byte config
- * spaces are 98% rows of zeros: 2 MB kept, not 67 MB (and no more than a
- * few bytes for each line of the dump, however sparse its offsets).
+ * spaces are 98% rows of zeros: 2 MB kept, not 67 MB; and however sparse
+ * a dump's offsets, what is kept is a few times its size at most.
  */
 #define BLOCK_SIZE (1u << 20)
 #define ROWS_MAX (CONFIG_MAX / 16)
@@ -439,7 +439,8 @@ static ssize_t source_read(struct source *src, uint8_t *dst, size_t n)
 			k = n;
 		if (src->chunk && k > src->chunk)
 			k = src->chunk;
-		memcpy(dst, src->text + src->pos, k);
+		if (k)
+			memcpy(dst, src->text + src->pos, k);
 		src->pos += k;
 		return (ssize_t)k;
 	}
