@@ -637,6 +637,12 @@ static int add_lspci_function(void *ctx, uint16_t segment, uint8_t bus, uint8_t 
 {
 	int rc = resv_machine_add_pci(ctx, segment, bus, dev, fn, config, len);
 
+	if (rc == -EINVAL && (dev > 31 || fn > 7)) {
+		/* libpci's dump reader takes "00:1f.8" too: a function 8 */
+		warnx_("%04x:%02x:%02x.%u: no PCI function has that address (device 00-1f, "
+		       "function 0-7): left out", segment, bus, dev, fn);
+		return 0;
+	}
 	if (rc == -EINVAL) {
 		warnx_("%04x:%02x:%02x.%u: only %zu config bytes in the dump (lspci -x gives 64): "
 		       "left out", segment, bus, dev, fn, len);
@@ -687,12 +693,16 @@ int load_machine(const struct opts *o, struct resv_machine **out)
 		rc = lspci_read(o->lspci, add_lspci_function, m, err, sizeof(err));
 		if (rc == -ENOMEM)
 			goto nomem;
+		/* err names the file (and the line) itself */
 		if (rc < 0) {
-			warnx_("%s: %s", o->lspci, *err ? err : strerror(-rc));
+			if (*err)
+				warnx_("%s", err);
+			else
+				warnx_("%s: %s", o->lspci, strerror(-rc));
 			goto fail;
 		}
 		if (*err)
-			warnx_("%s: note: %s", o->lspci, err);
+			warnx_("%s", err);
 		what &= ~RESV_LOAD_PCI;
 	}
 	rc = resv_machine_load(m, o->sysroot, what);

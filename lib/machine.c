@@ -43,6 +43,8 @@ struct scope_cache {
 	size_t nrefs;
 	size_t *bridges;		/* flat indices of those naming a bridge, in table order */
 	size_t nbridges;
+	size_t *drhds;			/* the DRHDs' entry indices, in table order */
+	size_t ndrhds;
 };
 
 struct resv_machine {
@@ -86,6 +88,7 @@ static void scope_cache_drop(struct resv_machine *m)
 	free(c->how);
 	free(c->refs);
 	free(c->bridges);
+	free(c->drhds);
 	*c = (struct scope_cache){ 0 };
 }
 
@@ -114,7 +117,9 @@ static int scope_cache_build(struct resv_machine *m)
 	c->how = malloc(n ? n : 1);
 	c->refs = malloc((n ? n : 1) * sizeof(*c->refs));
 	c->bridges = malloc((n ? n : 1) * sizeof(*c->bridges));
-	if (!c->first || !c->entry || !c->target || !c->how || !c->refs || !c->bridges) {
+	c->drhds = malloc((d->nentries ? d->nentries : 1) * sizeof(*c->drhds));
+	if (!c->first || !c->entry || !c->target || !c->how || !c->refs || !c->bridges ||
+	    !c->drhds) {
 		scope_cache_drop(m);
 		return -ENOMEM;
 	}
@@ -123,6 +128,8 @@ static int scope_cache_build(struct resv_machine *m)
 		const struct dmar_entry *e = &d->entries[i];
 
 		c->first[i] = n;
+		if (e->type == DMAR_DRHD)
+			c->drhds[c->ndrhds++] = i;
 		for (size_t s = 0; s < e->nscopes; s++, n++) {
 			const struct dmar_scope *sc = &e->scopes[s];
 			enum dmar_match how;
@@ -981,11 +988,14 @@ out:
 static const struct dmar_entry *dmar_unit_for(const struct resv_machine *m,
 					      const struct pci_dev *dev)
 {
+	const struct scope_cache *c = scope_cache(m);
 	const struct dmar_entry *all = NULL;
+	/* Only the DRHDs: a big host's RMRRs outnumber them a thousand to one. */
+	size_t n = c ? c->ndrhds : m->dmar->nentries;
 
 	/* dmar.c dmar_find_matched_drhd_unit: scoped units first, then INCLUDE_PCI_ALL. */
-	for (size_t i = 0; i < m->dmar->nentries; i++) {
-		const struct dmar_entry *e = &m->dmar->entries[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct dmar_entry *e = &m->dmar->entries[c ? c->drhds[i] : i];
 
 		if (e->type != DMAR_DRHD || e->segment != dev->segment)
 			continue;
@@ -2377,7 +2387,10 @@ RESV_EXPORT int resv_machine_predict_groups(const struct resv_machine *m,
 	*out = NULL;
 	if (!m->topo.n || m->iommu == RESV_IOMMU_NONE)
 		return -ENODATA;
-	rc = group_input_fill(m, &in, &behind);
+	/* Which unit each function is behind: from the scopes resolved once. */
+	rc = scope_cache_need(m);
+	if (rc == 0)
+		rc = group_input_fill(m, &in, &behind);
 	if (rc == 0)
 		rc = smmu_v2_streams(m, &streams);
 	if (rc == 0) {

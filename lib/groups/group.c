@@ -79,7 +79,7 @@ struct resv_group_prediction {
 	size_t nundecided;
 	const char **undecided;
 	char **details;
-	size_t ndetails;
+	size_t ndetails, details_cap;
 };
 
 /*
@@ -875,12 +875,17 @@ static int bound_build(struct resv_group_prediction *p, struct bound *b, const s
 		text = detail_text(e, j);
 		if (!text)
 			goto out;
-		v = realloc(p->details, (p->ndetails + 1) * sizeof(*v));
-		if (!v) {
-			free(text);
-			goto out;
+		if (p->ndetails == p->details_cap) {	/* doubling: a big host has thousands */
+			size_t cap = p->details_cap ? p->details_cap * 2 : 64;
+
+			v = realloc(p->details, cap * sizeof(*v));
+			if (!v) {
+				free(text);
+				goto out;
+			}
+			p->details = v;
+			p->details_cap = cap;
 		}
-		p->details = v;
 		p->details[p->ndetails++] = text;
 		l = (struct resv_group_link *)unconst(&pg->links[pg->nlinks++]);
 		*l = (struct resv_group_link){

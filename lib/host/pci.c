@@ -12,19 +12,45 @@
 #include "pci.h"
 #include "quirks.h"
 
+/* @n hex digits at @s, either case; -1 if one is not. */
+static long hex_digits(const char *s, int n)
+{
+	long v = 0;
+
+	for (int i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int x = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ?
+			(c | 0x20) - 'a' + 10 : -1;
+
+		if (x < 0)
+			return -1;
+		v = v << 4 | x;
+	}
+	return v;
+}
+
+/*
+ * "ssss:bb:dd.f" exactly, as sysfs names a function (device up to 0x1f,
+ * function 0-7). By hand: a query names its device this way, once per
+ * device of a big host.
+ */
 static bool parse_name(const char *s, struct pci_dev *d)
 {
-	unsigned int seg, bus, dev, fn;
-	char tail;
+	long seg, bus, dev;
 
-	if (strlen(s) != 12 || sscanf(s, "%4x:%2x:%2x.%1u%c", &seg, &bus, &dev, &fn, &tail) != 4 ||
-	    dev > 31 || fn > 7)
+	if (strnlen(s, 13) != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.' ||
+	    s[11] < '0' || s[11] > '7')
 		return false;
-	snprintf(d->name, sizeof(d->name), "%s", s);
+	seg = hex_digits(s, 4);
+	bus = hex_digits(s + 5, 2);
+	dev = hex_digits(s + 8, 2);
+	if (seg < 0 || bus < 0 || dev < 0 || dev > 31)
+		return false;
+	memcpy(d->name, s, 13);
 	d->segment = (uint16_t)seg;
 	d->bus = (uint8_t)bus;
 	d->dev = (uint8_t)dev;
-	d->fn = (uint8_t)fn;
+	d->fn = (uint8_t)(s[11] - '0');
 	return true;
 }
 

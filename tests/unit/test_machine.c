@@ -326,6 +326,14 @@ static void test_pci_and_predict_errors(void **state)
 	add_file(m, EXAMPLES "/intel-laptop/sys/firmware/acpi/tables/DMAR", 1);
 	assert_int_equal(resv_machine_predict(m, "0000:00:15.0", 0, l), -ENOENT);
 	assert_int_equal(resv_machine_predict(m, "00:14.0", 0, l), -ENOENT);
+	/* a name is "ssss:bb:dd.f" exactly, device up to 1f, function up to 7 */
+	static const char *const not_names[] = {
+		"0000:00:14.8", "0000:00:34.0", "0000:00:14.0 ", "0000:00:14.", "000g:00:14.0",
+		"0000-00:14.0", "0000:00-14.0", "0000:00:14,0", "+000:00:14.0", " 000:00:14.0",
+		"0x00:00:14.0", "",
+	};
+	for (size_t i = 0; i < sizeof(not_names) / sizeof(not_names[0]); i++)
+		assert_int_equal(resv_machine_predict(m, not_names[i], 0, l), -ENOENT);
 	/* Segment 1 has no DRHD: behind no IOMMU, nothing appended. */
 	assert_int_equal(resv_machine_predict(m, "0001:00:00.0", 0, l), 1);
 	assert_int_equal(resv_list_count(l), 0);
