@@ -811,7 +811,8 @@ static int run_predict(int argc, char **argv)
 	if (status)
 		return status;
 	status = EXIT_FAIL;
-	rc = resv_system_load(&sys, o.sysroot);
+	/* The machine read the config spaces; the groups need no header type. */
+	rc = resv_system_load_what(&sys, o.sysroot, 0);
 	if (rc < 0)
 		goto nomem;
 	print_diags(resv_machine_diags(m));

@@ -512,6 +512,18 @@ struct resv_system;
  */
 int resv_system_load(struct resv_system **out, const char *sysroot);
 
+/* What resv_system_load_what() reads besides groups, regions and identities. */
+#define RESV_SYSTEM_HEADER_TYPE	(1u << 0)	/* PCI config space: header_type */
+#define RESV_SYSTEM_ALL		RESV_SYSTEM_HEADER_TYPE
+
+/**
+ * resv_system_load_what() - resv_system_load() reading only the parts in
+ * @what: without RESV_SYSTEM_HEADER_TYPE no config space is read (a file
+ * per PCI device) and every header_type is -1. resv_system_load() is
+ * resv_system_load_what(out, sysroot, RESV_SYSTEM_ALL).
+ */
+int resv_system_load_what(struct resv_system **out, const char *sysroot, unsigned int what);
+
 /**
  * resv_parse_kernel_version() - "X.Y" at the start of a kernel release string
  * as `uname -r` prints it ("6.1", "6.1.0-57-amd64", "6.6.0-rc1",

@@ -22,6 +22,7 @@ struct resv_system {
 	size_t ngroups;
 	struct resv_diags *diags;
 	bool drivers_recorded;	/* sys/bus/pci/drivers is there: a missing driver link means unbound */
+	unsigned int what;	/* RESV_SYSTEM_* */
 	/* The last Intel unit whose cap was read well (its resolved path), and
 	 * the value: read once, not once per device (issue 13). */
 	char cap_unit[PATH_MAX];
@@ -195,7 +196,7 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	dev->class = val[0];
 	dev->vendor = (uint16_t)val[1];
 	dev->device = (uint16_t)val[2];
-	rc = load_header_type(sys, dev);
+	rc = sys->what & RESV_SYSTEM_HEADER_TYPE ? load_header_type(sys, dev) : 0;
 	return rc < 0 ? rc : load_driver(sys, dev, group, complete);
 }
 
@@ -503,6 +504,12 @@ RESV_EXPORT void resv_system_free(struct resv_system *sys)
 
 RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 {
+	return resv_system_load_what(out, sysroot, RESV_SYSTEM_ALL);
+}
+
+RESV_EXPORT int resv_system_load_what(struct resv_system **out, const char *sysroot,
+				      unsigned int what)
+{
 	static const char groups_rel[] = "sys/kernel/iommu_groups";
 	struct resv_system *sys;
 	char **names = NULL;
@@ -512,6 +519,7 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 	sys = calloc(1, sizeof(*sys));
 	if (!sys)
 		return -ENOMEM;
+	sys->what = what;
 	rc = sysroot_open(&sys->sr, sysroot);
 	if (rc < 0) {
 		free(sys);

@@ -55,6 +55,7 @@
 struct sysroot_cache {
 	struct cached_dir {
 		int fd;		/* -1: empty */
+		bool links;	/* its last entry looked up (not cached) was a link */
 		unsigned long used;
 		char path[CACHE_PATH];
 	} dirs[CACHE_DIRS];
@@ -74,30 +75,30 @@ static size_t path_hash(const char *p)
 	return h;
 }
 
-/* The held directory @path, or -1. */
-static int cached_dir(const struct sysroot *sys, const char *path)
+/* The held directory @path, or NULL. */
+static struct cached_dir *cached_dir(const struct sysroot *sys, const char *path)
 {
 	struct cached_dir *set;
 
 	if (!sys->cache)
-		return -1;
+		return NULL;
 	set = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
 	for (size_t i = 0; i < CACHE_WAYS; i++)
 		if (set[i].fd >= 0 && strcmp(set[i].path, path) == 0) {
 			set[i].used = ++sys->cache->clock;
-			return set[i].fd;
+			return &set[i];
 		}
-	return -1;
+	return NULL;
 }
 
-/* Hold @fd as @path. Return: true when the cache owns @fd now. */
-static bool cache_dir(const struct sysroot *sys, const char *path, int fd)
+/* Hold @fd as @path. Return: its place when the cache owns @fd now, or NULL. */
+static struct cached_dir *cache_dir(const struct sysroot *sys, const char *path, int fd)
 {
 	struct cached_dir *set, *d;
 	size_t n = strlen(path);
 
 	if (!sys->cache || n >= CACHE_PATH)
-		return false;
+		return NULL;
 	set = d = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
 	for (size_t i = 1; i < CACHE_WAYS && d->fd >= 0; i++)
 		if (set[i].fd < 0 || set[i].used < d->used)
@@ -106,8 +107,9 @@ static bool cache_dir(const struct sysroot *sys, const char *path, int fd)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = fd;
+	d->links = false;
 	memcpy(d->path, path, n + 1);
-	return true;
+	return d;
 }
 
 static const char *cached_link(const struct sysroot *sys, const char *path)
@@ -255,31 +257,68 @@ static void release(int fd, bool held)
 		close(fd);
 }
 
+/*
+ * A component not walked before, and not the last: a directory (the usual
+ * case) opens in one call, without following; a link or anything else fails
+ * that (ENOTDIR; ELOOP before Linux 2.6.39 or so), and readlinkat() tells
+ * which. In a directory whose last new entry was a link (bus/pci/devices, a
+ * group's devices/) readlinkat() goes first. Either way nothing is followed
+ * and nothing but a directory is opened (O_PATH).
+ * Return: 1 with *fd a directory, 0 with @text holding a link's text
+ * (*len bytes, not terminated), or -errno (-ENOTDIR: neither).
+ */
+static int open_dir_or_link(int dir, const char *name, bool links_first, int *fd,
+			    char *text, size_t size, ssize_t *len)
+{
+	if (links_first) {
+		*len = readlinkat(dir, name, text, size);
+		if (*len >= 0)
+			return 0;
+		if (errno != EINVAL)
+			return -errno;
+	}
+	*fd = openat(dir, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd >= 0)
+		return 1;
+	if (links_first || (errno != ENOTDIR && errno != ELOOP))
+		return errno == ELOOP ? -ENOTDIR : -errno;
+	*len = readlinkat(dir, name, text, size);
+	if (*len >= 0)
+		return 0;
+	return errno == EINVAL ? -ENOTDIR : -errno;	/* EINVAL: not a link */
+}
+
 int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want want,
 		 struct sysroot_walk *w)
 {
-	struct sysroot_walk local = { 0 };
-	char todo[PATH_MAX], next[PATH_MAX], *p;
+	struct sysroot_walk local;	/* only its inputs set: 12 KiB not cleared per walk */
+	char todo[PATH_MAX], next[PATH_MAX], text[PATH_MAX], *p;
 	size_t plen = 0, link_end = 0;	/* todo[0, link_end) came from links */
 	unsigned int links = 0;
 	bool stale = false;	/* cur is not the directory of w->path */
 	bool held = true;	/* cur belongs to the cache or is sys->fd: not ours to close */
-	int cur, rc;
+	struct cached_dir *ent = NULL;	/* cur's place in the cache, if it has one */
+	int cur, fd = -1, rc;
 
-	if (!w)
+	if (!w) {
+		local.beneath = NULL;
+		local.on_link = NULL;
 		w = &local;
+	}
 	w->path[0] = w->link_at[0] = w->link_target[0] = '\0';
 	w->in_link = false;
+	w->size = 0;
 	if ((size_t)snprintf(todo, sizeof(todo), "%s", rel) >= sizeof(todo))
 		return -ENAMETOOLONG;
 	cur = sys->fd;
 	p = todo;
 	for (;;) {
 		struct stat st;
+		struct cached_dir *d;
 		size_t clen;
+		ssize_t n = -1;	/* >= 0: the component is a link, its text in text[] */
 		char *c;
 		bool last, from_link;
-		int fd;
 
 		while (*p == '/')
 			p++;
@@ -330,32 +369,82 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			snprintf(parent, sizeof(parent), "%.*s", (int)(plen - clen - (plen > clen)),
 				 w->path);
 			release(cur, held);
-			cur = parent[0] ? cached_dir(sys, parent) : sys->fd;
+			ent = parent[0] ? cached_dir(sys, parent) : NULL;
+			cur = ent ? ent->fd : parent[0] ? -1 : sys->fd;
 			held = cur >= 0;
 			if (!held) {
 				cur = reopen_path(sys, parent);
 				if (cur < 0)
 					return cur;
-				held = cache_dir(sys, parent, cur);
+				ent = cache_dir(sys, parent, cur);
+				held = ent != NULL;
 			}
 			stale = false;
 		}
-		const char *text = cached_link(sys, w->path);
-		int dir = !text && !last ? cached_dir(sys, w->path) : -1;
+		const char *known = cached_link(sys, w->path);
 
-		if (dir >= 0) {	/* walked before: go on from there */
-			release(cur, held);
-			cur = dir;
-			held = true;
-			continue;
-		}
-		/* What is there, not following it; opened below as what it was. */
-		if (!text && fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = -errno;
+		if (known) {
+			n = (ssize_t)strlen(known);
+			memcpy(text, known, (size_t)n);
+		} else if (!last) {
+			d = cached_dir(sys, w->path);
+			if (d) {	/* walked before: go on from there */
+				release(cur, held);
+				cur = d->fd;
+				ent = d;
+				held = true;
+				continue;
+			}
+			rc = open_dir_or_link(cur, c, ent && ent->links, &fd, text, sizeof(text), &n);
+			if (rc < 0)
+				goto fail;
+			if (ent)
+				ent->links = rc == 0;
+			if (rc == 1) {
+				release(cur, held);
+				cur = fd;
+				ent = cache_dir(sys, w->path, fd);
+				held = ent != NULL;
+				continue;
+			}
+		} else if (want == SYSROOT_PATH && cached_dir(sys, w->path)) {
+			break;	/* a directory walked before: there */
+		} else if (want == SYSROOT_DIR && path_beneath(w->path, w->beneath)) {
+			/* Opening a directory does nothing: no look first. */
+			fd = openat(cur, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd >= 0) {
+				release(cur, held);
+				w->in_link = false;
+				return fd;
+			}
+			if (errno != ENOTDIR && errno != ELOOP) {
+				rc = -errno;
+				goto fail;
+			}
+			n = readlinkat(cur, c, text, sizeof(text));
+			if (n < 0) {
+				rc = errno == EINVAL ? -ENOTDIR : -errno;
+				goto fail;
+			}
+		} else if (want == SYSROOT_PATH &&
+			   (n = readlinkat(cur, c, text, sizeof(text))) < 0 && errno != EINVAL) {
+			rc = -errno;	/* walked to resolve a link, mostly: read it first */
 			goto fail;
+		} else if (n < 0) {
+			/* What is there, not following it; opened below as what it was. */
+			if (fstatat(cur, c, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				rc = -errno;
+				goto fail;
+			}
+			if (S_ISLNK(st.st_mode)) {
+				n = readlinkat(cur, c, text, sizeof(text));
+				if (n < 0) {	/* EINVAL: no longer a link */
+					rc = errno == EINVAL ? -ESTALE : -errno;
+					goto fail;
+				}
+			}
 		}
-		if (text || S_ISLNK(st.st_mode)) {
-			ssize_t n;
+		if (n >= 0) {
 			size_t rest = strlen(p);
 
 			if (++links > SYSROOT_MAX_LINKS) {
@@ -363,19 +452,14 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				w->in_link = true;
 				goto fail;
 			}
-			if (text) {
-				n = (ssize_t)strlen(text);
-				memcpy(w->link_target, text, (size_t)n + 1);
-			} else {
-				n = readlinkat(cur, c, w->link_target, sizeof(w->link_target));
-				if (n < 0 || (size_t)n >= sizeof(w->link_target)) {
-					/* EINVAL: no longer a link */
-					rc = n < 0 ? (errno == EINVAL ? -ESTALE : -errno) : -ENAMETOOLONG;
-					goto fail;
-				}
-				w->link_target[n] = '\0';
-				cache_link(sys, w->path, w->link_target);
+			if ((size_t)n >= sizeof(w->link_target)) {
+				rc = -ENAMETOOLONG;
+				goto fail;
 			}
+			memcpy(w->link_target, text, (size_t)n);
+			w->link_target[n] = '\0';
+			if (!known)
+				cache_link(sys, w->path, w->link_target);
 			snprintf(w->link_at, sizeof(w->link_at), "%s", w->path);
 			w->in_link = true;
 			if (n == 0) {	/* the kernel's answer to an empty link */
@@ -425,6 +509,11 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				goto fail;
 			}
 			w->size = st.st_size;
+			if (want == SYSROOT_PATH) {
+				release(cur, held);
+				w->in_link = false;
+				return 0;
+			}
 			rc = open_final(cur, c, &st, want);
 			release(cur, held);
 			if (rc < 0)
@@ -432,24 +521,19 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			w->in_link = false;
 			return rc;
 		}
-		if (!S_ISDIR(st.st_mode)) {
-			rc = -ENOTDIR;
-			goto fail;
-		}
-		/* O_DIRECTORY | O_NOFOLLOW: a directory, never a link put there since. */
-		fd = openat(cur, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0) {
-			rc = errno == ELOOP || errno == ENOTDIR ? -ESTALE : -errno;
-			goto fail;
-		}
-		release(cur, held);
-		cur = fd;
-		held = cache_dir(sys, w->path, fd);
+		/* Not last, not a link: fstatat() is not used there. */
+		rc = -ENOTDIR;
+		goto fail;
 	}
-	/* The path ended on a directory: the root, or after "..", "." or "/". */
+	/* The path ended on a directory: the root, after "..", "." or "/", or
+	 * (SYSROOT_PATH) one walked before. */
 	w->in_link = false;
 	if (!path_beneath(w->path, w->beneath)) {
 		rc = -EXDEV;
+		goto fail;
+	}
+	if (want == SYSROOT_PATH) {	/* nothing to open */
+		rc = 0;
 		goto fail;
 	}
 	if (stale) {
@@ -483,12 +567,14 @@ fail:
  */
 int sysroot_resolve(const struct sysroot *sys, const char *rel, char resolved[PATH_MAX])
 {
-	struct sysroot_walk w = { 0 };
-	int fd = sysroot_walk(sys, rel, SYSROOT_ANY, &w);
+	struct sysroot_walk w;
+	int rc;
 
-	if (fd < 0)
-		return fd;
-	close(fd);
+	w.beneath = NULL;
+	w.on_link = NULL;
+	rc = sysroot_walk(sys, rel, SYSROOT_PATH, &w);
+	if (rc < 0)
+		return rc;
 	if ((size_t)snprintf(resolved, PATH_MAX, "%s/%s", is_host_root(sys) ? "" : sys->root,
 			     w.path) >= PATH_MAX)
 		return -ENAMETOOLONG;
@@ -503,16 +589,23 @@ void sysroot_display(const struct sysroot *sys, const char *rel, char *out, size
 int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot_walk *w,
 		      char **buf, size_t *len)
 {
-	struct sysroot_walk local = { 0 };
+	struct sysroot_walk local;
 	size_t n = 0, cap = 4096;
 	char *b;
 	int fd, rc;
 
-	if (!w)
+	if (!w) {
+		local.beneath = NULL;
+		local.on_link = NULL;
 		w = &local;
+	}
 	fd = sysroot_walk(sys, rel, SYSROOT_FILE, w);
 	if (fd < 0)
 		return fd;
+	/* Room for the size it has and a byte more, so one read finds the end
+	 * (sysfs's attributes say 4096 or 0 whatever they hold: read on). */
+	if (w->size > 0 && w->size < SYSFS_MAX_FILE)
+		cap = (size_t)w->size + 1;
 	b = malloc(cap + 1);
 	if (!b) {
 		close(fd);
@@ -526,14 +619,15 @@ int sysroot_read_walk(const struct sysroot *sys, const char *rel, struct sysroot
 				rc = -EFBIG;
 				goto fail;
 			}
-			char *nb = realloc(b, cap * 2 + 1);
+			size_t c2 = cap * 2 < SYSFS_MAX_FILE ? cap * 2 : SYSFS_MAX_FILE;
+			char *nb = realloc(b, c2 + 1);
 
 			if (!nb) {
 				rc = -ENOMEM;
 				goto fail;
 			}
 			b = nb;
-			cap *= 2;
+			cap = c2;
 		}
 		r = read(fd, b + n, cap - n);
 		if (r < 0 && errno == EINTR)

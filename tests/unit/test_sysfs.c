@@ -362,6 +362,20 @@ static void test_drivers(void **state)
 	assert_false(g->devices[1].driver_known);
 	assert_int_equal(g->devices[1].header_type, -1);
 	resv_system_free(sys);
+
+	/* Without RESV_SYSTEM_HEADER_TYPE no config space is read; the rest is. */
+	assert_int_equal(resv_system_load_what(&sys, root, 0), 0);
+	d = device_of(sys, 0);
+	assert_true(d->pci);
+	assert_string_equal(d->driver, "i915");
+	assert_int_equal(d->header_type, -1);
+	d = device_of(sys, 2);
+	assert_string_equal(d->driver, "e1000e");
+	assert_int_equal(d->header_type, -1);
+	resv_system_free(sys);
+	assert_int_equal(resv_system_load_what(&sys, root, RESV_SYSTEM_ALL), 0);
+	assert_int_equal(device_of(sys, 2)->header_type, 1);
+	resv_system_free(sys);
 }
 
 int main(void)

@@ -45,6 +45,11 @@ static int setup(void **state)
 	tree_link(base, "root/sys/dangling", "a/nowhere");
 	tree_link(base, "root/sys/empty-ish", "./");
 	tree_link(base, "root/sys/to-proc", "../proc/cmdline");
+	/* Links, a directory and a file side by side: a walk that met a link
+	 * in a directory reads links there first, and still finds the rest. */
+	tree_link(base, "root/sys/mixed/l1", "../a");
+	tree_put(base, "root/sys/mixed/d/file", "in d\n");
+	tree_put(base, "root/sys/mixed/f", "f\n");
 	/* chain/l0 -> l1 -> ... -> l39 -> ../a/file: 40 links, the limit. */
 	for (int i = 0; i < 40; i++) {
 		char target[64];
@@ -108,6 +113,29 @@ static const struct walk_case {
 	{ "sys/in/..", "sys", SYSROOT_DIR, 0, "sys", false },
 	{ "sys/in/../..", "sys", SYSROOT_DIR, -EXDEV, "", false },
 	{ "", NULL, SYSROOT_DIR, 0, "", false },
+	/* After l1, readlink first in mixed: f, missing and d are no links. */
+	{ "sys/mixed/l1/file", NULL, SYSROOT_FILE, 0, "sys/a/file", false },
+	{ "sys/mixed/f/x", NULL, SYSROOT_FILE, -ENOTDIR, "sys/mixed/f", false },
+	{ "sys/mixed/missing/x", NULL, SYSROOT_FILE, -ENOENT, "sys/mixed/missing", false },
+	{ "sys/mixed/d/file", NULL, SYSROOT_FILE, 0, "sys/mixed/d/file", false },
+	{ "sys/mixed/l1/file", NULL, SYSROOT_FILE, 0, "sys/a/file", false },
+	{ "sys/fifo/x", NULL, SYSROOT_FILE, -ENOTDIR, "sys/fifo", false },
+	{ "sys/mixed/d", "sys", SYSROOT_DIR, 0, "sys/mixed/d", false },
+	{ "sys/mixed/l1", "sys", SYSROOT_DIR, 0, "sys/a", false },
+	{ "sys/mixed/f", "sys", SYSROOT_DIR, -ENOTDIR, "sys/mixed/f", false },
+	{ "sys/fifo", "sys", SYSROOT_DIR, -ENOTDIR, "sys/fifo", false },
+	/* Walked, nothing opened: a FIFO is no danger there. */
+	{ "sys/in", NULL, SYSROOT_PATH, 0, "sys/a", false },
+	{ "sys/in/file", NULL, SYSROOT_PATH, 0, "sys/a/file", false },
+	{ "sys/fifo", NULL, SYSROOT_PATH, 0, "sys/fifo", false },
+	{ "sys/mixed/d", NULL, SYSROOT_PATH, 0, "sys/mixed/d", false },
+	{ "sys/sibling", NULL, SYSROOT_PATH, -EXDEV, "", true },
+	{ "sys/abs", NULL, SYSROOT_PATH, -EXDEV, "sys", true },
+	{ "sys/to-proc", "sys", SYSROOT_PATH, -EXDEV, "proc", true },
+	{ "sys/dangling", NULL, SYSROOT_PATH, -ENOENT, "sys/a/nowhere", true },
+	{ "sys/loop1", NULL, SYSROOT_PATH, -ELOOP, "sys/loop1", true },
+	{ "sys/chain/l0", NULL, SYSROOT_PATH, 0, "sys/a/file", false },
+	{ "sys/in/..", NULL, SYSROOT_PATH, 0, "sys", false },
 };
 
 static void test_walk(void **state)
@@ -121,9 +149,9 @@ static void test_walk(void **state)
 		struct sysroot_walk w = { .beneath = c->beneath };
 		int fd = sysroot_walk(&sr, c->rel, c->want, &w);
 
-		if (fd >= 0)
+		if (fd >= 0 && c->want != SYSROOT_PATH)
 			close(fd);
-		if ((c->rc == 0 ? fd < 0 : fd != c->rc) || strcmp(w.path, c->path) != 0 ||
+		if ((c->rc == 0 ? fd < 0 || (c->want == SYSROOT_PATH && fd != 0) : fd != c->rc) || strcmp(w.path, c->path) != 0 ||
 		    w.in_link != c->in_link)
 			fail_msg("%s (beneath %s): got %d at '%s' in_link %d, want %d at '%s' %d",
 				 c->rel, c->beneath ? c->beneath : "-", fd, w.path, w.in_link, c->rc,
