@@ -45,44 +45,65 @@
  * - links: the text of links already read (zeroed pages: empty until used). The text is only ever spliced
  *   into the path still to walk, which is checked as before, so a stale
  *   text can name a wrong object inside the root, never one outside it.
+ * - memos: the directory part of a path asked for ("sys/bus/pci/devices/X"
+ *   of ".../X/class"), where its walk led and the held directory there: the
+ *   next path in the same directory (".../X/vendor") starts from there, with
+ *   the links the walk met (count, last one) as they were. Only walks that
+ *   report no links use them (the snapshot's see every link). A memo is
+ *   dropped with its directory (gen), and trusts it no more than the cache.
  */
 #define CACHE_SETS 16		/* held directories: 16 sets of 4, least recently used goes */
 #define CACHE_WAYS 4
 #define CACHE_DIRS (CACHE_SETS * CACHE_WAYS)
 #define CACHE_LINKS 4096	/* every device's links of a big host, twice over */
 #define CACHE_PATH 192		/* longer paths are not cached */
+#define CACHE_MEMOS 64		/* directories of paths asked for, direct-mapped */
 
 struct sysroot_cache {
 	struct cached_dir {
 		int fd;		/* -1: empty */
 		bool links;	/* its last entry looked up (not cached) was a link */
 		unsigned long used;
+		unsigned long gen;	/* when it was filled */
 		char path[CACHE_PATH];
 	} dirs[CACHE_DIRS];
 	unsigned long clock;
+	struct walk_memo {
+		struct cached_dir *dir;	/* NULL: empty; valid while dir->gen == gen */
+		unsigned long gen;
+		uint32_t path_hash;
+		unsigned int links;	/* links met on the way */
+		char rel[CACHE_PATH];	/* the directory as asked for */
+		char beneath[CACHE_PATH];	/* the walk's w->beneath ("" for none) */
+		char path[CACHE_PATH];	/* where it led, no links */
+		char link_at[CACHE_PATH];	/* the last link met, "" if none */
+		char link_target[CACHE_PATH];
+	} memos[CACHE_MEMOS];
+	uint32_t link_tag[CACHE_LINKS];	/* the path's hash | 1; 0: empty */
 	struct cached_link {
-		char path[CACHE_PATH];	/* "": empty */
+		char path[CACHE_PATH];
 		char text[CACHE_PATH];
 	} links[CACHE_LINKS];
 };
 
-static size_t path_hash(const char *p)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
+#define FNV_BASIS 2166136261u
 
-	while (*p)
-		h = (h ^ (uint8_t)*p++) * 16777619u;
+/* FNV-1a of @p[0, @n) after @h: a path's hash grows with the path. */
+static uint32_t hash_more(uint32_t h, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)p[i]) * 16777619u;
 	return h;
 }
 
-/* The held directory @path, or NULL. */
-static struct cached_dir *cached_dir(const struct sysroot *sys, const char *path)
+/* The held directory @path (of hash @h), or NULL. */
+static struct cached_dir *cached_dir(const struct sysroot *sys, const char *path, uint32_t h)
 {
 	struct cached_dir *set;
 
 	if (!sys->cache)
 		return NULL;
-	set = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
+	set = &sys->cache->dirs[h % CACHE_SETS * CACHE_WAYS];
 	for (size_t i = 0; i < CACHE_WAYS; i++)
 		if (set[i].fd >= 0 && strcmp(set[i].path, path) == 0) {
 			set[i].used = ++sys->cache->clock;
@@ -92,14 +113,15 @@ static struct cached_dir *cached_dir(const struct sysroot *sys, const char *path
 }
 
 /* Hold @fd as @path. Return: its place when the cache owns @fd now, or NULL. */
-static struct cached_dir *cache_dir(const struct sysroot *sys, const char *path, int fd)
+static struct cached_dir *cache_dir(const struct sysroot *sys, const char *path, uint32_t h,
+				    int fd)
 {
 	struct cached_dir *set, *d;
 	size_t n = strlen(path);
 
 	if (!sys->cache || n >= CACHE_PATH)
 		return NULL;
-	set = d = &sys->cache->dirs[path_hash(path) % CACHE_SETS * CACHE_WAYS];
+	set = d = &sys->cache->dirs[h % CACHE_SETS * CACHE_WAYS];
 	for (size_t i = 1; i < CACHE_WAYS && d->fd >= 0; i++)
 		if (set[i].fd < 0 || set[i].used < d->used)
 			d = &set[i];
@@ -108,30 +130,82 @@ static struct cached_dir *cache_dir(const struct sysroot *sys, const char *path,
 		close(d->fd);
 	d->fd = fd;
 	d->links = false;
+	d->gen = sys->cache->clock;
 	memcpy(d->path, path, n + 1);
 	return d;
 }
 
-static const char *cached_link(const struct sysroot *sys, const char *path)
+static struct walk_memo *memo_slot(const struct sysroot *sys, const char *rel, size_t n)
 {
-	struct cached_link *l;
-
-	if (!sys->cache)
-		return NULL;
-	l = &sys->cache->links[path_hash(path) % CACHE_LINKS];
-	return l->path[0] && strcmp(l->path, path) == 0 ? l->text : NULL;
+	return &sys->cache->memos[hash_more(FNV_BASIS, rel, n) % CACHE_MEMOS];
 }
 
-static void cache_link(const struct sysroot *sys, const char *path, const char *text)
+/* Where the directory @rel[0, @n) led a walk beneath @beneath, or NULL. */
+static const struct walk_memo *memo_find(const struct sysroot *sys, const char *rel, size_t n,
+					 const char *beneath)
+{
+	const struct walk_memo *m;
+
+	if (!sys->cache || n >= CACHE_PATH)
+		return NULL;
+	m = memo_slot(sys, rel, n);
+	if (!m->dir || m->dir->gen != m->gen || strncmp(m->rel, rel, n) != 0 || m->rel[n] ||
+	    strcmp(m->beneath, beneath ? beneath : "") != 0)
+		return NULL;
+	return m;
+}
+
+/* Remember that @rel[0, @n) led to @w->path[0, @plen), held as @dir. */
+static void memo_keep(const struct sysroot *sys, const char *rel, size_t n,
+		      const struct sysroot_walk *w, size_t plen, unsigned int links,
+		      struct cached_dir *dir)
+{
+	const char *beneath = w->beneath ? w->beneath : "";
+	size_t b = strlen(beneath), at = strlen(w->link_at), t = strlen(w->link_target);
+	struct walk_memo *m;
+
+	if (!sys->cache || n >= CACHE_PATH || plen >= CACHE_PATH || b >= CACHE_PATH ||
+	    at >= CACHE_PATH || t >= CACHE_PATH)
+		return;
+	m = memo_slot(sys, rel, n);
+	memcpy(m->rel, rel, n);
+	m->rel[n] = '\0';
+	memcpy(m->beneath, beneath, b + 1);
+	memcpy(m->path, w->path, plen);
+	m->path[plen] = '\0';
+	memcpy(m->link_at, w->link_at, at + 1);
+	memcpy(m->link_target, w->link_target, t + 1);
+	m->links = links;
+	m->path_hash = hash_more(FNV_BASIS, w->path, plen);
+	m->dir = dir;
+	m->gen = dir->gen;
+}
+
+/* The text of the link @path (of hash @h) read before, or NULL. */
+static const char *cached_link(const struct sysroot *sys, const char *path, uint32_t h)
 {
 	struct cached_link *l;
-	size_t n = strlen(path), t = strlen(text);
+	size_t i = h % CACHE_LINKS;
+
+	/* The tag first: 16 KiB, where the entries are 1.5 MiB. */
+	if (!sys->cache || sys->cache->link_tag[i] != (h | 1))
+		return NULL;
+	l = &sys->cache->links[i];
+	return strcmp(l->path, path) == 0 ? l->text : NULL;
+}
+
+static void cache_link(const struct sysroot *sys, const char *path, uint32_t h,
+		       const char *text)
+{
+	struct cached_link *l;
+	size_t n = strlen(path), t = strlen(text), i = h % CACHE_LINKS;
 
 	if (!sys->cache || n >= CACHE_PATH || t >= CACHE_PATH)
 		return;
-	l = &sys->cache->links[path_hash(path) % CACHE_LINKS];
+	l = &sys->cache->links[i];
 	memcpy(l->path, path, n + 1);
 	memcpy(l->text, text, t + 1);
+	sys->cache->link_tag[i] = h | 1;
 }
 
 int sysroot_open(struct sysroot *sys, const char *path)
@@ -294,11 +368,15 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	struct sysroot_walk local;	/* only its inputs set: 12 KiB not cleared per walk */
 	char todo[PATH_MAX], next[PATH_MAX], text[PATH_MAX], *p;
 	size_t plen = 0, link_end = 0;	/* todo[0, link_end) came from links */
+	uint32_t ph = FNV_BASIS;	/* hash of w->path[0, plen) when ph_ok */
+	bool ph_ok = true;
 	unsigned int links = 0;
 	bool stale = false;	/* cur is not the directory of w->path */
 	bool held = true;	/* cur belongs to the cache or is sys->fd: not ours to close */
 	struct cached_dir *ent = NULL;	/* cur's place in the cache, if it has one */
 	int cur, fd = -1, rc;
+	size_t rlen, dlen;	/* of @rel, and of its directory part */
+	bool memo;		/* that directory is to be remembered */
 
 	if (!w) {
 		local.beneath = NULL;
@@ -308,10 +386,35 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 	w->path[0] = w->link_at[0] = w->link_target[0] = '\0';
 	w->in_link = false;
 	w->size = 0;
-	if ((size_t)snprintf(todo, sizeof(todo), "%s", rel) >= sizeof(todo))
+	rlen = strlen(rel);
+	if (rlen >= sizeof(todo))
 		return -ENAMETOOLONG;
+	memcpy(todo, rel, rlen + 1);
 	cur = sys->fd;
 	p = todo;
+	/* @rel is DIR/NAME: DIR may have been walked just before (a memo). */
+	for (dlen = rlen; dlen > 0 && rel[dlen - 1] != '/';)
+		dlen--;
+	memo = dlen > 1 && dlen < rlen && strcmp(rel + dlen, ".") != 0 &&
+	       strcmp(rel + dlen, "..") != 0;
+	dlen -= dlen > 0;
+	if (memo && !w->on_link) {
+		const struct walk_memo *m = memo_find(sys, rel, dlen, w->beneath);
+
+		if (m) {
+			plen = strlen(m->path);
+			memcpy(w->path, m->path, plen + 1);
+			ph = m->path_hash;
+			strcpy(w->link_at, m->link_at);
+			strcpy(w->link_target, m->link_target);
+			links = m->links;
+			ent = m->dir;
+			ent->used = ++sys->cache->clock;
+			cur = ent->fd;
+			p = todo + dlen + 1;
+			memo = false;	/* nothing new to keep */
+		}
+	}
 	for (;;) {
 		struct stat st;
 		struct cached_dir *d;
@@ -347,17 +450,30 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				plen--;
 			plen = plen > 0 ? plen - 1 : 0;
 			w->path[plen] = '\0';
+			ph_ok = false;
 			stale = true;
 			continue;
+		}
+		if (memo && last && !from_link && !stale) {
+			/* @rel's last component, from its directory: held? */
+			if (ent)
+				memo_keep(sys, rel, dlen, w, plen, links, ent);
+			memo = false;
 		}
 		if (plen + 1 + clen >= sizeof(w->path)) {
 			rc = -ENAMETOOLONG;
 			goto fail;
 		}
-		if (plen)
+		if (!ph_ok)
+			ph = hash_more(FNV_BASIS, w->path, plen);
+		ph_ok = true;
+		if (plen) {
 			w->path[plen++] = '/';
+			ph = hash_more(ph, "/", 1);
+		}
 		memcpy(w->path + plen, c, clen + 1);
 		plen += clen;
+		ph = hash_more(ph, c, clen);
 		w->in_link = from_link;
 		if (!path_on_way(w->path, w->beneath)) {
 			rc = -EXDEV;
@@ -369,25 +485,27 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			snprintf(parent, sizeof(parent), "%.*s", (int)(plen - clen - (plen > clen)),
 				 w->path);
 			release(cur, held);
-			ent = parent[0] ? cached_dir(sys, parent) : NULL;
+			uint32_t hp = hash_more(FNV_BASIS, parent, strlen(parent));
+
+			ent = parent[0] ? cached_dir(sys, parent, hp) : NULL;
 			cur = ent ? ent->fd : parent[0] ? -1 : sys->fd;
 			held = cur >= 0;
 			if (!held) {
 				cur = reopen_path(sys, parent);
 				if (cur < 0)
 					return cur;
-				ent = cache_dir(sys, parent, cur);
+				ent = cache_dir(sys, parent, hp, cur);
 				held = ent != NULL;
 			}
 			stale = false;
 		}
-		const char *known = cached_link(sys, w->path);
+		const char *known = cached_link(sys, w->path, ph);
 
 		if (known) {
 			n = (ssize_t)strlen(known);
 			memcpy(text, known, (size_t)n);
 		} else if (!last) {
-			d = cached_dir(sys, w->path);
+			d = cached_dir(sys, w->path, ph);
 			if (d) {	/* walked before: go on from there */
 				release(cur, held);
 				cur = d->fd;
@@ -403,11 +521,11 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			if (rc == 1) {
 				release(cur, held);
 				cur = fd;
-				ent = cache_dir(sys, w->path, fd);
+				ent = cache_dir(sys, w->path, ph, fd);
 				held = ent != NULL;
 				continue;
 			}
-		} else if (want == SYSROOT_PATH && cached_dir(sys, w->path)) {
+		} else if (want == SYSROOT_PATH && cached_dir(sys, w->path, ph)) {
 			break;	/* a directory walked before: there */
 		} else if (want == SYSROOT_DIR && path_beneath(w->path, w->beneath)) {
 			/* Opening a directory does nothing: no look first. */
@@ -459,8 +577,8 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 			memcpy(w->link_target, text, (size_t)n);
 			w->link_target[n] = '\0';
 			if (!known)
-				cache_link(sys, w->path, w->link_target);
-			snprintf(w->link_at, sizeof(w->link_at), "%s", w->path);
+				cache_link(sys, w->path, ph, w->link_target);
+			memcpy(w->link_at, w->path, plen + 1);
 			w->in_link = true;
 			if (n == 0) {	/* the kernel's answer to an empty link */
 				rc = -ENOENT;
@@ -476,6 +594,7 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 				plen--;
 			plen = plen > 0 ? plen - 1 : 0;
 			w->path[plen] = '\0';
+			ph_ok = false;
 			if (w->link_target[0] == '/') {
 				/* An absolute link names the host's file, not the snapshot's. */
 				if (!is_host_root(sys)) {
