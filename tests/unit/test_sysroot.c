@@ -62,6 +62,17 @@ static int setup(void **state)
 		tree_link(base, rel, target);
 	}
 	tree_link(base, "root/sys/chain/m", "l0");	/* 41 */
+	/* deep/k0 -> k1 -> ... -> k38 -> ../a: 39 links to a directory. */
+	for (int i = 0; i < 39; i++) {
+		char target[64];
+
+		snprintf(rel, 64, "root/sys/deep/k%d", i);
+		if (i < 38)
+			snprintf(target, sizeof(target), "k%d", i + 1);
+		else
+			snprintf(target, sizeof(target), "../a");
+		tree_link(base, rel, target);
+	}
 	snprintf(rel, sizeof(rel), "%s/sys/fifo", root);
 	assert_int_equal(mkfifo(rel, 0644), 0);
 	snprintf(rel, sizeof(rel), "%s/sys/big", root);
@@ -151,8 +162,8 @@ static void test_walk(void **state)
 
 		if (fd >= 0 && c->want != SYSROOT_PATH)
 			close(fd);
-		if ((c->rc == 0 ? fd < 0 || (c->want == SYSROOT_PATH && fd != 0) : fd != c->rc) || strcmp(w.path, c->path) != 0 ||
-		    w.in_link != c->in_link)
+		if ((c->rc == 0 ? fd < 0 || (c->want == SYSROOT_PATH && fd != 0) : fd != c->rc) ||
+		    strcmp(w.path, c->path) != 0 || w.in_link != c->in_link)
 			fail_msg("%s (beneath %s): got %d at '%s' in_link %d, want %d at '%s' %d",
 				 c->rel, c->beneath ? c->beneath : "-", fd, w.path, w.in_link, c->rc,
 				 c->path, c->in_link);
@@ -166,6 +177,59 @@ static int count_link(void *arg, const char *at, const char *target)
 	(void)target;
 	++*(int *)arg;
 	return 0;
+}
+
+/* A walk as it ended: return code, path, last link, in_link. */
+static void check_walk(const struct sysroot *sr, const char *rel, const char *beneath,
+		       enum sysroot_want want, int rc, const char *path, const char *link_at,
+		       bool in_link)
+{
+	struct sysroot_walk w = { .beneath = beneath };
+	int fd = sysroot_walk(sr, rel, want, &w);
+
+	if (fd > 0 && want != SYSROOT_PATH)
+		close(fd);
+	if ((rc == 0 ? fd < 0 : fd != rc) || strcmp(w.path, path) != 0 ||
+	    strcmp(w.link_at, link_at) != 0 || w.in_link != in_link)
+		fail_msg("%s: got %d at '%s' link '%s' in_link %d, want %d at '%s' link '%s' %d",
+			 rel, fd, w.path, w.link_at, w.in_link, rc, path, link_at, in_link);
+}
+
+/*
+ * A path in the directory of the path before starts from where that one
+ * led (a memo): the links met on the way still count, the last one is still
+ * reported, a walk beneath another directory or one reporting links walks
+ * again.
+ */
+static void test_memo(void **state)
+{
+	struct sysroot_walk w = { .on_link = count_link };
+	struct sysroot sr;
+	int links = 0;
+	char *buf;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(sysroot_open(&sr, root), 0);
+	for (int i = 0; i < 2; i++) {	/* the second time from the memo */
+		check_walk(&sr, "sys/in/file", NULL, SYSROOT_FILE, 0, "sys/a/file", "sys/in", false);
+		check_walk(&sr, "sys/in/missing", NULL, SYSROOT_FILE, -ENOENT, "sys/a/missing",
+			   "sys/in", false);
+		check_walk(&sr, "sys/in/back", NULL, SYSROOT_PATH, 0, "sys/a/file", "sys/in", false);
+		check_walk(&sr, "sys/in/file", "proc", SYSROOT_FILE, -EXDEV, "sys", "", false);
+		/* 39 links to deep/k0/, then back and in: 41. */
+		check_walk(&sr, "sys/deep/k0/file", NULL, SYSROOT_FILE, 0, "sys/a/file",
+			   "sys/deep/k38", false);
+		check_walk(&sr, "sys/deep/k0/back", NULL, SYSROOT_FILE, -ELOOP, "sys/in",
+			   "sys/a/back", true);
+		check_walk(&sr, "sys/deep/k0/file", "sys", SYSROOT_FILE, 0, "sys/a/file",
+			   "sys/deep/k38", false);
+	}
+	w.arg = &links;
+	assert_int_equal(sysroot_read_walk(&sr, "sys/in/file", &w, &buf, &len), 0);
+	free(buf);
+	assert_int_equal(links, 1);	/* reported, not skipped by the memo */
+	sysroot_close(&sr);
 }
 
 static void test_read_list_resolve(void **state)
@@ -517,6 +581,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_read_list_resolve),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_host_root),
 		cmocka_unit_test(test_readers_files),
 		cmocka_unit_test(test_readers_dirs),
