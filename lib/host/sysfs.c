@@ -454,9 +454,11 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 		free(names);
 	}
 
-	rc = load_iommu(sys, g);
+	rc = sys->what & RESV_SYSTEM_IOMMU ? load_iommu(sys, g) : 0;
 	if (rc < 0)
 		return rc;
+	if (!(sys->what & RESV_SYSTEM_REGIONS))
+		return 0;
 
 	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%ld/reserved_regions", g->id);
 	sysroot_display(&sys->sr, rel, where, sizeof(where));

@@ -509,6 +509,20 @@ static void test_iommu_from_sysfs(void **state)
 	assert_int_equal(n, 1);
 	assert_false(resv_system_find_group(sys, 4)->complete);
 	resv_system_free(sys);
+
+	/* Without RESV_SYSTEM_IOMMU no link is read: no unit, no warning. */
+	assert_int_equal(resv_system_load_what(&sys, r, RESV_SYSTEM_REGIONS), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct resv_group *g = resv_system_find_group(sys, (long)i);
+
+		assert_int_equal(g->iommu, RESV_IOMMU_NONE);
+		assert_null(g->iommu_unit);
+		assert_false(g->aperture_known);
+		assert_true(g->complete);
+		assert_non_null(g->regions);
+	}
+	assert_int_equal(resv_diags_count(resv_system_diags(sys)), 0);
+	resv_system_free(sys);
 }
 
 /* The kernel's page size from the PMD size THP shows (arm64 4K/16K/64K). */
