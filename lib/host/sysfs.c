@@ -149,7 +149,7 @@ static int load_driver(struct resv_system *sys, struct resv_device *dev, long gr
 		       bool *complete)
 {
 	char rel[PATH_MAX], last[PATH_MAX];
-	struct sysroot_walk w = { 0 };
+	struct sysroot_walk w;
 	size_t at_len;
 	const char *name;
 	char *end;
@@ -158,9 +158,9 @@ static int load_driver(struct resv_system *sys, struct resv_device *dev, long gr
 	if (!sys->drivers_recorded)
 		return 0;
 	device_rel(rel, dev->name, "driver");
-	rc = sysroot_walk(&sys->sr, rel, SYSROOT_ANY, &w);
-	if (rc >= 0)
-		close(rc);
+	w.beneath = NULL;
+	w.on_link = NULL;
+	rc = sysroot_walk(&sys->sr, rel, SYSROOT_PATH, &w);	/* opens nothing */
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc == -ENOENT && !w.in_link) {
