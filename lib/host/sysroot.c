@@ -334,10 +334,11 @@ static void release(int fd, bool held)
 /*
  * A component not walked before, and not the last: a directory (the usual
  * case) opens in one call, without following; a link or anything else fails
- * that (ENOTDIR, as seen on 6.18; ELOOP, which open(2) gives for O_NOFOLLOW on a
- * link, is taken alike), and readlinkat() tells which. In a directory whose last new entry was a link (bus/pci/devices, a
- * group's devices/) readlinkat() goes first. Either way nothing is followed
- * and nothing but a directory is opened (O_PATH).
+ * that (ENOTDIR, as seen on 6.18; ELOOP, which open(2) gives for O_NOFOLLOW
+ * on a link, is taken alike), and readlinkat() tells which. In a directory
+ * whose last new entry was a link (bus/pci/devices, a group's devices/)
+ * readlinkat() goes first. Either way nothing is followed and nothing but a
+ * directory is opened (O_PATH).
  * Return: 1 with *fd a directory, 0 with @text holding a link's text
  * (*len bytes, not terminated), or -errno (-ENOTDIR: neither).
  */
