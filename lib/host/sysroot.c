@@ -42,9 +42,10 @@
  *   again. Each was reached by a confined walk, component by component with
  *   O_NOFOLLOW; holding it open trusts it no more than the walk itself
  *   trusts the directory descriptor it holds between two components.
- * - links: the text of links already read (zeroed pages: empty until used). The text is only ever spliced
- *   into the path still to walk, which is checked as before, so a stale
- *   text can name a wrong object inside the root, never one outside it.
+ * - links: the text of links already read, found by a tag (the path's
+ *   hash) before the entry is touched. The text is only ever spliced into
+ *   the path still to walk, which is checked as before, so a stale text can
+ *   name a wrong object inside the root, never one outside it.
  * - memos: the directory part of a path asked for ("sys/bus/pci/devices/X"
  *   of ".../X/class"), where its walk led and the held directory there: the
  *   next path in the same directory (".../X/vendor") starts from there, with
