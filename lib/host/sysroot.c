@@ -335,8 +335,9 @@ static void release(int fd, bool held)
 /*
  * A component not walked before, and not the last: a directory (the usual
  * case) opens in one call, without following; a link or anything else fails
- * that (ENOTDIR, as seen on 6.18; ELOOP, which open(2) gives for O_NOFOLLOW
- * on a link, is taken alike), and readlinkat() tells which. In a directory
+ * that with ENOTDIR (fs/namei.c: O_DIRECTORY is checked with d_can_lookup()
+ * in path_lookupat() for O_PATH, in do_open() before may_open()'s ELOOP for
+ * a link; ELOOP is taken alike), and readlinkat() tells which. In a directory
  * whose last new entry was a link (bus/pci/devices, a group's devices/)
  * readlinkat() goes first. Either way nothing is followed and nothing but a
  * directory is opened (O_PATH).
@@ -530,7 +531,9 @@ int sysroot_walk(const struct sysroot *sys, const char *rel, enum sysroot_want w
 		} else if (want == SYSROOT_PATH && cached_dir(sys, w->path, ph)) {
 			break;	/* a directory walked before: there */
 		} else if (want == SYSROOT_DIR && path_beneath(w->path, w->beneath)) {
-			/* Opening a directory does nothing: no look first. */
+			/* Opening a directory does nothing, and O_DIRECTORY refuses
+			 * anything else before it is opened (fs/namei.c do_open()
+			 * checks it before vfs_open()): no look first. */
 			fd = openat(cur, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (fd >= 0) {
 				release(cur, held);
