@@ -139,6 +139,8 @@ int build_view(const struct opts *o, const struct resv_list *in,
 	       const char *where);
 const char *default_aperture_note(const struct opts *o);
 int load_system(const struct opts *o, struct resv_system **sys);
+/* The same reading only @what (RESV_SYSTEM_*) of each device. */
+int load_system_what(const struct opts *o, struct resv_system **sys, unsigned int what);
 int load_machine(const struct opts *o, struct resv_machine **m);
 int read_file(const char *path, char **buf, size_t *len);
 /* A whole input, mapped when it is a regular file (no copy), else read. */

@@ -220,7 +220,8 @@ static int run_groups(int argc, char **argv, const char *cmd)
 	if (iova)
 		o.view = VIEW_USABLE;
 	default_kernel(&o);	/* the AMD aperture changed with the kernel */
-	status = load_system(&o, &sys);
+	/* Nothing here shows a header type: no config space read (issue 13). */
+	status = load_system_what(&o, &sys, RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS);
 	if (status)
 		return status;
 	status = EXIT_FAIL;

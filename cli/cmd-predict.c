@@ -811,7 +811,14 @@ static int run_predict(int argc, char **argv)
 	if (status)
 		return status;
 	status = EXIT_FAIL;
-	rc = resv_system_load(&sys, o.sysroot);
+	/*
+	 * The machine read the config spaces: no header type. The groups'
+	 * iommu links (JSON) and reserved_regions are read only where shown
+	 * (issue 13: a link and a file a device and a group less).
+	 */
+	rc = resv_system_load_what(&sys, o.sysroot, o.compare || o.json ||
+				   resv_machine_iommu_off(m) ?
+				   RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS : 0);
 	if (rc < 0)
 		goto nomem;
 	print_diags(resv_machine_diags(m));

@@ -559,7 +559,12 @@ int build_view(const struct opts *o, const struct resv_list *in,
 
 int load_system(const struct opts *o, struct resv_system **sys)
 {
-	int rc = resv_system_load(sys, o->sysroot);
+	return load_system_what(o, sys, RESV_SYSTEM_ALL);
+}
+
+int load_system_what(const struct opts *o, struct resv_system **sys, unsigned int what)
+{
+	int rc = resv_system_load_what(sys, o->sysroot, what);
 
 	if (rc == -ENOENT) {
 		warnx_("sysroot '%s' does not exist", o->sysroot ? o->sysroot : "/");

@@ -447,7 +447,8 @@ struct resv_group {
 	const struct resv_device *devices;	/* sorted by name */
 	/*
 	 * The regions of reserved_regions, as read (already the kernel view);
-	 * NULL when the file could not be read.
+	 * NULL when the file could not be read (or was not asked for:
+	 * resv_system_load_what()).
 	 */
 	const struct resv_list *regions;
 	bool complete;		/* every file of the group read without error */
@@ -523,6 +524,24 @@ struct resv_system;
  * Return: 0; -ENOENT if @sysroot itself does not exist; -ENOMEM.
  */
 int resv_system_load(struct resv_system **out, const char *sysroot);
+
+/* What resv_system_load_what() reads besides the groups and their devices. */
+#define RESV_SYSTEM_HEADER_TYPE	(1u << 0)	/* PCI config space: header_type */
+#define RESV_SYSTEM_IOMMU	(1u << 1)	/* "iommu" links: iommu, unit, aperture */
+#define RESV_SYSTEM_REGIONS	(1u << 2)	/* each group's reserved_regions */
+#define RESV_SYSTEM_ALL		(RESV_SYSTEM_HEADER_TYPE | RESV_SYSTEM_IOMMU | \
+				 RESV_SYSTEM_REGIONS)
+
+/**
+ * resv_system_load_what() - resv_system_load() reading only the parts in
+ * @what (a file or link per PCI device, or per group, each): without
+ * RESV_SYSTEM_HEADER_TYPE no config space is read and every header_type is
+ * -1; without RESV_SYSTEM_IOMMU no group has an iommu, unit or aperture;
+ * without RESV_SYSTEM_REGIONS every regions is NULL (and complete says
+ * nothing of them). resv_system_load() is resv_system_load_what(out,
+ * sysroot, RESV_SYSTEM_ALL).
+ */
+int resv_system_load_what(struct resv_system **out, const char *sysroot, unsigned int what);
 
 /**
  * resv_parse_kernel_version() - "X.Y" at the start of a kernel release string

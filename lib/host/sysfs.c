@@ -22,12 +22,33 @@ struct resv_system {
 	size_t ngroups;
 	struct resv_diags *diags;
 	bool drivers_recorded;	/* sys/bus/pci/drivers is there: a missing driver link means unbound */
+	unsigned int what;	/* RESV_SYSTEM_* */
 	/* The last Intel unit whose cap was read well (its resolved path), and
 	 * the value: read once, not once per device (issue 13). */
 	char cap_unit[PATH_MAX];
 	uint64_t cap;
 };
 
+
+/*
+ * "sys/bus/pci/devices/@name/@attr" in @rel: by hand, as snprintf() costs
+ * what the walk does, five times a device (issue 13). Names come from a
+ * directory listing (at most NAME_MAX), so @rel always has room.
+ */
+static void device_rel(char rel[PATH_MAX], const char *name, const char *attr)
+{
+	static const char dir[] = "sys/bus/pci/devices/";
+	size_t n = strlen(name), a = strlen(attr);
+
+	if (sizeof(dir) + n + 1 + a > PATH_MAX) {
+		snprintf(rel, PATH_MAX, "%s%s/%s", dir, name, attr);
+		return;
+	}
+	memcpy(rel, dir, sizeof(dir) - 1);
+	memcpy(rel + sizeof(dir) - 1, name, n);
+	rel[sizeof(dir) - 1 + n] = '/';
+	memcpy(rel + sizeof(dir) + n, attr, a + 1);
+}
 
 /* A sysfs attribute like "0x030000\n" with at most @max. */
 static int read_hex_attr(const struct resv_system *sys, const char *rel,
@@ -106,7 +127,7 @@ static int load_header_type(struct resv_system *sys, struct resv_device *dev)
 	int rc;
 
 	dev->header_type = -1;
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/config", dev->name);
+	device_rel(rel, dev->name, "config");
 	rc = sysroot_read(&sys->sr, rel, &buf, &len);
 	if (rc == -ENOMEM)
 		return rc;
@@ -128,7 +149,7 @@ static int load_driver(struct resv_system *sys, struct resv_device *dev, long gr
 		       bool *complete)
 {
 	char rel[PATH_MAX], last[PATH_MAX];
-	struct sysroot_walk w = { 0 };
+	struct sysroot_walk w;
 	size_t at_len;
 	const char *name;
 	char *end;
@@ -136,10 +157,10 @@ static int load_driver(struct resv_system *sys, struct resv_device *dev, long gr
 
 	if (!sys->drivers_recorded)
 		return 0;
-	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/driver", dev->name);
-	rc = sysroot_walk(&sys->sr, rel, SYSROOT_ANY, &w);
-	if (rc >= 0)
-		close(rc);
+	device_rel(rel, dev->name, "driver");
+	w.beneath = NULL;
+	w.on_link = NULL;
+	rc = sysroot_walk(&sys->sr, rel, SYSROOT_PATH, &w);	/* opens nothing */
 	if (rc == -ENOMEM)
 		return rc;
 	if (rc == -ENOENT && !w.in_link) {
@@ -180,8 +201,7 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	if (!is_pci_name(dev->name))
 		return 0;	/* a platform device: no PCI identity */
 	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/%s", dev->name,
-			 attrs[i].attr);
+		device_rel(rel, dev->name, attrs[i].attr);
 		rc = read_hex_attr(sys, rel, attrs[i].max, &val[i]);
 		if (rc == -ENOMEM)
 			return rc;
@@ -195,7 +215,7 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	dev->class = val[0];
 	dev->vendor = (uint16_t)val[1];
 	dev->device = (uint16_t)val[2];
-	rc = load_header_type(sys, dev);
+	rc = sys->what & RESV_SYSTEM_HEADER_TYPE ? load_header_type(sys, dev) : 0;
 	return rc < 0 ? rc : load_driver(sys, dev, group, complete);
 }
 
@@ -272,7 +292,7 @@ static int load_iommu(struct resv_system *sys, struct resv_group *g)
 
 		if (!g->devices[i].pci)
 			continue;
-		snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/iommu", name);
+		device_rel(rel, name, "iommu");
 		rc = sysroot_resolve(&sys->sr, rel, path);
 		if (rc == -ENOMEM)
 			return rc;
@@ -434,9 +454,11 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 		free(names);
 	}
 
-	rc = load_iommu(sys, g);
+	rc = sys->what & RESV_SYSTEM_IOMMU ? load_iommu(sys, g) : 0;
 	if (rc < 0)
 		return rc;
+	if (!(sys->what & RESV_SYSTEM_REGIONS))
+		return 0;
 
 	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%ld/reserved_regions", g->id);
 	sysroot_display(&sys->sr, rel, where, sizeof(where));
@@ -503,6 +525,12 @@ RESV_EXPORT void resv_system_free(struct resv_system *sys)
 
 RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 {
+	return resv_system_load_what(out, sysroot, RESV_SYSTEM_ALL);
+}
+
+RESV_EXPORT int resv_system_load_what(struct resv_system **out, const char *sysroot,
+				      unsigned int what)
+{
 	static const char groups_rel[] = "sys/kernel/iommu_groups";
 	struct resv_system *sys;
 	char **names = NULL;
@@ -512,6 +540,7 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 	sys = calloc(1, sizeof(*sys));
 	if (!sys)
 		return -ENOMEM;
+	sys->what = what;
 	rc = sysroot_open(&sys->sr, sysroot);
 	if (rc < 0) {
 		free(sys);

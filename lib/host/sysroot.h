@@ -43,17 +43,19 @@ struct sysroot_walk {
 	char link_at[PATH_MAX];
 	char link_target[PATH_MAX];
 	bool in_link;
-	/* Out: the size of the object reached, as it was looked at. */
+	/* Out: the size of the object reached, as it was looked at
+	 * (SYSROOT_FILE, SYSROOT_ANY; 0 when it was not looked at). */
 	off_t size;
 };
 
-enum sysroot_want { SYSROOT_ANY, SYSROOT_FILE, SYSROOT_DIR };
+enum sysroot_want { SYSROOT_ANY, SYSROOT_FILE, SYSROOT_DIR, SYSROOT_PATH };
 
 /*
  * Walk @rel from the root and open what it names: SYSROOT_FILE a regular
  * file for reading, SYSROOT_DIR a directory for reading, SYSROOT_ANY an
- * O_PATH descriptor of anything. @w may be NULL.
- * Return: a descriptor; -EXDEV when the path or a link leaves the root (or
+ * O_PATH descriptor of anything; SYSROOT_PATH opens nothing, only walks to
+ * the object (@w->path says where). @w may be NULL.
+ * Return: a descriptor (SYSROOT_PATH: 0); -EXDEV when the path or a link leaves the root (or
  * @w->beneath), an absolute link included unless the root is "/"; -ELOOP
  * after 40 links; -EINVAL when a file is wanted and the object is not a
  * regular one (never opened, so a FIFO cannot block us); -ENOTDIR;

@@ -237,6 +237,23 @@ static void test_load(void **state)
 	assert_non_null(find_diag(sys, "SYSFS_GROUP_NAME", -1));
 	assert_null(resv_system_find_group(sys, 4));
 	resv_system_free(sys);
+
+	/* Without RESV_SYSTEM_REGIONS no reserved_regions is read, bad or not. */
+	assert_int_equal(resv_system_load_what(&sys, root, RESV_SYSTEM_IOMMU), 0);
+	assert_int_equal(resv_system_group_count(sys), 6);
+	for (long id = 0; id < 4; id++) {
+		g = resv_system_find_group(sys, id);
+		assert_null(g->regions);
+		assert_true(g->complete);
+	}
+	assert_int_equal(resv_system_find_group(sys, 0)->devices[0].class, 0x030000);
+	assert_null(find_diag(sys, "SYSFS_BAD_LINE", 1));
+	assert_null(find_diag(sys, "SYSFS_RESERVED_REGIONS", 2));
+	assert_non_null(find_diag(sys, "SYSFS_DEVICE_ATTR", 10));
+	resv_system_free(sys);
+	assert_int_equal(resv_system_load_what(&sys, root, RESV_SYSTEM_REGIONS), 0);
+	assert_int_equal(resv_list_count(resv_system_find_group(sys, 0)->regions), 2);
+	resv_system_free(sys);
 }
 
 static void test_no_groups(void **state)
@@ -361,6 +378,20 @@ static void test_drivers(void **state)
 	assert_false(g->devices[1].pci);
 	assert_false(g->devices[1].driver_known);
 	assert_int_equal(g->devices[1].header_type, -1);
+	resv_system_free(sys);
+
+	/* Without RESV_SYSTEM_HEADER_TYPE no config space is read; the rest is. */
+	assert_int_equal(resv_system_load_what(&sys, root, 0), 0);
+	d = device_of(sys, 0);
+	assert_true(d->pci);
+	assert_string_equal(d->driver, "i915");
+	assert_int_equal(d->header_type, -1);
+	d = device_of(sys, 2);
+	assert_string_equal(d->driver, "e1000e");
+	assert_int_equal(d->header_type, -1);
+	resv_system_free(sys);
+	assert_int_equal(resv_system_load_what(&sys, root, RESV_SYSTEM_ALL), 0);
+	assert_int_equal(device_of(sys, 2)->header_type, 1);
 	resv_system_free(sys);
 }
 

@@ -45,6 +45,11 @@ static int setup(void **state)
 	tree_link(base, "root/sys/dangling", "a/nowhere");
 	tree_link(base, "root/sys/empty-ish", "./");
 	tree_link(base, "root/sys/to-proc", "../proc/cmdline");
+	/* Links, a directory and a file side by side: a walk that met a link
+	 * in a directory reads links there first, and still finds the rest. */
+	tree_link(base, "root/sys/mixed/l1", "../a");
+	tree_put(base, "root/sys/mixed/d/file", "in d\n");
+	tree_put(base, "root/sys/mixed/f", "f\n");
 	/* chain/l0 -> l1 -> ... -> l39 -> ../a/file: 40 links, the limit. */
 	for (int i = 0; i < 40; i++) {
 		char target[64];
@@ -57,6 +62,17 @@ static int setup(void **state)
 		tree_link(base, rel, target);
 	}
 	tree_link(base, "root/sys/chain/m", "l0");	/* 41 */
+	/* deep/k0 -> k1 -> ... -> k38 -> ../a: 39 links to a directory. */
+	for (int i = 0; i < 39; i++) {
+		char target[64];
+
+		snprintf(rel, 64, "root/sys/deep/k%d", i);
+		if (i < 38)
+			snprintf(target, sizeof(target), "k%d", i + 1);
+		else
+			snprintf(target, sizeof(target), "../a");
+		tree_link(base, rel, target);
+	}
 	snprintf(rel, sizeof(rel), "%s/sys/fifo", root);
 	assert_int_equal(mkfifo(rel, 0644), 0);
 	snprintf(rel, sizeof(rel), "%s/sys/big", root);
@@ -108,6 +124,29 @@ static const struct walk_case {
 	{ "sys/in/..", "sys", SYSROOT_DIR, 0, "sys", false },
 	{ "sys/in/../..", "sys", SYSROOT_DIR, -EXDEV, "", false },
 	{ "", NULL, SYSROOT_DIR, 0, "", false },
+	/* After l1, readlink first in mixed: f, missing and d are no links. */
+	{ "sys/mixed/l1/file", NULL, SYSROOT_FILE, 0, "sys/a/file", false },
+	{ "sys/mixed/f/x", NULL, SYSROOT_FILE, -ENOTDIR, "sys/mixed/f", false },
+	{ "sys/mixed/missing/x", NULL, SYSROOT_FILE, -ENOENT, "sys/mixed/missing", false },
+	{ "sys/mixed/d/file", NULL, SYSROOT_FILE, 0, "sys/mixed/d/file", false },
+	{ "sys/mixed/l1/file", NULL, SYSROOT_FILE, 0, "sys/a/file", false },
+	{ "sys/fifo/x", NULL, SYSROOT_FILE, -ENOTDIR, "sys/fifo", false },
+	{ "sys/mixed/d", "sys", SYSROOT_DIR, 0, "sys/mixed/d", false },
+	{ "sys/mixed/l1", "sys", SYSROOT_DIR, 0, "sys/a", false },
+	{ "sys/mixed/f", "sys", SYSROOT_DIR, -ENOTDIR, "sys/mixed/f", false },
+	{ "sys/fifo", "sys", SYSROOT_DIR, -ENOTDIR, "sys/fifo", false },
+	/* Walked, nothing opened: a FIFO is no danger there. */
+	{ "sys/in", NULL, SYSROOT_PATH, 0, "sys/a", false },
+	{ "sys/in/file", NULL, SYSROOT_PATH, 0, "sys/a/file", false },
+	{ "sys/fifo", NULL, SYSROOT_PATH, 0, "sys/fifo", false },
+	{ "sys/mixed/d", NULL, SYSROOT_PATH, 0, "sys/mixed/d", false },
+	{ "sys/sibling", NULL, SYSROOT_PATH, -EXDEV, "", true },
+	{ "sys/abs", NULL, SYSROOT_PATH, -EXDEV, "sys", true },
+	{ "sys/to-proc", "sys", SYSROOT_PATH, -EXDEV, "proc", true },
+	{ "sys/dangling", NULL, SYSROOT_PATH, -ENOENT, "sys/a/nowhere", true },
+	{ "sys/loop1", NULL, SYSROOT_PATH, -ELOOP, "sys/loop1", true },
+	{ "sys/chain/l0", NULL, SYSROOT_PATH, 0, "sys/a/file", false },
+	{ "sys/in/..", NULL, SYSROOT_PATH, 0, "sys", false },
 };
 
 static void test_walk(void **state)
@@ -121,10 +160,10 @@ static void test_walk(void **state)
 		struct sysroot_walk w = { .beneath = c->beneath };
 		int fd = sysroot_walk(&sr, c->rel, c->want, &w);
 
-		if (fd >= 0)
+		if (fd >= 0 && c->want != SYSROOT_PATH)
 			close(fd);
-		if ((c->rc == 0 ? fd < 0 : fd != c->rc) || strcmp(w.path, c->path) != 0 ||
-		    w.in_link != c->in_link)
+		if ((c->rc == 0 ? fd < 0 || (c->want == SYSROOT_PATH && fd != 0) : fd != c->rc) ||
+		    strcmp(w.path, c->path) != 0 || w.in_link != c->in_link)
 			fail_msg("%s (beneath %s): got %d at '%s' in_link %d, want %d at '%s' %d",
 				 c->rel, c->beneath ? c->beneath : "-", fd, w.path, w.in_link, c->rc,
 				 c->path, c->in_link);
@@ -138,6 +177,59 @@ static int count_link(void *arg, const char *at, const char *target)
 	(void)target;
 	++*(int *)arg;
 	return 0;
+}
+
+/* A walk as it ended: return code, path, last link, in_link. */
+static void check_walk(const struct sysroot *sr, const char *rel, const char *beneath,
+		       enum sysroot_want want, int rc, const char *path, const char *link_at,
+		       bool in_link)
+{
+	struct sysroot_walk w = { .beneath = beneath };
+	int fd = sysroot_walk(sr, rel, want, &w);
+
+	if (fd > 0 && want != SYSROOT_PATH)
+		close(fd);
+	if ((rc == 0 ? fd < 0 : fd != rc) || strcmp(w.path, path) != 0 ||
+	    strcmp(w.link_at, link_at) != 0 || w.in_link != in_link)
+		fail_msg("%s: got %d at '%s' link '%s' in_link %d, want %d at '%s' link '%s' %d",
+			 rel, fd, w.path, w.link_at, w.in_link, rc, path, link_at, in_link);
+}
+
+/*
+ * A path in the directory of the path before starts from where that one
+ * led (a memo): the links met on the way still count, the last one is still
+ * reported, a walk beneath another directory or one reporting links walks
+ * again.
+ */
+static void test_memo(void **state)
+{
+	struct sysroot_walk w = { .on_link = count_link };
+	struct sysroot sr;
+	int links = 0;
+	char *buf;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(sysroot_open(&sr, root), 0);
+	for (int i = 0; i < 2; i++) {	/* the second time from the memo */
+		check_walk(&sr, "sys/in/file", NULL, SYSROOT_FILE, 0, "sys/a/file", "sys/in", false);
+		check_walk(&sr, "sys/in/missing", NULL, SYSROOT_FILE, -ENOENT, "sys/a/missing",
+			   "sys/in", false);
+		check_walk(&sr, "sys/in/back", NULL, SYSROOT_PATH, 0, "sys/a/file", "sys/in", false);
+		check_walk(&sr, "sys/in/file", "proc", SYSROOT_FILE, -EXDEV, "sys", "", false);
+		/* 39 links to deep/k0/, then back and in: 41. */
+		check_walk(&sr, "sys/deep/k0/file", NULL, SYSROOT_FILE, 0, "sys/a/file",
+			   "sys/deep/k38", false);
+		check_walk(&sr, "sys/deep/k0/back", NULL, SYSROOT_FILE, -ELOOP, "sys/in",
+			   "sys/a/back", true);
+		check_walk(&sr, "sys/deep/k0/file", "sys", SYSROOT_FILE, 0, "sys/a/file",
+			   "sys/deep/k38", false);
+	}
+	w.arg = &links;
+	assert_int_equal(sysroot_read_walk(&sr, "sys/in/file", &w, &buf, &len), 0);
+	free(buf);
+	assert_int_equal(links, 1);	/* reported, not skipped by the memo */
+	sysroot_close(&sr);
 }
 
 static void test_read_list_resolve(void **state)
@@ -417,6 +509,20 @@ static void test_iommu_from_sysfs(void **state)
 	assert_int_equal(n, 1);
 	assert_false(resv_system_find_group(sys, 4)->complete);
 	resv_system_free(sys);
+
+	/* Without RESV_SYSTEM_IOMMU no link is read: no unit, no warning. */
+	assert_int_equal(resv_system_load_what(&sys, r, RESV_SYSTEM_REGIONS), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct resv_group *g = resv_system_find_group(sys, (long)i);
+
+		assert_int_equal(g->iommu, RESV_IOMMU_NONE);
+		assert_null(g->iommu_unit);
+		assert_false(g->aperture_known);
+		assert_true(g->complete);
+		assert_non_null(g->regions);
+	}
+	assert_int_equal(resv_diags_count(resv_system_diags(sys)), 0);
+	resv_system_free(sys);
 }
 
 /* The kernel's page size from the PMD size THP shows (arm64 4K/16K/64K). */
@@ -489,6 +595,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk),
 		cmocka_unit_test(test_read_list_resolve),
+		cmocka_unit_test(test_memo),
 		cmocka_unit_test(test_host_root),
 		cmocka_unit_test(test_readers_files),
 		cmocka_unit_test(test_readers_dirs),
