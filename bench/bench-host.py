@@ -49,7 +49,7 @@ PER_BUS = 127               # endpoint functions on each port's bus
 GROUPS = 4096
 RMRRS = 1000
 RMRR_BASE = 0x80000000      # RMRRs at 64 KiB steps, 16 KiB each, in e820 Reserved
-VERSION = "2"               # bump when the generated host changes
+VERSION = "3"               # bump when the generated host changes
 
 
 def port_devfn(i):

@@ -602,6 +602,20 @@ def load_table(m, exdir, corpus):
     sys.exit("%s: no copy of %s with SHA-256 %s (give --corpus)" % (m["name"], rel, sha))
 
 
+def uevent(d, cfg):
+    """A PCI device's uevent, as pci-driver.c pci_uevent() writes it (no
+    driver is bound in the models): the subsystem IDs of a type 0 header from
+    its config space, 0 for a bridge without an SSVID capability."""
+    bdf, vendor, device, cls = "0000:" + d[0], d[1], d[2], d[3]
+    ssv = ssd = 0
+    if len(cfg) >= 0x30 and cfg[0x0e] & 0x7f == 0:
+        ssv, ssd = struct.unpack_from("<HH", cfg, 0x2c)
+    return ("PCI_CLASS=%04X\nPCI_ID=%04X:%04X\nPCI_SUBSYS_ID=%04X:%04X\nPCI_SLOT_NAME=%s\n"
+            "MODALIAS=pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02x\n"
+            % (cls, vendor, device, ssv, ssd, bdf, vendor, device, ssv, ssd,
+               cls >> 16, cls >> 8 & 0xff, cls & 0xff))
+
+
 def build(m, exroot, corpus):
     exdir = os.path.join(exroot, m["name"])
     table = load_table(m, exdir, corpus)
@@ -632,11 +646,12 @@ def build(m, exroot, corpus):
         bdf = d[0]
         ddir = dirs[bdf]
         primary = bdf_bus(bdf)
+        cfg = config_space(d, len(slots[bdf[:5]]) > 1, primary, m["caps"][bdf])
         write(os.path.join(ddir, "class"), "0x%06x\n" % d[3])
         write(os.path.join(ddir, "vendor"), "0x%04x\n" % d[1])
         write(os.path.join(ddir, "device"), "0x%04x\n" % d[2])
-        write(os.path.join(ddir, "config"),
-              config_space(d, len(slots[bdf[:5]]) > 1, primary, m["caps"][bdf]))
+        write(os.path.join(ddir, "uevent"), uevent(d, cfg))
+        write(os.path.join(ddir, "config"), cfg)
         gdir = os.path.join(sysdir, "kernel/iommu_groups", str(group_of[bdf]))
         link(os.path.join(ddir, "iommu_group"), gdir)
         link(os.path.join(ddir, "iommu"),

@@ -383,7 +383,7 @@ static int copy_unit(struct snap *s, const char *rel)
 static int copy_pci(struct snap *s)
 {
 	static const char base[] = "sys/bus/pci/devices";
-	static const char *const files[] = { "class", "vendor", "device", "config" };
+	static const char *const files[] = { "class", "vendor", "device", "uevent", "config" };
 	char **names = NULL, rel[PATH_MAX];
 	size_t n = 0;
 	int rc = copy_dir(s, base, "sys", &names, &n);

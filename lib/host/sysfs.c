@@ -185,6 +185,64 @@ static int load_driver(struct resv_system *sys, struct resv_device *dev, long gr
 	return 0;
 }
 
+/* Upper-case hex of @n chars at most @max, whole: a uevent's value. */
+static bool uevent_hex(const char *s, size_t n, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned int d = s[i] >= '0' && s[i] <= '9' ? (unsigned int)(s[i] - '0') :
+				 s[i] >= 'A' && s[i] <= 'F' ? (unsigned int)(s[i] - 'A' + 10) : 16;
+
+		if (d > 15)
+			return false;
+		v = v << 4 | d;
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+/*
+ * class, vendor and device from the device's uevent, one file where the
+ * attributes are three (a third of the system calls a big host costs):
+ * pci-driver.c pci_uevent() writes "PCI_CLASS=%04X" and "PCI_ID=%04X:%04X"
+ * from the same pdev fields the class, vendor and device attributes show
+ * (since 2.6; hotplug.c before v3.x). Return: 1 when both lines were there
+ * and well formed, 0 when not (no uevent, a snapshot without one: the
+ * attributes are read then, and judged), or -ENOMEM.
+ */
+static int load_uevent(struct resv_system *sys, const char *name, uint32_t val[3])
+{
+	char rel[PATH_MAX], *buf;
+	size_t len;
+	bool have_class = false, have_id = false;
+	int rc;
+
+	device_rel(rel, name, "uevent");
+	rc = sysroot_read(&sys->sr, rel, &buf, &len);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : 0;
+	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		size_t n;
+
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		n = (size_t)(nl - line);
+		if (n > 10 && memcmp(line, "PCI_CLASS=", 10) == 0)
+			have_class = uevent_hex(line + 10, n - 10, 0xffffff, &val[0]);
+		else if (n == 16 && memcmp(line, "PCI_ID=", 7) == 0 && line[11] == ':')
+			have_id = uevent_hex(line + 7, 4, 0xffff, &val[1]) &&
+				  uevent_hex(line + 12, 4, 0xffff, &val[2]);
+	}
+	free(buf);
+	return have_class && have_id;
+}
+
 /* One device of a group: its PCI identity when it is a PCI device. */
 static int load_device(struct resv_system *sys, struct resv_device *dev,
 		       long group, bool *complete)
@@ -200,7 +258,10 @@ static int load_device(struct resv_system *sys, struct resv_device *dev,
 	dev->header_type = -1;
 	if (!is_pci_name(dev->name))
 		return 0;	/* a platform device: no PCI identity */
-	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+	rc = load_uevent(sys, dev->name, val);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < ARRAY_SIZE(attrs); i++) {
 		device_rel(rel, dev->name, attrs[i].attr);
 		rc = read_hex_attr(sys, rel, attrs[i].max, &val[i]);
 		if (rc == -ENOMEM)

@@ -424,7 +424,7 @@ static void test_cmdline_facts(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char got[512] = "";
+		char got[2048] = "";
 		size_t n = resv_cmdline_facts(cases[i].cmdline, f, 16);
 
 		for (size_t k = 0; k < n; k++) {

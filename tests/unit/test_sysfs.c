@@ -395,6 +395,52 @@ static void test_drivers(void **state)
 	resv_system_free(sys);
 }
 
+/*
+ * class, vendor and device come from the device's uevent when it has the
+ * kernel's PCI_CLASS and PCI_ID lines (pci-driver.c pci_uevent), from the
+ * three attributes otherwise: a uevent that lacks one, or is not written
+ * the kernel's way (lower-case, too wide, not hex), is passed over.
+ */
+static void test_uevent(void **state)
+{
+	static const struct {
+		const char *text;
+		uint32_t class;
+		uint16_t device;
+	} cases[] = {
+		{ "DRIVER=i915\nPCI_CLASS=30001\nPCI_ID=8086:9BC4\nPCI_SUBSYS_ID=17AA:2292\n",
+		  0x030001, 0x9bc4 },
+		{ "PCI_ID=8086:9BC4\nPCI_CLASS=30001", 0x030001, 0x9bc4 },	/* any order, no final newline */
+		{ "PCI_CLASS=zz\nPCI_ID=8086:9BC4\n", 0x030000, 0x9b41 },
+		{ "PCI_CLASS=30001\n", 0x030000, 0x9b41 },
+		{ "PCI_CLASS=30001\nPCI_ID=8086:9bc4\n", 0x030000, 0x9b41 },
+		{ "PCI_CLASS=1000000\nPCI_ID=8086:9BC4\n", 0x030000, 0x9b41 },
+		{ "PCI_CLASS=30001\nPCI_ID=8086-9BC4\n", 0x030000, 0x9b41 },
+		{ "", 0x030000, 0x9b41 },
+	};
+	const char *rel = "sys/devices/pci0000:00/0000:00:02.0/uevent";
+	char path[PATH_MAX * 2];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct resv_system *sys;
+		const struct resv_device *d;
+
+		put(rel, cases[i].text);
+		assert_int_equal(resv_system_load(&sys, root), 0);
+		d = device_of(sys, 0);
+		assert_true(d->pci);
+		if (d->class != cases[i].class || d->device != cases[i].device)
+			fail_msg("uevent \"%s\": class %06x device %04x, want %06x %04x",
+				 cases[i].text, d->class, d->device, cases[i].class,
+				 cases[i].device);
+		assert_int_equal(d->vendor, 0x8086);
+		resv_system_free(sys);
+	}
+	assert_int_equal(unlink(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_no_groups),
 		cmocka_unit_test(test_parse_kernel_version),
 		cmocka_unit_test(test_drivers),
+		cmocka_unit_test(test_uevent),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
