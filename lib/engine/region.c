@@ -785,13 +785,14 @@ static int typed_items(struct sort_item **out, struct item_ref **refs, const str
 		fill[t] = first[t];
 	}
 	n = first[RESV_TYPE_COUNT];
+	/* The sort's second array becomes the references after it: as large
+	 * (checked below), and its pages already touched. */
+	_Static_assert(sizeof(*ref) == sizeof(*tmp), "item_ref fits where sort_item was");
 	v = malloc((n ? n : 1) * sizeof(*v));
 	tmp = malloc((n ? n : 1) * sizeof(*tmp));
-	ref = malloc((n ? n : 1) * sizeof(*ref));
-	if (!v || !tmp || !ref) {
+	if (!v || !tmp) {
 		free(v);
 		free(tmp);
-		free(ref);
 		return -ENOMEM;
 	}
 	/* Bucket by type, later-added first: the stable sort keeps that for ties. */
@@ -809,13 +810,12 @@ static int typed_items(struct sort_item **out, struct item_ref **refs, const str
 		if (!sorted) {
 			free(v);
 			free(tmp);
-			free(ref);
 			return -ENOMEM;
 		}
 		if (sorted != v + first[t])
 			memcpy(v + first[t], sorted, m * sizeof(*v));
 	}
-	free(tmp);
+	ref = (struct item_ref *)(void *)tmp;
 	for (size_t k = 0; k < n; k++) {
 		const struct resv_region *r = &in->regions[v[k].key];
 
