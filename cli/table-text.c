@@ -22,6 +22,7 @@
  *   line and the others on extra lines, the other cells blank there.
  * - Lines are separated by '\n', and the table ends with one.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 
 #include <libsmartcols.h>
 
+#include "cli.h"
 #include "table-text.h"
 
 void text_table_init(struct text_table *tt, const struct text_column *cols, size_t ncols,
@@ -118,48 +120,98 @@ static const char *line_cells(const struct text_table *tt, size_t i)
 	return tt->text + tt->line[i];
 }
 
+/*
+ * libsmartcols is loaded when a table goes to it (dlopen), not at every
+ * start: with our own printer for the other tables, most runs never need
+ * it, and loading it was a fifth of the start-up (issue 13).
+ */
+#define SCOLS_CALLS(X) \
+	X(scols_new_table) X(scols_unref_table) X(scols_print_table) \
+	X(scols_table_enable_raw) X(scols_table_enable_noencoding) \
+	X(scols_table_enable_noheadings) X(scols_table_enable_minout) \
+	X(scols_table_new_column) X(scols_table_new_line) X(scols_line_set_data) \
+	X(scols_column_set_wrapfunc) X(scols_column_set_safechars) \
+	X(scols_wrapnl_chunksize) X(scols_wrapnl_nextchunk)
+
+static struct {
+#define SCOLS_FIELD(f) __typeof__(&f) f;
+	SCOLS_CALLS(SCOLS_FIELD)
+#undef SCOLS_FIELD
+} scols;
+
+/*
+ * libsmartcols.so.1 comes with util-linux (Essential on Debian): without
+ * it, or without a call, the table cannot be printed as asked, and the run
+ * ends saying so.
+ */
+static void load_scols(void)
+{
+	static bool loaded;
+	void *h;
+
+	if (loaded)
+		return;
+	h = dlopen("libsmartcols.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		fprintf(stderr, PROG ": cannot print the table: %s\n", dlerror());
+		exit(EXIT_FAIL);
+	}
+#define SCOLS_LOAD(f) \
+	if (!(*(void **)&scols.f = dlsym(h, #f))) { \
+		fprintf(stderr, PROG ": cannot print the table: libsmartcols.so.1 lacks " #f "\n"); \
+		exit(EXIT_FAIL); \
+	}
+	SCOLS_CALLS(SCOLS_LOAD)
+#undef SCOLS_LOAD
+	loaded = true;
+}
+
 /* libsmartcols' own printing: a terminal's width, or raw output. */
 static int print_scols(const struct text_table *tt)
 {
-	struct libscols_table *tb = scols_new_table();
+	struct libscols_table *tb;
 	int rc = -ENOMEM;
 
+	load_scols();
+	tb = scols.scols_new_table();
 	if (!tb)
 		return -ENOMEM;
-	scols_table_enable_raw(tb, tt->raw);
+	scols.scols_table_enable_raw(tb, tt->raw);
 	/* Cells are escaped by the caller (a newline in a name too, which
 	 * libsmartcols would keep), as every other line the tool prints. */
-	scols_table_enable_noencoding(tb, 1);
-	scols_table_enable_noheadings(tb, tt->noheadings);
+	scols.scols_table_enable_noencoding(tb, 1);
+	scols.scols_table_enable_noheadings(tb, tt->noheadings);
 	/* No blanks after a line's last cell (a group's line has no region cells). */
-	scols_table_enable_minout(tb, 1);
+	scols.scols_table_enable_minout(tb, 1);
 	for (size_t i = 0; i < tt->ncols; i++) {
 		const struct text_column *c = &tt->cols[i];
 		int flags = tt->raw ? c->flags & ~SCOLS_FL_WRAP : c->flags;
-		struct libscols_column *cl = scols_table_new_column(tb, c->name, c->whint, flags);
+		struct libscols_column *cl;
+
+		cl = scols.scols_table_new_column(tb, c->name, c->whint, flags);
 
 		if (!cl)
 			goto out;
 		/* List cells hold one entry a line (util-linux lsblk MOUNTPOINTS). */
 		if (flags & SCOLS_FL_WRAP) {
-			scols_column_set_wrapfunc(cl, scols_wrapnl_chunksize,
-						  scols_wrapnl_nextchunk, NULL);
-			scols_column_set_safechars(cl, "\n");
+			scols.scols_column_set_wrapfunc(cl, scols.scols_wrapnl_chunksize,
+							scols.scols_wrapnl_nextchunk, NULL);
+			scols.scols_column_set_safechars(cl, "\n");
 		}
 	}
 	for (size_t i = 0; i < tt->nlines; i++) {
-		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		struct libscols_line *ln = scols.scols_table_new_line(tb, NULL);
 		const char *cell = line_cells(tt, i);
 
 		if (!ln)
 			goto out;
 		for (size_t k = 0; k < tt->ncols; k++, cell += strlen(cell) + 1)
-			if (*cell && scols_line_set_data(ln, k, cell) < 0)
+			if (*cell && scols.scols_line_set_data(ln, k, cell) < 0)
 				goto out;
 	}
-	rc = scols_print_table(tb);
+	rc = scols.scols_print_table(tb);
 out:
-	scols_unref_table(tb);
+	scols.scols_unref_table(tb);
 	return rc;
 }
 
