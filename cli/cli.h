@@ -142,6 +142,8 @@ int load_system(const struct opts *o, struct resv_system **sys);
 /* The same reading only @what (RESV_SYSTEM_*) of each device. */
 int load_system_what(const struct opts *o, struct resv_system **sys, unsigned int what);
 int load_machine(const struct opts *o, struct resv_machine **m);
+/* load_machine() reading @extra (RESV_LOAD_*) besides. */
+int load_machine_with(const struct opts *o, struct resv_machine **m, unsigned int extra);
 int read_file(const char *path, char **buf, size_t *len);
 /* A whole input, mapped when it is a regular file (no copy), else read. */
 struct input {

@@ -221,7 +221,8 @@ static int run_groups(int argc, char **argv, const char *cmd)
 		o.view = VIEW_USABLE;
 	default_kernel(&o);	/* the AMD aperture changed with the kernel */
 	/* Nothing here shows a header type: no config space read (issue 13). */
-	status = load_system_what(&o, &sys, RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS);
+	status = load_system_what(&o, &sys, RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS |
+					    RESV_SYSTEM_TYPE);
 	if (status)
 		return status;
 	status = EXIT_FAIL;

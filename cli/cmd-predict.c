@@ -7,12 +7,28 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
 #define PREDICT_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
 			 1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
 			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE)
+
+/* Whether -o names the group type column (GTYPE), so it is read. */
+static bool shows_gtype(const char *columns)
+{
+	for (const char *p = columns; p && *p;) {
+		size_t n;
+
+		p += *p == '+' || *p == ',';
+		n = strcspn(p, ",");
+		if (n == 5 && strncasecmp(p, "gtype", 5) == 0)
+			return true;
+		p += n;
+	}
+	return false;
+}
 
 static void usage_predict(FILE *f)
 {
@@ -807,7 +823,9 @@ static int run_predict(int argc, char **argv)
 	if (!o.view_set)
 		o.view = VIEW_KERNEL;
 	default_kernel(&o);
-	status = load_machine(&o, &m);
+	/* Each function's uevent with its config: the groups' loader then
+	 * walks to no device again (resv_system_load_known). */
+	status = load_machine_with(&o, &m, RESV_LOAD_PCI_IDENTITY);
 	if (status)
 		return status;
 	status = EXIT_FAIL;
@@ -816,9 +834,10 @@ static int run_predict(int argc, char **argv)
 	 * iommu links (JSON) and reserved_regions are read only where shown
 	 * (issue 13: a link and a file a device and a group less).
 	 */
-	rc = resv_system_load_what(&sys, o.sysroot, o.compare || o.json ||
-				   resv_machine_iommu_off(m) ?
-				   RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS : 0);
+	rc = resv_system_load_known(&sys, o.sysroot, o.compare || o.json ||
+				    resv_machine_iommu_off(m) ?
+				    RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS | RESV_SYSTEM_TYPE :
+				    shows_gtype(o.columns) ? RESV_SYSTEM_TYPE : 0, m);
 	if (rc < 0)
 		goto nomem;
 	print_diags(resv_machine_diags(m));

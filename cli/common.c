@@ -663,8 +663,13 @@ static int add_lspci_function(void *ctx, uint16_t segment, uint8_t bus, uint8_t 
  */
 int load_machine(const struct opts *o, struct resv_machine **out)
 {
+	return load_machine_with(o, out, 0);
+}
+
+int load_machine_with(const struct opts *o, struct resv_machine **out, unsigned int extra)
+{
 	struct resv_machine *m = NULL;
-	unsigned int what = RESV_LOAD_ALL;
+	unsigned int what = RESV_LOAD_ALL | extra;
 	int rc;
 
 	*out = NULL;

@@ -529,8 +529,9 @@ int resv_system_load(struct resv_system **out, const char *sysroot);
 #define RESV_SYSTEM_HEADER_TYPE	(1u << 0)	/* PCI config space: header_type */
 #define RESV_SYSTEM_IOMMU	(1u << 1)	/* "iommu" links: iommu, unit, aperture */
 #define RESV_SYSTEM_REGIONS	(1u << 2)	/* each group's reserved_regions */
+#define RESV_SYSTEM_TYPE	(1u << 3)	/* each group's type */
 #define RESV_SYSTEM_ALL		(RESV_SYSTEM_HEADER_TYPE | RESV_SYSTEM_IOMMU | \
-				 RESV_SYSTEM_REGIONS)
+				 RESV_SYSTEM_REGIONS | RESV_SYSTEM_TYPE)
 
 /**
  * resv_system_load_what() - resv_system_load() reading only the parts in
@@ -538,10 +539,22 @@ int resv_system_load(struct resv_system **out, const char *sysroot);
  * RESV_SYSTEM_HEADER_TYPE no config space is read and every header_type is
  * -1; without RESV_SYSTEM_IOMMU no group has an iommu, unit or aperture;
  * without RESV_SYSTEM_REGIONS every regions is NULL (and complete says
- * nothing of them). resv_system_load() is resv_system_load_what(out,
- * sysroot, RESV_SYSTEM_ALL).
+ * nothing of them); without RESV_SYSTEM_TYPE every type is NULL.
+ * resv_system_load() is resv_system_load_what(out, sysroot,
+ * RESV_SYSTEM_ALL).
  */
 int resv_system_load_what(struct resv_system **out, const char *sysroot, unsigned int what);
+
+/**
+ * resv_system_load_known() - resv_system_load_what(), taking a PCI device's
+ * class, vendor and device from @known where it read them from this same
+ * @sysroot (resv_machine_load() with RESV_LOAD_PCI_IDENTITY) instead of
+ * walking to the device again: a big host's predict reads each function's
+ * directory once. @known may be NULL.
+ */
+struct resv_machine;
+int resv_system_load_known(struct resv_system **out, const char *sysroot, unsigned int what,
+			   const struct resv_machine *known);
 
 /**
  * resv_parse_kernel_version() - "X.Y" at the start of a kernel release string
@@ -682,6 +695,11 @@ int resv_machine_add_pci(struct resv_machine *m, uint16_t segment, uint8_t bus,
 #define RESV_LOAD_CMDLINE	(1u << 3)	/* proc/cmdline */
 #define RESV_LOAD_ALL		(RESV_LOAD_TABLES | RESV_LOAD_PCI | RESV_LOAD_MEMMAP | \
 				 RESV_LOAD_CMDLINE)
+/*
+ * With RESV_LOAD_PCI, each function's uevent too: class, vendor and device
+ * as sysfs shows them, for resv_system_load_known(). Not in RESV_LOAD_ALL.
+ */
+#define RESV_LOAD_PCI_IDENTITY	(1u << 4)
 
 /**
  * resv_machine_load() - add what @what selects from @sysroot (NULL means

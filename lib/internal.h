@@ -43,6 +43,10 @@ struct resv_list {
 	struct source_pool *pool;
 };
 
+/* machine.c: class, vendor, device of function @name as its sysfs uevent said. */
+struct resv_machine;
+bool machine_sysfs_identity(const struct resv_machine *m, const char *name, uint32_t val[3]);
+
 /* region.c */
 int list_new_sharing(struct resv_list **out, const struct resv_list *like);
 int list_reserve(struct resv_list *l, size_t nregions, size_t ncontrib);

@@ -957,7 +957,8 @@ RESV_EXPORT int resv_machine_load(struct resv_machine *m, const char *sysroot, u
 		}
 		if (ndevs)
 			memcpy(devs, m->topo.devs, ndevs * sizeof(*devs));
-		rc = pci_topology_scan(&m->topo, &sr, m->diags);
+		rc = pci_topology_scan(&m->topo, &sr, m->diags,
+				       (what & RESV_LOAD_PCI_IDENTITY) != 0);
 		if (rc == 0)
 			rc = refresh_devices(m);
 		if (rc < 0)
@@ -2415,4 +2416,16 @@ RESV_EXPORT int resv_machine_pci_acs(const struct resv_machine *m, const char *d
 	if (!d)
 		return -ENOENT;
 	return groups_device_acs(&in, d, out);
+}
+
+bool machine_sysfs_identity(const struct resv_machine *m, const char *name, uint32_t val[3])
+{
+	const struct pci_dev *d = pci_find_name(&m->topo, name);
+
+	if (!d || !d->sysfs_identity)
+		return false;
+	val[0] = d->sysfs_class;
+	val[1] = d->sysfs_vendor;
+	val[2] = d->sysfs_device;
+	return true;
 }

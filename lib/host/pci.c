@@ -306,11 +306,78 @@ int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
 		      struct resv_diags *diags)
 {
 	*t = (struct pci_topology){ 0 };
-	return pci_topology_scan(t, sr, diags);
+	return pci_topology_scan(t, sr, diags, false);
+}
+
+/* Upper-case hex of @n chars at most @max, whole: a uevent's value. */
+static bool uevent_hex(const char *s, size_t n, uint32_t max, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	if (n == 0 || n > 8)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned int d = s[i] >= '0' && s[i] <= '9' ? (unsigned int)(s[i] - '0') :
+				 s[i] >= 'A' && s[i] <= 'F' ? (unsigned int)(s[i] - 'A' + 10) : 16;
+
+		if (d > 15)
+			return false;
+		v = v << 4 | d;
+	}
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool pci_parse_uevent(const char *buf, size_t len, uint32_t val[3])
+{
+	bool have_class = false, have_id = false;
+
+	for (const char *line = buf, *nl; line < buf + len; line = nl + 1) {
+		size_t n;
+
+		nl = memchr(line, '\n', (size_t)(buf + len - line));
+		if (!nl)
+			nl = buf + len;
+		n = (size_t)(nl - line);
+		if (n > 10 && memcmp(line, "PCI_CLASS=", 10) == 0)
+			have_class = uevent_hex(line + 10, n - 10, 0xffffff, &val[0]);
+		else if (n == 16 && memcmp(line, "PCI_ID=", 7) == 0 && line[11] == ':')
+			have_id = uevent_hex(line + 7, 4, 0xffff, &val[1]) &&
+				  uevent_hex(line + 12, 4, 0xffff, &val[2]);
+	}
+	return have_class && have_id;
+}
+
+/*
+ * The function's uevent, right after its config space: its directory is
+ * the one the walk holds, so five calls, where the groups' loader would
+ * have walked to it again (resv_system_load_known()).
+ */
+static int read_identity(const struct sysroot *sr, const char *name, struct pci_dev *d)
+{
+	char rel[PATH_MAX], *buf;
+	uint32_t val[3];
+	size_t len;
+	int rc;
+
+	snprintf(rel, sizeof(rel), "sys/bus/pci/devices/%s/uevent", name);
+	rc = sysroot_read(sr, rel, &buf, &len);
+	if (rc < 0)
+		return rc == -ENOMEM ? rc : 0;	/* not there: the groups' loader reads */
+	if (pci_parse_uevent(buf, len, val)) {
+		d->sysfs_identity = true;
+		d->sysfs_class = val[0];
+		d->sysfs_vendor = (uint16_t)val[1];
+		d->sysfs_device = (uint16_t)val[2];
+	}
+	free(buf);
+	return 0;
 }
 
 int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
-		      struct resv_diags *diags)
+		      struct resv_diags *diags, bool identity)
 {
 	char **names = NULL;
 	size_t nnames = 0;
@@ -347,9 +414,13 @@ int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
 			if (rc == -EEXIST)
 				continue;	/* given before, e.g. from an lspci dump */
 			if (rc == 0) {
+				struct pci_dev *added = bsearch(&d, t->devs, t->n, sizeof(*t->devs),
+								cmp_dev);
+
 				sysroot_display(sr, rel, where, sizeof(where));
-				rc = pci_report_config(pci_find(t, d.segment, d.bus, d.dev, d.fn),
-						       diags, where);
+				rc = pci_report_config(added, diags, where);
+				if (rc == 0 && identity)
+					rc = read_identity(sr, names[i], added);
 				if (rc < 0)
 					goto out;
 				continue;

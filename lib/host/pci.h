@@ -34,6 +34,11 @@ struct pci_dev {
 	uint16_t acs_ctrl;	/* ACS Control register as read */
 	uint8_t revision;	/* config 0x08 */
 	uint16_t subsys_vendor, subsys_device;	/* config 0x2c, 0x2e (type 0 headers) */
+	/* class, vendor and device as sysfs shows them (its uevent), when read:
+	 * pdev's own fields, which quirks may have changed from the config's. */
+	bool sysfs_identity;
+	uint32_t sysfs_class;
+	uint16_t sysfs_vendor, sysfs_device;
 	/* A defect of the extended capability list (a loop, a pointer below
 	 * 0x100 or past the input), static text, or NULL; at cfg_bad_at. */
 	const char *cfg_bad;
@@ -98,11 +103,18 @@ int pci_topology_add(struct pci_topology *t, uint16_t segment, uint8_t bus, uint
  * keeps what was added, for pci_topology_free().
  */
 int pci_topology_scan(struct pci_topology *t, const struct sysroot *sr,
-		      struct resv_diags *diags);
+		      struct resv_diags *diags, bool identity);
 /* pci_topology_scan() into an empty @t. */
 int pci_topology_load(struct pci_topology *t, const struct sysroot *sr,
 		      struct resv_diags *diags);
 void pci_topology_free(struct pci_topology *t);
+
+/*
+ * PCI_CLASS and PCI_ID of a device's uevent (pci-driver.c pci_uevent:
+ * "PCI_CLASS=%04X", "PCI_ID=%04X:%04X"), into @val: class, vendor, device.
+ * Return: whether both lines are there, written the kernel's way.
+ */
+bool pci_parse_uevent(const char *buf, size_t len, uint32_t val[3]);
 
 /* Report @d's cfg_bad, if any, as PCI_CONFIG_CAP_LIST (@where: the input). */
 int pci_report_config(const struct pci_dev *d, struct resv_diags *diags, const char *where);

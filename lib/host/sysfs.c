@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "pci.h"
 #include "sysroot.h"
 
 struct resv_system {
@@ -23,6 +24,7 @@ struct resv_system {
 	struct resv_diags *diags;
 	bool drivers_recorded;	/* sys/bus/pci/drivers is there: a missing driver link means unbound */
 	unsigned int what;	/* RESV_SYSTEM_* */
+	const struct resv_machine *known;	/* identities read already (may be NULL) */
 	/* The last Intel unit whose cap was read well (its resolved path), and
 	 * the value: read once, not once per device (issue 13). */
 	char cap_unit[PATH_MAX];
@@ -185,62 +187,32 @@ static int load_driver(struct resv_system *sys, struct resv_device *dev, long gr
 	return 0;
 }
 
-/* Upper-case hex of @n chars at most @max, whole: a uevent's value. */
-static bool uevent_hex(const char *s, size_t n, uint32_t max, uint32_t *out)
-{
-	uint32_t v = 0;
-
-	if (n == 0 || n > 8)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned int d = s[i] >= '0' && s[i] <= '9' ? (unsigned int)(s[i] - '0') :
-				 s[i] >= 'A' && s[i] <= 'F' ? (unsigned int)(s[i] - 'A' + 10) : 16;
-
-		if (d > 15)
-			return false;
-		v = v << 4 | d;
-	}
-	if (v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 /*
  * class, vendor and device from the device's uevent, one file where the
  * attributes are three (a third of the system calls a big host costs):
  * pci-driver.c pci_uevent() writes "PCI_CLASS=%04X" and "PCI_ID=%04X:%04X"
  * from the same pdev fields the class, vendor and device attributes show
- * (since 2.6; hotplug.c before v3.x). Return: 1 when both lines were there
- * and well formed, 0 when not (no uevent, a snapshot without one: the
- * attributes are read then, and judged), or -ENOMEM.
+ * (since 2.6; hotplug.c before v3.x). The machine loaded from this root
+ * may have read it already (resv_system_load_known()). Return: 1 when both
+ * lines were there and well formed, 0 when not (no uevent, a snapshot
+ * without one: the attributes are read then, and judged), or -ENOMEM.
  */
 static int load_uevent(struct resv_system *sys, const char *name, uint32_t val[3])
 {
 	char rel[PATH_MAX], *buf;
 	size_t len;
-	bool have_class = false, have_id = false;
+	bool ok;
 	int rc;
 
+	if (sys->known && machine_sysfs_identity(sys->known, name, val))
+		return 1;	/* read already, from this root, by the machine */
 	device_rel(rel, name, "uevent");
 	rc = sysroot_read(&sys->sr, rel, &buf, &len);
 	if (rc < 0)
 		return rc == -ENOMEM ? rc : 0;
-	for (char *line = buf, *nl; line < buf + len; line = nl + 1) {
-		size_t n;
-
-		nl = memchr(line, '\n', (size_t)(buf + len - line));
-		if (!nl)
-			nl = buf + len;
-		n = (size_t)(nl - line);
-		if (n > 10 && memcmp(line, "PCI_CLASS=", 10) == 0)
-			have_class = uevent_hex(line + 10, n - 10, 0xffffff, &val[0]);
-		else if (n == 16 && memcmp(line, "PCI_ID=", 7) == 0 && line[11] == ':')
-			have_id = uevent_hex(line + 7, 4, 0xffff, &val[1]) &&
-				  uevent_hex(line + 12, 4, 0xffff, &val[2]);
-	}
+	ok = pci_parse_uevent(buf, len, val);
 	free(buf);
-	return have_class && have_id;
+	return ok;
 }
 
 /* One device of a group: its PCI identity when it is a PCI device. */
@@ -472,7 +444,7 @@ static int load_group(struct resv_system *sys, struct resv_group *g)
 	g->complete = true;
 
 	snprintf(rel, sizeof(rel), "sys/kernel/iommu_groups/%ld/type", g->id);
-	rc = sysroot_read(&sys->sr, rel, &buf, &len);
+	rc = sys->what & RESV_SYSTEM_TYPE ? sysroot_read(&sys->sr, rel, &buf, &len) : -ENOENT;
 	if (rc == 0) {
 		buf[strcspn(buf, "\n")] = '\0';
 		g->type = buf;
@@ -592,6 +564,12 @@ RESV_EXPORT int resv_system_load(struct resv_system **out, const char *sysroot)
 RESV_EXPORT int resv_system_load_what(struct resv_system **out, const char *sysroot,
 				      unsigned int what)
 {
+	return resv_system_load_known(out, sysroot, what, NULL);
+}
+
+RESV_EXPORT int resv_system_load_known(struct resv_system **out, const char *sysroot,
+				       unsigned int what, const struct resv_machine *known)
+{
 	static const char groups_rel[] = "sys/kernel/iommu_groups";
 	struct resv_system *sys;
 	char **names = NULL;
@@ -602,6 +580,7 @@ RESV_EXPORT int resv_system_load_what(struct resv_system **out, const char *sysr
 	if (!sys)
 		return -ENOMEM;
 	sys->what = what;
+	sys->known = known;
 	rc = sysroot_open(&sys->sr, sysroot);
 	if (rc < 0) {
 		free(sys);

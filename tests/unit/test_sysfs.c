@@ -253,6 +253,12 @@ static void test_load(void **state)
 	resv_system_free(sys);
 	assert_int_equal(resv_system_load_what(&sys, root, RESV_SYSTEM_REGIONS), 0);
 	assert_int_equal(resv_list_count(resv_system_find_group(sys, 0)->regions), 2);
+	/* Without RESV_SYSTEM_TYPE no group type is read. */
+	assert_null(resv_system_find_group(sys, 0)->type);
+	resv_system_free(sys);
+	assert_int_equal(resv_system_load_what(&sys, root, RESV_SYSTEM_TYPE), 0);
+	assert_string_equal(resv_system_find_group(sys, 0)->type, "DMA");
+	assert_null(resv_system_find_group(sys, 0)->regions);
 	resv_system_free(sys);
 }
 
@@ -441,6 +447,47 @@ static void test_uevent(void **state)
 	assert_int_equal(unlink(path), 0);
 }
 
+/*
+ * resv_system_load_known(): a device's identity comes from the machine
+ * loaded from the same root with RESV_LOAD_PCI_IDENTITY, without reading
+ * the device again; without the flag, or without a machine, it is read.
+ */
+static void test_known(void **state)
+{
+	const char *rel = "sys/devices/pci0000:00/0000:00:02.0/uevent";
+	struct resv_machine *m, *plain;
+	struct resv_system *sys;
+	char path[PATH_MAX * 2];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	put_config("0000:00:02.0", 0x00);
+	put(rel, "PCI_CLASS=30001\nPCI_ID=8086:9BC4\n");
+	assert_int_equal(resv_machine_new(&m), 0);
+	assert_int_equal(resv_machine_load(m, root, RESV_LOAD_PCI | RESV_LOAD_PCI_IDENTITY), 0);
+	assert_int_equal(resv_machine_new(&plain), 0);
+	assert_int_equal(resv_machine_load(plain, root, RESV_LOAD_PCI), 0);
+	/* What the device says now differs from what the machine read. */
+	put(rel, "PCI_CLASS=30002\nPCI_ID=8086:9BC5\n");
+
+	assert_int_equal(resv_system_load_known(&sys, root, 0, m), 0);
+	assert_int_equal(device_of(sys, 0)->class, 0x030001);
+	assert_int_equal(device_of(sys, 0)->device, 0x9bc4);
+	/* A device the machine did not read (no config: left out) is read. */
+	assert_int_equal(device_of(sys, 1)->device, 0x02ed);
+	resv_system_free(sys);
+
+	assert_int_equal(resv_system_load_known(&sys, root, 0, plain), 0);
+	assert_int_equal(device_of(sys, 0)->class, 0x030002);
+	resv_system_free(sys);
+	assert_int_equal(resv_system_load_known(&sys, root, 0, NULL), 0);
+	assert_int_equal(device_of(sys, 0)->device, 0x9bc5);
+	resv_system_free(sys);
+	resv_machine_free(m);
+	resv_machine_free(plain);
+	assert_int_equal(unlink(path), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +496,7 @@ int main(void)
 		cmocka_unit_test(test_parse_kernel_version),
 		cmocka_unit_test(test_drivers),
 		cmocka_unit_test(test_uevent),
+		cmocka_unit_test(test_known),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
