@@ -71,6 +71,8 @@ void table_begin_group(struct table *t, const struct resv_group *g,
 		       const void *arg);
 void table_end_group(struct table *t);
 void list_columns(FILE *f, unsigned int allowed);
+/* Whether an -o list ("+" or not) names column @c. */
+bool columns_include(const char *list, enum column c);
 void json_source(struct json *j, const struct resv_source *s);
 void json_devices(struct json *j, const struct resv_device *v, size_t n);
 /* Room for an origin and its ":LINE": a path (PATH_MAX) and 20 digits. */

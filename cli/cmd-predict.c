@@ -7,28 +7,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 
 #define PREDICT_COLUMNS (1u << COL_GROUP | 1u << COL_GTYPE | 1u << COL_DEVICES | \
 			 1u << COL_START | 1u << COL_LAST | 1u << COL_SIZE | \
 			 1u << COL_TYPE | 1u << COL_PROT | 1u << COL_SOURCE)
-
-/* Whether -o names the group type column (GTYPE), so it is read. */
-static bool shows_gtype(const char *columns)
-{
-	for (const char *p = columns; p && *p;) {
-		size_t n;
-
-		p += *p == '+' || *p == ',';
-		n = strcspn(p, ",");
-		if (n == 5 && strncasecmp(p, "gtype", 5) == 0)
-			return true;
-		p += n;
-	}
-	return false;
-}
 
 static void usage_predict(FILE *f)
 {
@@ -837,7 +821,7 @@ static int run_predict(int argc, char **argv)
 	rc = resv_system_load_known(&sys, o.sysroot, o.compare || o.json ||
 				    resv_machine_iommu_off(m) ?
 				    RESV_SYSTEM_IOMMU | RESV_SYSTEM_REGIONS | RESV_SYSTEM_TYPE :
-				    shows_gtype(o.columns) ? RESV_SYSTEM_TYPE : 0, m);
+				    columns_include(o.columns, COL_GTYPE) ? RESV_SYSTEM_TYPE : 0, m);
 	if (rc < 0)
 		goto nomem;
 	print_diags(resv_machine_diags(m));

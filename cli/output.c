@@ -63,18 +63,37 @@ void list_columns(FILE *f, unsigned int allowed)
 }
 
 /* Append the columns of @list to t->cols. */
+/* The column named by @p[0, @len), in any case, or -1. */
+static int column_named(const char *p, size_t len)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		if (strlen(infos[c].name) == len && strncasecmp(infos[c].name, p, len) == 0)
+			return c;
+	return -1;
+}
+
+bool columns_include(const char *list, enum column c)
+{
+	for (const char *p = list && *list == '+' ? list + 1 : list; p && *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (column_named(p, len) == (int)c)
+			return true;
+		p += len + (p[len] == ',');
+	}
+	return false;
+}
+
 static int parse_columns(struct table *t, const char *list, unsigned int allowed)
 {
 	const char *p = list;
 
 	while (*p) {
 		size_t len = strcspn(p, ",");
-		int found = -1;
+		int found = column_named(p, len);
 
-		for (int c = 0; c < COL_COUNT; c++)
-			if (strlen(infos[c].name) == len &&
-			    strncasecmp(infos[c].name, p, len) == 0 && (allowed & (1u << c)))
-				found = c;
+		if (found >= 0 && !(allowed & (1u << found)))
+			found = -1;
 		if (found < 0 || t->ncols == COL_COUNT) {
 			warnx_("unknown column '%.*s' (see --list-columns)", (int)len, p);
 			return -EINVAL;

@@ -1110,26 +1110,20 @@ static int cut_relaxable(struct piece_buf *b, const struct run *run,
 	return 0;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
 /*
  * A piece's contributors into input order (their regions' indices): an
- * insertion sort for the usual few, qsort of (index, position) pairs for
- * many. @tmp has room for @n pairs.
+ * insertion sort for the usual few, sort_items() of (index, position)
+ * pairs for many. @tmp has room for @n pairs.
  */
-static void sort_sources(uint32_t *v, size_t n, const struct item_ref *ref, uint64_t *tmp)
+static void sort_sources(uint32_t *v, size_t n, const struct item_ref *ref,
+			 struct sort_item *tmp)
 {
 	if (n > 16) {
 		for (size_t i = 0; i < n; i++)
-			tmp[i] = (uint64_t)ref[v[i]].index << 32 | v[i];
-		qsort(tmp, n, sizeof(*tmp), cmp_u64);
+			tmp[i] = (struct sort_item){ ref[v[i]].index, v[i] };
+		sort_items(tmp, n);
 		for (size_t i = 0; i < n; i++)
-			v[i] = (uint32_t)tmp[i];
+			v[i] = (uint32_t)tmp[i].key;
 		return;
 	}
 	for (size_t i = 1; i < n; i++) {
@@ -1155,7 +1149,7 @@ static int pieces_to_list(struct resv_list **out, const struct resv_list *in,
 {
 	struct resv_list *view = NULL;
 	size_t cur[RESV_TYPE_COUNT], nsrc = 0, most = 0;
-	uint64_t *tmp;
+	struct sort_item *tmp;
 	int rc;
 
 	for (size_t i = 0; i < b->nsrc; i++)

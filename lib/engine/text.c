@@ -197,6 +197,22 @@ static const char *check_sysfs_line(const char *s, size_t len, uint64_t *start,
 	return NULL;
 }
 
+/*
+ * A region read at line @lineno of @where. The lines after the first
+ * (sources added since @mark, the parse's start) share its origin and
+ * device: only the number differs, and no string is looked at.
+ */
+static int add_line(struct resv_list *list, const struct list_mark *mark, uint64_t start,
+		    uint64_t last, enum resv_type type, bool zero_length, const char *where,
+		    const char *device, uint64_t lineno)
+{
+	if (list->pool->count > mark->nsources)
+		return list_add_again(list, start, last, type, RESV_PROT_UNKNOWN, zero_length,
+				      lineno);
+	return list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, zero_length, where,
+			       device, lineno);
+}
+
 RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 				 size_t len, const char *where,
 				 const char *device, struct resv_diags *diags)
@@ -260,13 +276,8 @@ RESV_EXPORT int resv_parse_sysfs(struct resv_list *list, const char *buf,
 		have_prev = true;
 		prev_start = start;
 		prev_type = type;
-		/* start > last is last = start - 1: zero length. The lines after
-		 * the first share its origin and device: only the number differs. */
-		rc = list->pool->count > mark.nsources ?
-			     list_add_again(list, start, last, type, RESV_PROT_UNKNOWN,
-					    start > last, lineno) :
-			     list_add_source(list, start, last, type, RESV_PROT_UNKNOWN,
-					     start > last, where, device, lineno);
+		/* start > last is last = start - 1: zero length */
+		rc = add_line(list, &mark, start, last, type, start > last, where, device, lineno);
 		if (rc < 0)
 			goto fail;
 	}
@@ -419,12 +430,7 @@ RESV_EXPORT int resv_parse_regions(struct resv_list *list, const char *buf,
 			continue;
 		}
 add:
-		/* The lines after the first share its origin: only the number differs. */
-		rc = list->pool->count > mark.nsources ?
-			     list_add_again(list, start, last, type, RESV_PROT_UNKNOWN, false,
-					    lineno) :
-			     list_add_source(list, start, last, type, RESV_PROT_UNKNOWN, false,
-					     where, NULL, lineno);
+		rc = add_line(list, &mark, start, last, type, false, where, NULL, lineno);
 		if (rc < 0)
 			goto fail;
 	}
